@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** The public WeChat Work API host; private deployments and tests point WECOM_API_BASE elsewhere. */
+export const PUBLIC_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+export const PUBLIC_WECHAT_API_BASE = 'https://api.weixin.qq.com';
+
+const optionalString = z.string().trim().min(1).optional();
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every environment variable the service reads. Names are fixed: later work and deployments rely on them.
+ * An empty string counts as unset, so `FOO= npm start` behaves like not setting FOO.
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+    PORT: port.default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    /** Behind a reverse proxy: trust X-Forwarded-For for client IPs (per-IP rate limits) and X-Forwarded-Proto. */
+    TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+    QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('whistlebot'),
+    SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    DISTRICT_CONFIG: z.string().default('config/district.demo.json'),
+    SLA_CONFIG: z.string().default('config/sla.json'),
+    CONVERSATION_CONFIG: z.string().default('config/conversation.json'),
+    MEDIA_DIR: z.string().default('.data/media'),
+    WECOM_CORP_ID: optionalString,
+    WECOM_AGENT_ID: z.coerce.number().int().positive().optional(),
+    WECOM_SECRET: optionalString,
+    WECOM_TOKEN: optionalString,
+    WECOM_ENCODING_AES_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey from the WeChat Work admin console')
+      .optional(),
+    WECOM_API_BASE: z.string().url().default(PUBLIC_WECOM_API_BASE),
+    WECOM_CALLBACK_MAX_BYTES: positiveInt.default(1024 * 1024),
+    WECOM_TIMESTAMP_WINDOW_SECONDS: positiveInt.default(300),
+    WECOM_SEND_RATE_PER_MINUTE: positiveInt.default(600),
+    MP_APP_ID: optionalString,
+    MP_APP_SECRET: optionalString,
+    MP_API_BASE: z.string().url().default(PUBLIC_WECHAT_API_BASE),
+    STATS_API_TOKEN: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest
+    for (const key of ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const) {
+      if (env[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when WECOM_CORP_ID is set' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Keys whose values must never reach a log line. */
+export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN'] as const;

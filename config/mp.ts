@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/** Milestones a resident can be told about through a subscribe message (the lifecycle notifier's set). */
+export const RESIDENT_MILESTONES = ['whistled', 'accepted', 'done', 'closed', 'merged', 'cancelled'] as const;
+export type ResidentMilestone = (typeof RESIDENT_MILESTONES)[number];
+
+/** What a template field is filled with; the field keys themselves come from the template chosen in the MP console. */
+export const TEMPLATE_VALUE_SOURCES = ['caseNumber', 'category', 'status', 'time', 'departments', 'summary', 'tip'] as const;
+export type TemplateValueSource = (typeof TEMPLATE_VALUE_SOURCES)[number];
+
+const window = z.object({
+  limit: z.number().int().positive(),
+  windowSeconds: z.number().int().positive(),
+});
+export type RateWindow = z.infer<typeof window>;
+
+const rule = z.object({ perOpenid: window.optional(), perIp: window.optional() }).strict();
+export type RateRule = z.infer<typeof rule>;
+
+const template = z
+  .object({
+    templateId: z.string().min(1),
+    // WeChat template keys look like thing1, time2, character_string3, phrase4.
+    fields: z.record(z.string().regex(/^[a-z_]+\d+$/, 'template field keys look like thing1 or time2'), z.enum(TEMPLATE_VALUE_SOURCES)),
+  })
+  .strict();
+export type SubscribeTemplate = z.infer<typeof template>;
+
+export const mpConfigSchema = z
+  .object({
+    session: z.object({ ttlSeconds: z.number().int().min(60).max(30 * 24 * 3600) }).strict(),
+    report: z
+      .object({
+        maxTextLength: z.number().int().min(10).max(5000),
+        maxAddressLength: z.number().int().min(10).max(1000),
+        maxCommentLength: z.number().int().min(10).max(2000),
+        /** Parser confidence given to a category the resident changed: below the routing threshold, so the dispatcher looks. */
+        correctedCategoryConfidence: z.number().min(0).max(1),
+      })
+      .strict(),
+    photos: z
+      .object({
+        maxCount: z.number().int().min(0).max(20),
+        maxBytes: z.number().int().min(1024).max(50 * 1024 * 1024),
+        maxPixels: z.number().int().min(10_000),
+        urlTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600),
+      })
+      .strict(),
+    rateLimits: z.object({ login: rule, report: rule, read: rule, write: rule }).strict(),
+    subscribe: z
+      .object({
+        page: z.string().min(1),
+        miniprogramState: z.enum(['developer', 'trial', 'formal']),
+        lang: z.enum(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']),
+        attempts: z.number().int().min(1).max(50),
+        backoffMs: z.number().int().min(1),
+        templates: z.partialRecord(z.enum(RESIDENT_MILESTONES), template),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type MpConfig = z.infer<typeof mpConfigSchema>;
+export type RateLimitAction = keyof MpConfig['rateLimits'];
+
+export const DEFAULT_MP_CONFIG_PATH = join(__dirname, 'mp.json');
+
+/** Validates a mini-program configuration object; problems name the key path. */
+export function parseMpConfig(raw: unknown, source = 'config/mp.json'): MpConfig {
+  const parsed = mpConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${source}: ${i.path.join('.') || '(root)'} ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Reads and validates config/mp.json (or another file with the same shape). */
+export function loadMpConfig(path = DEFAULT_MP_CONFIG_PATH): MpConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`${path} could not be read as JSON: ${(error as Error).message}`]);
+  }
+  return parseMpConfig(raw, path);
+}

@@ -1,0 +1,45 @@
+// Command ferretdb-embedded runs FerretDB v1 through its embeddable package, because
+// `go install` of the upstream command builds a binary that panics at start (missing
+// build/version/version.txt in the published module).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (keep it on loopback)")
+	dataDir := flag.String("sqlite-dir", "", "existing directory for the SQLite backend")
+	flag.Parse()
+	if *dataDir == "" {
+		fmt.Fprintln(os.Stderr, "ferretdb-embedded: -sqlite-dir is required")
+		os.Exit(2)
+	}
+	url := "file:" + *dataDir
+	if url[len(url)-1] != '/' {
+		url += "/"
+	}
+	db, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Handler:   "sqlite",
+		SQLiteURL: url,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ferretdb-embedded: ", err)
+		os.Exit(1)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	fmt.Println("ferretdb-embedded: listening on", *listen)
+	if err := db.Run(ctx); err != nil && ctx.Err() == nil {
+		fmt.Fprintln(os.Stderr, "ferretdb-embedded: ", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { SetupError, commandExists, freePort, isRoot, stopPid, waitUntil } from './process';
+
+export interface RunningRedis {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** True when a Redis server answers PING at `url` within the timeout. */
+export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+function installRedis(log: (line: string) => void): void {
+  if (commandExists('redis-server')) return;
+  if (!isRoot() || !commandExists('apt-get')) {
+    throw new SetupError('redis-server is not installed. Install it (Debian/Ubuntu: `sudo apt-get install redis-server`) or set REDIS_URL to a running Redis.');
+  }
+  log('installing redis-server from Debian packages…');
+  const result = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server'], { stdio: 'inherit' });
+  if (result.status !== 0 || !commandExists('redis-server')) {
+    throw new SetupError('apt-get could not install redis-server. Install it by hand or set REDIS_URL to a running Redis.');
+  }
+}
+
+/**
+ * Starts a private redis-server as a daemon in `dir`: loopback only, AOF on and
+ * `maxmemory-policy noeviction`, because BullMQ must never lose a job to eviction.
+ */
+export async function startRedisServer(options: { dir: string; port?: number; log?: (line: string) => void }): Promise<RunningRedis> {
+  const log = options.log ?? (() => undefined);
+  installRedis(log);
+  mkdirSync(options.dir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const pidFile = join(options.dir, 'redis.pid');
+  const args = [
+    '--daemonize', 'yes',
+    '--bind', '127.0.0.1',
+    '--port', String(port),
+    '--dir', options.dir,
+    '--pidfile', pidFile,
+    '--logfile', join(options.dir, 'redis.log'),
+    '--appendonly', 'yes',
+    '--maxmemory-policy', 'noeviction',
+    '--save', '',
+  ];
+  const result = spawnSync('redis-server', args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new SetupError(`redis-server failed to start: ${result.stderr || result.stdout}. See ${join(options.dir, 'redis.log')}.`);
+  const url = `redis://127.0.0.1:${port}`;
+  await waitUntil(() => redisAnswers(url, 500), 10_000, `redis-server on port ${port}`);
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return { url, pid, stop: () => stopPid(pid) };
+}
