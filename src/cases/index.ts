@@ -1,0 +1,16 @@
+export * from './types';
+export * from './number';
+export * from './create';
+export * from './duplicates';
+export * from './commands';
+export * from './invariants';
+export { accept } from './accept';
+export { whistle, type WhistleInput } from './whistle';
+export { returnCase, type ReturnInput } from './returnCase';
+export { feedback, type FeedbackInput } from './feedback';
+export { verify, type VerifyInput } from './verify';
+export { rate, rateWhistle, type RateInput, type RateWhistleInput } from './ratings';
+export { requestExtension, decideExtension, type ExtensionRequestInput, type ExtensionDecisionInput } from './extensions';
+export { escalateToStreet, merge, absorbDuplicate, cancel, type ReasonInput, type MergeInput, type AbsorbInput } from './lifecycle';
+export { activeLead, activeAssignments, isActive, departmentName } from './assignments';
+export { COMMUNITY_DEPT_CODE } from './permissions';

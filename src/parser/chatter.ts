@@ -1,0 +1,42 @@
+import type { ChatterVocab } from './vocab';
+import { KeywordTrie } from './trie';
+
+const FILLER = /[\s,.!?~。，！？、…:;：；"'()（）\-_=+*#@&%^$<>《》【】「」]|啊|呀|哈|啦|呢|哦|嘛|吧|的|了/g;
+
+export class ChatterDetector {
+  private readonly phrases = new KeywordTrie<true>();
+  private readonly greetings: ReadonlySet<string>;
+  private readonly verbs = new KeywordTrie<true>();
+
+  constructor(vocab: ChatterVocab) {
+    for (const p of vocab.phrases) this.phrases.add(p.toLowerCase(), true);
+    for (const v of vocab.reportVerbs) this.verbs.add(v, true);
+    this.greetings = new Set(vocab.greetings.map((g) => g.toLowerCase()));
+  }
+
+  /** True when the whole message is made of chat phrases (你好, 好的谢谢, 收到!!) and nothing else. */
+  isChatter(text: string): boolean {
+    const core = text.toLowerCase().replace(FILLER, '');
+    if (core.length === 0) return true;
+    return this.coveredBy(core, this.phrases);
+  }
+
+  isGreeting(text: string): boolean {
+    const core = text.toLowerCase().replace(FILLER, '');
+    if (core.length === 0) return false;
+    return this.phrases.scan(core).some((hit) => this.greetings.has(hit.word)) && this.coveredBy(core, this.phrases);
+  }
+
+  hasReportVerb(text: string): boolean {
+    return this.verbs.scan(text).length > 0;
+  }
+
+  private coveredBy(text: string, trie: KeywordTrie<true>): boolean {
+    let covered = 0;
+    for (const hit of trie.scan(text)) {
+      if (hit.start !== covered) return false;
+      covered = hit.end;
+    }
+    return covered === text.length;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Urgency } from '../taxonomy';
+
+export interface GeoPoint {
+  latitude: number;
+  longitude: number;
+  label?: string;
+}
+
+export interface ParseInput {
+  text: string;
+  location?: GeoPoint;
+  imageCount?: number;
+}
+
+/** Which words decided each field (as found in the normalised text). */
+export interface Evidence {
+  category: string[];
+  urgency: string[];
+  location: string[];
+  departments: string[];
+}
+
+export interface ProblemMention {
+  category: string;
+  score: number;
+  words: string[];
+}
+
+export interface ParsedReport {
+  /** Normalised text the rules read: half-width, simplified, chat noise removed. */
+  normalizedText: string;
+  category: string;
+  urgency: Urgency;
+  /** The place as written (in normalised form), or null when the text names none. */
+  location: string | null;
+  /** The location event sent with the message, if any. */
+  geo: GeoPoint | null;
+  departments: string[];
+  confidence: number;
+  evidence: Evidence;
+  phones: string[];
+  plates: string[];
+  /** Every problem the message names, main first (the main one decided `category`). */
+  problems: ProblemMention[];
+  isLikelyReport: boolean;
+  imageCount: number;
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import categoriesJson from '../../config/parser/categories.json';
+import urgencyJson from '../../config/parser/urgency.json';
+import placesJson from '../../config/parser/places.json';
+import departmentsJson from '../../config/parser/departments.json';
+import chatterJson from '../../config/parser/chatter.json';
+import typosJson from '../../config/parser/typos.json';
+import examplesJson from '../../config/parser/examples.json';
+import { isCategoryCode, isDepartmentCode } from '../taxonomy';
+
+const words = z.array(z.string().min(1));
+
+const categoriesSchema = z.object({
+  weights: z.record(z.string(), z.number().positive()),
+  categories: z.record(z.string().refine(isCategoryCode, 'unknown category code'), z.record(z.string(), words)),
+  neutral: words,
+  categoryNegators: words,
+});
+
+const tiered = z.object({ strong: words, weak: words });
+
+const urgencySchema = z.object({
+  emergencyThreshold: z.number().positive(),
+  keyThreshold: z.number().positive(),
+  emergency: tiered,
+  key: tiered,
+  neutral: words,
+  negators: words,
+  hypotheticals: words,
+  imminence: words,
+  negationWindow: z.number().int().nonnegative(),
+  hypotheticalWindow: z.number().int().nonnegative(),
+  durations: z.object({ units: words, leadIns: words, dayThreshold: z.number().int().positive() }),
+  patterns: z.object({ emergency: words, key: words }),
+});
+
+const placesSchema = z.object({
+  known: words,
+  suffixes: z.object({ road: words, area: words }),
+  minNameLength: z.object({ road: z.number().int().positive(), area: z.number().int().positive() }),
+  maxNameLength: z.object({ road: z.number().int().positive(), area: z.number().int().positive() }),
+  shortAllowed: words,
+  genericNames: words,
+  boundaryChars: z.string(),
+  leadingFillers: words,
+  relative: words,
+  intersectionJoiners: words,
+  intersectionTails: words,
+  roadSuffixStoppers: z.record(z.string(), z.string()),
+  internalCuts: words,
+  relativeExceptions: words,
+  rangeJoiners: words,
+});
+
+const departmentsSchema = z.object({
+  cues: z.record(z.string().refine(isDepartmentCode, 'unknown department code'), words),
+});
+
+const chatterSchema = z.object({
+  phrases: words,
+  greetings: words,
+  reportVerbs: words,
+});
+
+export type CategoryVocab = z.infer<typeof categoriesSchema>;
+export type UrgencyVocab = z.infer<typeof urgencySchema>;
+export type PlacesVocab = z.infer<typeof placesSchema>;
+export type DepartmentsVocab = z.infer<typeof departmentsSchema>;
+export type ChatterVocab = z.infer<typeof chatterSchema>;
+
+export interface ParserVocab {
+  categories: CategoryVocab;
+  urgency: UrgencyVocab;
+  places: PlacesVocab;
+  departments: DepartmentsVocab;
+  chatter: ChatterVocab;
+  typos: Record<string, string>;
+  examples: Array<{ text: string; category: string }>;
+}
+
+/** Validates raw vocabulary tables (e.g. a district's own copy); throws naming the bad field. */
+export function parseVocab(raw: Record<keyof ParserVocab, unknown>): ParserVocab {
+  return {
+    categories: categoriesSchema.parse(raw.categories),
+    urgency: urgencySchema.parse(raw.urgency),
+    places: placesSchema.parse(raw.places),
+    departments: departmentsSchema.parse(raw.departments),
+    chatter: chatterSchema.parse(raw.chatter),
+    typos: z.record(z.string(), z.string()).parse(raw.typos),
+    examples: z
+      .array(z.object({ text: z.string(), category: z.string().refine(isCategoryCode, 'unknown category code') }))
+      .parse(raw.examples),
+  };
+}
+
+export const defaultVocab: ParserVocab = parseVocab({
+  categories: categoriesJson,
+  urgency: urgencyJson,
+  places: placesJson,
+  departments: departmentsJson,
+  chatter: chatterJson,
+  typos: (typosJson as { replacements: unknown }).replacements,
+  examples: (examplesJson as { examples: unknown }).examples,
+});

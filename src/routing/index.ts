@@ -1,0 +1,3 @@
+export * from './table';
+export * from './route';
+export * from './defaults';
