@@ -1,0 +1,252 @@
+import { Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
+import {
+  applyCommand,
+  caseCounterId,
+  createCase,
+  findDuplicates,
+  formatCaseNumber,
+  DEFAULT_DUPLICATE_RULE,
+  OPEN_CASE_STATES,
+  type Case,
+  type CaseCommand,
+  type CaseDraft,
+  type CaseState,
+  type CommandContext,
+  type CommandResult,
+  type DuplicateFacts,
+  type DuplicateRule,
+  type TimelineEvent,
+} from '../src/cases';
+import { localYear } from '../src/sla/timeZone';
+import type { DepartmentStats } from '../src/stats/departmentStats';
+import type { Elapsed } from '../src/stats/figures';
+import { caseFromDoc, caseToDoc, MUTABLE_CASE_FIELDS } from './caseMapping';
+import { aggregateDepartmentStats, type StoredStatsPeriod } from './caseStats';
+import { isDuplicateKeyError } from './caseStoreErrors';
+import { CaseVersionClaims } from './caseVersionClaims';
+import { caseModel, caseTransitionModel, type CaseDoc } from './models/case';
+import { counterModel, type CounterDoc } from './models/counter';
+
+export type PersistResult = { ok: true } | { ok: false; reason: 'conflict' | 'not_found' };
+
+export interface CaseRepositoryOptions {
+  /** Zone whose calendar year numbers the cases. */
+  timeZone?: string;
+  /** How the stored statistics measure time to accept / finish (calendar time by default). */
+  elapsed?: Elapsed;
+  /** Attempts of `runCommand` when another writer moved the version in between. */
+  maxAttempts?: number;
+  /** A version claim older than this whose case never moved was left by a crashed writer and is cleared. */
+  staleClaimMs?: number;
+}
+
+export interface OpenCaseFilter {
+  streetId?: string;
+  deptCode?: string;
+  states?: CaseState[];
+  limit?: number;
+}
+
+export interface DuplicateQuery extends DuplicateFacts {
+  districtId: string;
+  /** The report's own case, when it is already stored. */
+  excludeId?: string;
+}
+
+export interface MergeOutcome {
+  duplicate: CommandResult;
+  target?: CommandResult;
+}
+
+const MAX_NUMBER_ATTEMPTS = 100;
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function conflictRefusal(): CommandResult {
+  return { ok: false, code: 'conflict', reason: '案件正被其他人同时处理，请稍后重试' };
+}
+
+/** Cases in MongoDB/FerretDB: one document per case, timeline embedded, every change one conditional update. */
+export class CaseRepository {
+  private readonly cases: Model<CaseDoc>;
+  private readonly counters: Model<CounterDoc>;
+  private readonly claims: CaseVersionClaims;
+  private readonly timeZone: string;
+  private readonly elapsed: Elapsed | undefined;
+  private readonly maxAttempts: number;
+
+  constructor(connection: Connection, options: CaseRepositoryOptions = {}) {
+    this.cases = caseModel(connection);
+    this.counters = counterModel(connection);
+    this.timeZone = options.timeZone ?? 'Asia/Shanghai';
+    this.elapsed = options.elapsed;
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.claims = new CaseVersionClaims(caseTransitionModel(connection), this.cases, options.staleClaimMs ?? 30_000);
+  }
+
+  /** Builds the indexes (autoIndex does it lazily; call this at start-up or in tests to wait for them). */
+  async ensureIndexes(): Promise<void> {
+    await this.cases.createIndexes();
+    await caseTransitionModel(this.cases.db).createIndexes();
+  }
+
+  /** Next number of a per-district, per-year sequence: one atomic `$inc` upsert (no projection: FerretDB). */
+  async nextSequence(districtId: string, year: number): Promise<number> {
+    const _id = caseCounterId(districtId, year);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const counter = await this.counters
+          .findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+          .lean<CounterDoc>()
+          .exec();
+        if (!counter) throw new Error(`counter ${_id} was not returned by the upsert`);
+        return counter.seq;
+      } catch (error) {
+        // Two first-ever upserts can race on the new _id; the loser simply increments the winner's doc.
+        if (!isDuplicateKeyError(error) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /**
+   * Stores a new case under the next number of its district and year. The unique
+   * `{districtId, number}` index is the final guard: FerretDB v1 can hand two racing callers the same
+   * counter value, and the one whose insert collides simply takes the next number.
+   */
+  async create(draft: CaseDraft, ctx: CommandContext): Promise<Case> {
+    const year = localYear(ctx.now, this.timeZone);
+    for (let attempt = 1; ; attempt++) {
+      const sequence = await this.nextSequence(draft.districtId, year);
+      const created = createCase(draft, { id: new Types.ObjectId().toHexString(), number: formatCaseNumber(year, sequence) }, ctx);
+      try {
+        await this.cases.create(caseToDoc(created, this.elapsed));
+        return created;
+      } catch (error) {
+        if (!isDuplicateKeyError(error) || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async get(caseId: string): Promise<Case | undefined> {
+    const doc = await this.cases.findById(caseId).lean<CaseDoc>().exec();
+    return doc ? caseFromDoc(doc) : undefined;
+  }
+
+  async getByNumber(districtId: string, number: string): Promise<Case | undefined> {
+    const doc = await this.cases.findOne({ districtId, number }).lean<CaseDoc>().exec();
+    return doc ? caseFromDoc(doc) : undefined;
+  }
+
+  /**
+   * Persists a transition as ONE conditional update on `{_id, version}`: changed fields set, the new
+   * events pushed, the version incremented. A moved version (a concurrent or replayed command) is a
+   * conflict and changes nothing. The version claim in front of it makes the same hold on FerretDB.
+   */
+  async applyTransition(caseId: string, expectedVersion: number, next: Case, events: TimelineEvent[]): Promise<PersistResult> {
+    if (!(await this.claims.claim(caseId, expectedVersion, events))) {
+      const exists = await this.cases.exists({ _id: caseId }).exec();
+      return { ok: false, reason: exists ? 'conflict' : 'not_found' };
+    }
+    const doc = caseToDoc(next, this.elapsed);
+    const $set: Record<string, unknown> = {};
+    const $unset: Record<string, ''> = {};
+    for (const field of MUTABLE_CASE_FIELDS) {
+      if (doc[field] === undefined) $unset[field] = '';
+      else $set[field] = doc[field];
+    }
+    const update: UpdateQuery<CaseDoc> = {
+      $set,
+      ...(Object.keys($unset).length > 0 && { $unset }),
+      $push: { timeline: { $each: events } },
+      $inc: { version: 1 },
+    };
+    const result = await this.cases.updateOne({ _id: caseId, version: expectedVersion }, update).exec();
+    if (result.matchedCount === 1) return { ok: true };
+    await this.claims.release(caseId, expectedVersion);
+    const exists = await this.cases.exists({ _id: caseId }).exec();
+    return { ok: false, reason: exists ? 'conflict' : 'not_found' };
+  }
+
+
+  /** Load, apply a pure transition, persist; on a version conflict reload and try again. */
+  async runTransition(caseId: string, transition: (c: Case) => CommandResult): Promise<CommandResult> {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const current = await this.get(caseId);
+      if (!current) return { ok: false, code: 'not_found', reason: '找不到该案件' };
+      const result = transition(current);
+      if (!result.ok) return result;
+      const persisted = await this.applyTransition(caseId, current.version, result.case, result.events);
+      if (persisted.ok) return result;
+      if (persisted.reason === 'not_found') return { ok: false, code: 'not_found', reason: '找不到该案件' };
+      // The winner may not have written its update yet: give it a moment before reloading.
+      await pause(attempt * 5 + Math.random() * 10);
+    }
+    return conflictRefusal();
+  }
+
+  runCommand(caseId: string, command: CaseCommand, ctx: CommandContext): Promise<CommandResult> {
+    return this.runTransition(caseId, (c) => applyCommand(c, command, ctx));
+  }
+
+  /** Marks `duplicateId` merged into `targetId`, then records it on the target (two updates: no transactions). */
+  async merge(duplicateId: string, targetId: string, ctx: CommandContext): Promise<MergeOutcome> {
+    const target = await this.get(targetId);
+    if (!target) return { duplicate: { ok: false, code: 'not_found', reason: '找不到要合并到的案件' } };
+    if (!OPEN_CASE_STATES.includes(target.state)) return { duplicate: { ok: false, code: 'illegal_state', reason: '目标案件已结束，不能合并到该案件' } };
+    const duplicate = await this.runCommand(duplicateId, { type: 'merge', targetId, targetNumber: target.number }, ctx);
+    if (!duplicate.ok) return { duplicate };
+    const absorbed = await this.runCommand(targetId, { type: 'absorbDuplicate', duplicateId, duplicateNumber: duplicate.case.number }, ctx);
+    return { duplicate, target: absorbed };
+  }
+
+  /** Open cases of the same category reported around the same time and place, oldest first. */
+  async findOpenDuplicates(query: DuplicateQuery, rule: DuplicateRule = DEFAULT_DUPLICATE_RULE): Promise<Case[]> {
+    if (query.category === undefined) return [];
+    const from = new Date(query.createdAt.getTime() - rule.windowMs);
+    const to = new Date(query.createdAt.getTime() + rule.windowMs);
+    const docs = await this.cases
+      .find({
+        districtId: query.districtId,
+        'parsed.category': query.category,
+        state: { $in: OPEN_CASE_STATES },
+        createdAt: { $gte: from, $lte: to },
+        ...(query.excludeId !== undefined && { _id: { $ne: query.excludeId } }),
+      })
+      .lean<CaseDoc[]>()
+      .exec();
+    return findDuplicates(query, docs.map(caseFromDoc), rule);
+  }
+
+  async listOpen(filter: OpenCaseFilter = {}): Promise<Case[]> {
+    const docs = await this.cases
+      .find({
+        state: { $in: filter.states ?? OPEN_CASE_STATES },
+        ...(filter.streetId !== undefined && { streetId: filter.streetId }),
+        ...(filter.deptCode !== undefined && { 'assignments.deptCode': filter.deptCode }),
+      })
+      .sort({ createdAt: 1 })
+      .limit(filter.limit ?? 200)
+      .lean<CaseDoc[]>()
+      .exec();
+    return docs.map(caseFromDoc);
+  }
+
+  async listByReporter(reporterId: string, limit = 50): Promise<Case[]> {
+    const docs = await this.cases
+      .find({ $or: [{ 'reporter.userId': reporterId }, { 'reporter.openid': reporterId }] })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<CaseDoc[]>()
+      .exec();
+    return docs.map(caseFromDoc);
+  }
+
+  /** Per-department figures for assignments whistled in the period (see `caseStats.ts`). */
+  departmentStats(period: StoredStatsPeriod): Promise<DepartmentStats[]> {
+    return aggregateDepartmentStats(this.cases, period);
+  }
+}
+
+export function createCaseRepository(connection: Connection, options?: CaseRepositoryOptions): CaseRepository {
+  return new CaseRepository(connection, options);
+}
