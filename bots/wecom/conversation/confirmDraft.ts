@@ -1,0 +1,42 @@
+import type { UserDoc } from '../../../store/models/org';
+import type { CardActionEvent } from '../events';
+import type { ConversationDeps } from './deps';
+import { settledCardFor } from './draftCardFor';
+import type { SubmitOutcome } from './ports';
+import type { Replier } from './reply';
+import { replies } from './replies';
+import { outcomeNote, submissionOf } from './submission';
+import { summariseDraft } from './summarise';
+
+export const STALE_LABEL = '已失效，请重新发送';
+
+export function confirmedLabel(caseNumber: string): string {
+  return `已上报 ${caseNumber}`;
+}
+
+/**
+ * 确认上报: the draft is claimed atomically, so of two taps (or a retried callback) only one creates
+ * a case; the others see `busy` or `confirmed` and only update the card.
+ */
+export async function confirmDraft(deps: ConversationDeps, reply: Replier, reporter: UserDoc, event: CardActionEvent, draftId: string): Promise<void> {
+  const claim = await deps.drafts.claim(reporter._id, draftId);
+  if (claim.kind === 'stale') return reply.disableCard(event.responseCode, STALE_LABEL);
+  if (claim.kind === 'busy') return reply.text(replies.submitting, 'busy');
+  if (claim.kind === 'confirmed') return reply.disableCard(event.responseCode, confirmedLabel(claim.caseNumber));
+
+  const { draft } = claim;
+  const summary = summariseDraft(draft, deps.parse);
+  let outcome: SubmitOutcome;
+  try {
+    outcome = await deps.desk.submitReport(submissionOf(reporter, summary));
+  } catch (error) {
+    await deps.drafts.release(reporter._id, draft.id);
+    deps.logger.error({ err: error, draftId: draft.id, userId: reporter._id }, 'creating a case from a confirmed draft failed');
+    await reply.text(replies.submitFailed, 'submit-failed');
+    return;
+  }
+  await deps.drafts.finish(reporter._id, draft.id, outcome.case.number);
+  deps.logger.info({ draftId: draft.id, caseNumber: outcome.case.number, outcome: outcome.outcome }, 'draft confirmed');
+  const card = settledCardFor(deps, reporter, draft, event.taskId, confirmedLabel(outcome.case.number), outcomeNote(outcome));
+  await reply.updateCard(event.responseCode, card, confirmedLabel(outcome.case.number));
+}

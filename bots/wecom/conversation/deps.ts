@@ -1,0 +1,28 @@
+import type { ConversationConfig } from '../../../config/conversation';
+import type { Logger } from '../../../infra/logger';
+import type { RoutingTable } from '../../../src/routing';
+import type { OrgRepository } from '../../../store/orgRepository';
+import type { DraftStore } from './draftStore';
+import type { CaseDesk, IntentClassifier, Masker, MediaFetcher, Outbound, ReportParser } from './ports';
+
+/** Starts the wait for photos sent just after a department's feedback (see `feedbackTimer.ts`). */
+export interface FeedbackTimer {
+  schedule(userId: string, draftId: string, delayMs: number): Promise<void>;
+}
+
+export interface ConversationDeps {
+  org: Pick<OrgRepository, 'user'>;
+  drafts: DraftStore;
+  desk: CaseDesk;
+  outbound: Outbound;
+  fetchMedia: MediaFetcher;
+  parse: ReportParser;
+  classify: IntentClassifier;
+  mask: Masker;
+  feedbackTimer: FeedbackTimer;
+  config: ConversationConfig;
+  /** The lifecycle's routing table, to show on the card where a report will go. */
+  routing: RoutingTable;
+  clock: () => Date;
+  logger: Logger;
+}

@@ -1,0 +1,62 @@
+import type { AppModule, Infrastructure } from '../../../app/runtime';
+import type { LifecycleDeps } from '../../../commands/deps';
+import type { ConversationConfig } from '../../../config/conversation';
+import type { InboundDispatcher } from '../../../jobs/inbound/dispatcher';
+import { bullConnection } from '../../../jobs/outbox/connection';
+import { outboxFromEnv } from '../../../jobs/outbox/fromEnv';
+import type { WecomApiClient } from '../apiClient';
+import type { MediaStorage } from '../mediaStorage';
+import { settleFeedback } from './departmentFlow';
+import { createFeedbackTimer, startFeedbackWorker } from './feedbackTimer';
+import { registerConversation } from './register';
+import { conversationDeps } from './wiring';
+
+export interface ConversationModuleOptions {
+  /** The lifecycle of this process (`lifecycleModule(...).deps`). */
+  lifecycle(infra: Infrastructure): LifecycleDeps;
+  /** The gateway's parts (`wecomGatewayModule()`): its dispatcher, API client and media storage. */
+  gateway: {
+    dispatcher(infra: Infrastructure): InboundDispatcher;
+    client(infra: Infrastructure): WecomApiClient;
+    media(infra: Infrastructure): MediaStorage;
+  };
+  /** Defaults to config/conversation.json. */
+  config?: ConversationConfig;
+}
+
+/**
+ * The grid members' and departments' conversation (worker role): listeners on the inbound
+ * dispatcher, and the timer that sends a department's held feedback with its photos. Listed
+ * before the gateway, which starts the inbound worker once every listener is registered.
+ */
+export function conversationModule(options: ConversationModuleOptions): AppModule {
+  return {
+    async startWorkers(infra) {
+      const { gateway } = options;
+      const connection = bullConnection(infra.env.REDIS_URL);
+      const prefix = infra.env.QUEUE_PREFIX;
+      const outbox = outboxFromEnv(infra.env);
+      const feedbackTimer = createFeedbackTimer({ connection, prefix });
+      const deps = conversationDeps({
+        redis: infra.redis,
+        prefix,
+        org: infra.org,
+        lifecycle: options.lifecycle(infra),
+        outbox,
+        wecom: gateway.client(infra),
+        media: gateway.media(infra),
+        feedbackTimer,
+        logger: infra.logger.child({ component: 'conversation' }),
+        ...(options.config !== undefined && { config: options.config }),
+      });
+      registerConversation(gateway.dispatcher(infra), deps);
+      const worker = startFeedbackWorker({ connection, prefix, settle: (userId, draftId) => settleFeedback(deps, userId, draftId), logger: deps.logger });
+      // In opening order: the runtime closes the last one first.
+      return [
+        { name: 'conversation outbox', close: () => outbox.close() },
+        { name: 'conversation feedback timer', close: () => feedbackTimer.close() },
+        { name: 'conversation feedback worker', close: () => worker.close() },
+      ];
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { ReportSubmission, SubmitOutcome } from '../../../commands/submitReport';
+import type { Case, CaseCommand, CommandContext, CommandResult, MediaRef } from '../../../src/cases';
+import type { ParseInput } from '../../../src/parser/types';
+import type { Urgency } from '../../../src/taxonomy';
+import type { OutboundMessage } from '../messages';
+
+export type { ReportSubmission, SubmitOutcome } from '../../../commands/submitReport';
+
+/**
+ * What the conversation needs from the rest of the app, as small interfaces so each one is
+ * wired in a single line (see `wiring.ts`) and faked in nothing but its own test.
+ */
+
+export interface CaseRef {
+  id?: string;
+  number?: string;
+}
+
+/** The lifecycle's commands (`commands/**`), seen from the conversation. */
+export interface CaseDesk {
+  submitReport(submission: ReportSubmission): Promise<SubmitOutcome>;
+  runCaseCommand(ref: CaseRef, command: CaseCommand, ctx: CommandContext): Promise<CommandResult>;
+  casesReportedBy(userId: string, limit: number): Promise<Case[]>;
+  caseByNumber(number: string, districtId?: string): Promise<Case | null>;
+}
+
+/** The parser's reading of a report text (a subset of `parseReport`'s answer). */
+export interface ParsedReport {
+  category: string;
+  urgency: Urgency;
+  location: string | null;
+  departments: string[];
+  confidence: number;
+  /** Every problem the text names, main first: offered first when the category is corrected. */
+  problems: { category: string }[];
+}
+
+export type ReportParser = (input: ParseInput) => ParsedReport;
+
+/** What a text message asks for. */
+export type ConversationIntent =
+  | { kind: 'help' }
+  | { kind: 'my_reports' }
+  | { kind: 'query_case'; number: string }
+  /** Drop the draft being gathered. */
+  | { kind: 'cancel' }
+  /** The reporter withdraws a submitted case (the state machine decides whether it still can). */
+  | { kind: 'cancel_case'; number: string }
+  | { kind: 'feedback'; number: string; text: string }
+  | { kind: 'extension'; number: string; text: string }
+  /** `退回 2026-000123 理由`, the reply the lifecycle's return card asks for. */
+  | { kind: 'return_case'; number: string; reason: string }
+  | { kind: 'greeting' }
+  | { kind: 'chatter' }
+  | { kind: 'report' };
+
+export type IntentClassifier = (text: string) => ConversationIntent;
+
+/** Sends through the outbox; the same key never sends twice. */
+export interface Outbound {
+  send(message: OutboundMessage, idempotencyKey: string): Promise<void>;
+}
+
+/** Copies a WeChat Work temporary media id into our media storage. */
+export type MediaFetcher = (mediaId: string, kind: MediaRef['kind']) => Promise<MediaRef>;
+
+/** Hides phone numbers and plates in text shown to someone other than the reporter. */
+export type Masker = (text: string) => string;

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { rejectBadRequest } from './callbackErrors';
+import type { CardSelection, InboundEvent } from './events';
+import { isXmlObject, xmlText, type XmlNode, type XmlObject } from './xml';
+
+/** Turns the decrypted callback XML (children of `<xml>`) into a typed event. */
+export function normaliseInbound(xml: XmlObject): InboundEvent {
+  const msgType = required(xml, 'MsgType');
+  const base = {
+    fromUser: required(xml, 'FromUserName'),
+    toUser: xmlText(xml, 'ToUserName') ?? '',
+    createTime: integer(xml, 'CreateTime'),
+    agentId: optionalInteger(xml, 'AgentID'),
+  };
+  if (msgType === 'event') return normaliseEvent(xml, base);
+
+  const msgId = required(xml, 'MsgId');
+  if (!/^[0-9A-Za-z_=+/-]{1,64}$/.test(msgId)) throw rejectBadRequest('bad_message', 'MsgId has an unexpected shape');
+  const message = { ...base, msgId, dedupeKey: `msg-${msgId}` };
+  switch (msgType) {
+    case 'text':
+      return { ...message, type: 'text', content: xmlText(xml, 'Content') ?? '' };
+    case 'image':
+      return { ...message, type: 'image', picUrl: xmlText(xml, 'PicUrl') ?? '', mediaId: required(xml, 'MediaId') };
+    case 'voice':
+      return { ...message, type: 'voice', mediaId: required(xml, 'MediaId'), format: xmlText(xml, 'Format') ?? '' };
+    case 'video':
+      return { ...message, type: 'video', mediaId: required(xml, 'MediaId'), thumbMediaId: xmlText(xml, 'ThumbMediaId') ?? '' };
+    case 'file':
+      return { ...message, type: 'file', mediaId: required(xml, 'MediaId'), fileName: xmlText(xml, 'FileName') ?? xmlText(xml, 'Title') };
+    case 'location':
+      return {
+        ...message,
+        type: 'location',
+        latitude: decimal(xml, 'Location_X'),
+        longitude: decimal(xml, 'Location_Y'),
+        scale: optionalInteger(xml, 'Scale') ?? 0,
+        label: xmlText(xml, 'Label') ?? '',
+      };
+    case 'link':
+      return {
+        ...message,
+        type: 'link',
+        title: xmlText(xml, 'Title') ?? '',
+        description: xmlText(xml, 'Description') ?? '',
+        url: xmlText(xml, 'Url') ?? '',
+        picUrl: xmlText(xml, 'PicUrl') ?? '',
+      };
+    default:
+      return { ...message, type: 'unknown', msgType, event: undefined };
+  }
+}
+
+type Base = Pick<InboundEvent, 'fromUser' | 'toUser' | 'createTime' | 'agentId'>;
+
+function normaliseEvent(xml: XmlObject, base: Base): InboundEvent {
+  const event = required(xml, 'Event');
+  const eventKey = xmlText(xml, 'EventKey') ?? '';
+  const taskId = xmlText(xml, 'TaskId');
+  const dedupeKey = eventDedupeKey(base.fromUser, base.createTime, event, eventKey, taskId);
+  const withKey = { ...base, dedupeKey };
+  switch (event) {
+    case 'enter_agent':
+      return { ...withKey, type: 'enter_agent' };
+    case 'click':
+      return { ...withKey, type: 'click', eventKey };
+    case 'template_card_event':
+      return {
+        ...withKey,
+        type: 'template_card_event',
+        eventKey,
+        taskId: taskId ?? '',
+        cardType: xmlText(xml, 'CardType') ?? '',
+        responseCode: xmlText(xml, 'ResponseCode'),
+        selectedItems: selections(xml.SelectedItems),
+      };
+    default:
+      return { ...withKey, type: 'unknown', msgType: 'event', event };
+  }
+}
+
+/**
+ * Events carry no MsgId: a retry repeats sender, CreateTime, event and key (and the card's TaskId).
+ * Hashed because EventKeys are free text and the key doubles as a BullMQ jobId (no `:` allowed).
+ */
+function eventDedupeKey(fromUser: string, createTime: number, event: string, eventKey: string, taskId: string | undefined): string {
+  const digest = createHash('sha256').update(JSON.stringify([fromUser, createTime, event, eventKey, taskId ?? null])).digest('hex');
+  return `evt-${digest.slice(0, 40)}`;
+}
+
+function selections(node: XmlNode | undefined): CardSelection[] {
+  if (!isXmlObject(node)) return [];
+  return asList(node.SelectedItem).filter(isXmlObject).map((item) => ({
+    questionKey: xmlText(item, 'QuestionKey') ?? '',
+    optionIds: isXmlObject(item.OptionIds) ? asList(item.OptionIds.OptionId).filter((id): id is string => typeof id === 'string') : [],
+  }));
+}
+
+function asList(node: XmlNode | undefined): XmlNode[] {
+  if (node === undefined) return [];
+  return Array.isArray(node) ? node : [node];
+}
+
+function required(xml: XmlObject, tag: string): string {
+  const value = xmlText(xml, tag);
+  if (value === undefined || value === '') throw rejectBadRequest('bad_message', `callback XML lacks <${tag}>`);
+  return value;
+}
+
+function integer(xml: XmlObject, tag: string): number {
+  const value = optionalInteger(xml, tag);
+  if (value === undefined) throw rejectBadRequest('bad_message', `callback XML lacks a numeric <${tag}>`);
+  return value;
+}
+
+function optionalInteger(xml: XmlObject, tag: string): number | undefined {
+  const text = xmlText(xml, tag);
+  return text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined;
+}
+
+function decimal(xml: XmlObject, tag: string): number {
+  const value = Number(xmlText(xml, tag));
+  if (!Number.isFinite(value)) throw rejectBadRequest('bad_message', `callback XML lacks a numeric <${tag}>`);
+  return value;
+}

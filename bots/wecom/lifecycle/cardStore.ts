@@ -1,0 +1,64 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { CardKind, CardRecord } from './cardKinds';
+
+interface CardDoc {
+  _id: string;
+  kind: CardKind;
+  caseId: string;
+  caseNumber: string;
+  deptCode?: string;
+  assignmentIndex?: number;
+  timelineLength: number;
+  recipients: string[];
+  createdAt: Date;
+}
+
+const cardSchema = new Schema<CardDoc>(
+  {
+    _id: String,
+    kind: String,
+    caseId: { type: String, index: true },
+    caseNumber: String,
+    deptCode: String,
+    assignmentIndex: Number,
+    timelineLength: Number,
+    recipients: [String],
+    createdAt: Date,
+  },
+  { versionKey: false, collection: 'lifecycle_cards' },
+);
+
+function toRecord(doc: CardDoc): CardRecord {
+  const { _id, deptCode, assignmentIndex, ...rest } = doc;
+  return { taskId: _id, ...rest, ...(deptCode != null && { deptCode }), ...(assignmentIndex != null && { assignmentIndex }) };
+}
+
+/** Task id → card, so a tap can be mapped back to its case, department and purpose. */
+export class CardStore {
+  private readonly model: Model<CardDoc>;
+
+  constructor(connection: Connection) {
+    this.model = (connection.models.LifecycleCard as Model<CardDoc> | undefined) ?? connection.model<CardDoc>('LifecycleCard', cardSchema);
+  }
+
+  /** Builds the indexes; call once at start-up. */
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  /** Idempotent: recording the same task id again keeps the first record. */
+  async record(card: CardRecord): Promise<void> {
+    const { taskId, ...fields } = card;
+    await this.model.updateOne({ _id: taskId }, { $setOnInsert: { _id: taskId, ...fields } }, { upsert: true });
+  }
+
+  async find(taskId: string): Promise<CardRecord | null> {
+    const doc = await this.model.findById(taskId).lean<CardDoc>().exec();
+    return doc ? toRecord(doc) : null;
+  }
+
+  async forCase(caseId: string): Promise<CardRecord[]> {
+    const docs = await this.model.find({ caseId }).sort({ createdAt: 1 }).lean<CardDoc[]>().exec();
+    return docs.map(toRecord);
+  }
+}

@@ -1,0 +1,87 @@
+import type { Closeable } from '../../../app/closeables';
+import type { AppModule, Infrastructure } from '../../../app/runtime';
+import { cachedOrg } from '../../../commands/cachedOrg';
+import { caseStoreFrom } from '../../../commands/caseStore';
+import { lifecycleConfig } from '../../../commands/config';
+import type { DeadlineSync, LifecycleConfig, LifecycleDeps } from '../../../commands/deps';
+import { loadDistrictSeed } from '../../../config/district';
+import type { InboundDispatcher } from '../../../jobs/inbound/dispatcher';
+import { outboxFromEnv } from '../../../jobs/outbox/fromEnv';
+import { CaseRepository } from '../../../store/caseRepository';
+import { statsRouter } from '../../../web/stats/router';
+import { registerLifecycleListeners } from './listeners';
+import type { ResidentMilestoneNotifier } from './ports';
+import { plannerFromSlaFile } from './slaPlanner';
+import { createWecomLifecycle, type WecomLifecycle } from './wiring';
+
+export interface LifecycleModuleOptions {
+  /** The deadline engine's scheduler (`jobs/deadlines`): timers follow every transition. */
+  deadlines(infra: Infrastructure): DeadlineSync;
+  /** The inbound worker's dispatcher, where card taps arrive (worker role). */
+  dispatcher?(infra: Infrastructure): InboundDispatcher | undefined;
+  /** Residents' milestones through the mini-program (`mpModule(...).notifyResidentMilestone`). */
+  residents?(infra: Infrastructure): ResidentMilestoneNotifier;
+  /** Defaults: config/routing.json, SLA_CONFIG deadlines. */
+  config?: LifecycleConfig;
+}
+
+export interface LifecycleModule extends AppModule {
+  /** The lifecycle of this process (one per Infrastructure): deps for the conversation and the mini-program. */
+  lifecycle(infra: Infrastructure): WecomLifecycle;
+  deps(infra: Infrastructure): LifecycleDeps;
+}
+
+interface Built {
+  lifecycle: WecomLifecycle;
+  repository: CaseRepository;
+  districtId: string;
+  closeables: Closeable[];
+}
+
+/**
+ * The closed loop in the app: the stats API route (web role) and the card tap listener (worker
+ * role), around one lifecycle per Infrastructure that the other modules reuse.
+ */
+export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModule {
+  const built = new WeakMap<Infrastructure, Built>();
+
+  const build = (infra: Infrastructure): Built => {
+    const existing = built.get(infra);
+    if (existing) return existing;
+    const districtId = loadDistrictSeed(infra.env.DISTRICT_CONFIG).district.id;
+    const repository = new CaseRepository(infra.mongo);
+    const outbox = outboxFromEnv(infra.env);
+    const residents = options.residents?.(infra);
+    const lifecycle = createWecomLifecycle({
+      mongo: infra.mongo,
+      cases: caseStoreFrom(repository, districtId),
+      org: cachedOrg(infra.org),
+      outbox,
+      deadlines: options.deadlines(infra),
+      config: options.config ?? lifecycleConfig({ plan: plannerFromSlaFile(infra.env.SLA_CONFIG) }),
+      logger: infra.logger,
+      ...(residents !== undefined && { residents }),
+    });
+    const value: Built = { lifecycle, repository, districtId, closeables: [{ name: 'lifecycle outbox', close: () => outbox.close() }] };
+    built.set(infra, value);
+    infra.closeables.push(...value.closeables);
+    return value;
+  };
+
+  return {
+    lifecycle: (infra) => build(infra).lifecycle,
+    deps: (infra) => build(infra).lifecycle.deps,
+    routers(infra) {
+      const { repository, districtId } = build(infra);
+      return [statsRouter({ token: infra.env.STATS_API_TOKEN, query: (period) => repository.departmentStats({ ...period, districtId }) })];
+    },
+    async startWorkers(infra) {
+      const { lifecycle } = build(infra);
+      await lifecycle.cards.init();
+      const dispatcher = options.dispatcher?.(infra);
+      if (!dispatcher) infra.logger.warn('no inbound dispatcher wired: lifecycle card taps will not be handled');
+      if (dispatcher) registerLifecycleListeners(dispatcher, lifecycle);
+      return [];
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { actorForUser } from '../../../commands/actors';
+import { runCommandOn } from '../../../commands/runCaseCommand';
+import type { Actor, ActorRole, Case, CaseCommand } from '../../../src/cases';
+import { staleReason } from './staleness';
+import { answerTapper, type Tap, type TapDeps } from './tapContext';
+
+export const NOT_YOURS = '非本部门案件，您无权操作';
+
+export interface TapCommandSpec {
+  /** Capacities the tapper may act in, most specific first. */
+  roles: readonly ActorRole[];
+  /** The tapper must belong to the department the card was sent to. */
+  sameDepartment?: boolean;
+  command: CaseCommand;
+  onSuccess(after: Case, actor: Actor): Promise<void>;
+}
+
+/** Who the tapper is, if they may act on this card at all; otherwise they are told and undefined comes back. */
+export async function tapActor(deps: TapDeps, tap: Tap, roles: readonly ActorRole[], sameDepartment = false): Promise<Actor | undefined> {
+  const actor = await actorForUser(deps.lifecycle.org, tap.event.fromUser, roles);
+  if (!actor || (sameDepartment && actor.deptCode !== tap.card.deptCode)) {
+    await answerTapper(deps, tap, NOT_YOURS);
+    return undefined;
+  }
+  const stale = staleReason(tap.card, tap.case);
+  if (stale !== undefined) {
+    await answerTapper(deps, tap, stale);
+    return undefined;
+  }
+  return actor;
+}
+
+/**
+ * Runs the command a tap stands for. The callback's dedupe key is the command id, so a replayed
+ * callback is refused as already applied and changes nothing (and is not answered twice).
+ */
+export async function runTapCommand(deps: TapDeps, tap: Tap, spec: TapCommandSpec): Promise<void> {
+  const actor = await tapActor(deps, tap, spec.roles, spec.sameDepartment);
+  if (!actor) return;
+  const result = await runCommandOn(deps.lifecycle, tap.case, spec.command, {
+    actor,
+    channel: 'wecom',
+    now: deps.lifecycle.clock(),
+    commandId: `tap:${tap.event.dedupeKey}`,
+  });
+  if (result.ok) return spec.onSuccess(result.case, actor);
+  if (result.code === 'already_applied') return;
+  deps.logger?.info({ caseId: tap.case.id, taskId: tap.card.taskId, code: result.code }, 'card tap refused');
+  await answerTapper(deps, tap, result.reason);
+}

@@ -1,0 +1,48 @@
+import type { Connection } from 'mongoose';
+import type { CaseStore, DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory } from '../../../commands/deps';
+import type { Logger } from '../../../infra/logger';
+import type { CardActionEvent } from '../events';
+import { CardStore } from './cardStore';
+import { CardUpdates } from './cardUpdates';
+import { WecomLifecycleNotifier } from './notifier';
+import type { LifecycleOutbox, ResidentMilestoneNotifier } from './ports';
+import { LifecycleSender } from './sender';
+import type { TapDeps } from './tapContext';
+import { handleCardTap } from './tapHandlers';
+
+export interface WecomLifecycleOptions {
+  mongo: Connection;
+  cases: CaseStore;
+  org: OrgDirectory;
+  outbox: LifecycleOutbox;
+  deadlines: DeadlineSync;
+  config: LifecycleConfig;
+  residents?: ResidentMilestoneNotifier;
+  clock?: () => Date;
+  logger?: Logger;
+}
+
+export interface WecomLifecycle {
+  /** What `submitReport` / `runCaseCommand` take. */
+  deps: LifecycleDeps;
+  cards: CardStore;
+  /** Handles a template card tap; false when the card is not one of the lifecycle's. */
+  handleTap(event: CardActionEvent): Promise<boolean>;
+}
+
+/** The lifecycle commands with the WeCom notifier and tap handlers around them. */
+export function createWecomLifecycle(options: WecomLifecycleOptions): WecomLifecycle {
+  const clock = options.clock ?? (() => new Date());
+  const cards = new CardStore(options.mongo);
+  const sender = new LifecycleSender(options.outbox, cards, clock);
+  const notifier = new WecomLifecycleNotifier({
+    sender,
+    org: options.org,
+    routing: options.config.routing,
+    ...(options.residents !== undefined && { residents: options.residents }),
+    ...(options.logger !== undefined && { logger: options.logger }),
+  });
+  const deps: LifecycleDeps = { cases: options.cases, org: options.org, notifier, deadlines: options.deadlines, clock, config: options.config };
+  const tapDeps: TapDeps = { lifecycle: deps, cards, sender, updates: new CardUpdates(options.outbox), ...(options.logger !== undefined && { logger: options.logger }) };
+  return { deps, cards, handleTap: (event) => handleCardTap(tapDeps, event) };
+}
