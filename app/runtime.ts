@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Redis from 'ioredis';
+import type { Connection } from 'mongoose';
+import type Router from '@koa/router';
+import type { Env } from '../config';
+import { loadDistrictSeed } from '../config/district';
+import type { Logger } from '../infra/logger';
+import { createRedis, redisIsReady } from '../infra/redis';
+import { connectMongo, mongoIsReady } from '../store/connection';
+import { OrgRepository } from '../store/orgRepository';
+import { createWebApp } from '../web/app';
+import { healthRoutes } from '../web/healthRoutes';
+import { closeAll, type Closeable } from './closeables';
+
+export interface Runtime {
+  env: Env;
+  logger: Logger;
+  mongo: Connection;
+  redis: Redis;
+  org: OrgRepository;
+  /** Base URL of the HTTP server when the role includes `web`. */
+  url?: string;
+  stop(): Promise<boolean>;
+}
+
+export interface Infrastructure {
+  env: Env;
+  logger: Logger;
+  mongo: Connection;
+  redis: Redis;
+  org: OrgRepository;
+  closeables: Closeable[];
+}
+
+/** A part of the app (gateway, lifecycle, deadlines…) contributes routes when it serves web traffic and workers when it works. */
+export interface AppModule {
+  routers?(infra: Infrastructure): Router[];
+  startWorkers?(infra: Infrastructure): Promise<Closeable[]>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { port: actual } = server.address() as AddressInfo;
+      resolve(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}`);
+    });
+  });
+}
+
+function closeServer(server: Server): Closeable {
+  return {
+    name: 'http server',
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Connects to the stores, loads the district seed, then starts the web and/or worker role. */
+export async function startRuntime(env: Env, logger: Logger, modules: AppModule[] = [], closeFirstOpened: Closeable[] = []): Promise<Runtime> {
+  const closeables: Closeable[] = [...closeFirstOpened];
+  const mongo = await connectMongo(env.MONGODB_URI);
+  closeables.push({ name: 'mongodb', close: () => mongo.close() });
+  const redis = createRedis(env.REDIS_URL, logger);
+  closeables.push({ name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) });
+
+  const org = new OrgRepository(mongo);
+  const seed = loadDistrictSeed(env.DISTRICT_CONFIG);
+  const counts = await org.loadSeed(seed);
+  logger.info({ district: seed.district.id, ...counts }, 'district organisation loaded');
+
+  const infra: Infrastructure = { env, logger, mongo, redis, org, closeables };
+  let url: string | undefined;
+
+  if (env.ROLE === 'worker' || env.ROLE === 'all') {
+    for (const module of modules) closeables.push(...((await module.startWorkers?.(infra)) ?? []));
+    logger.info('worker role started');
+  }
+  if (env.ROLE === 'web' || env.ROLE === 'all') {
+    const routers = [
+      healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }),
+      ...modules.flatMap((m) => m.routers?.(infra) ?? []),
+    ];
+    const app = createWebApp({ logger, routers, proxy: env.TRUST_PROXY });
+    const server = createServer(app.callback());
+    url = await listen(server, env.PORT, env.HOST);
+    closeables.push(closeServer(server));
+    logger.info({ url }, 'web role listening');
+  }
+
+  return {
+    env,
+    logger,
+    mongo,
+    redis,
+    org,
+    url,
+    stop: () => closeAll(closeables, env.SHUTDOWN_TIMEOUT_MS, logger),
+  };
+}

@@ -1,0 +1,25 @@
+import { isSandbox, type Env } from '../config';
+import type { Logger } from '../infra/logger';
+import { appModules } from './modules';
+import { startRuntime, type Runtime } from './runtime';
+import { startSandbox, type Sandbox } from './sandbox';
+
+export interface StartedApp {
+  runtime: Runtime;
+  /** Set in sandbox mode (no WECOM_CORP_ID): the in-process fake WeChat Work server and its credentials. */
+  sandbox?: Sandbox;
+}
+
+/** Starts every module of the app for the configured role, in sandbox mode when no corp is configured. */
+export async function startApp(env: Env, logger: Logger, rawEnv: Record<string, string | undefined> = process.env): Promise<StartedApp> {
+  const sandbox = isSandbox(env) ? await startSandbox(env, rawEnv) : undefined;
+  const effectiveEnv = sandbox?.env ?? env;
+  if (sandbox) logger.info({ fakeWecom: sandbox.fake.baseUrl }, 'sandbox mode: fake WeChat Work server started in-process');
+  try {
+    const runtime = await startRuntime(effectiveEnv, logger, appModules(effectiveEnv, sandbox), sandbox ? [sandbox.closeable] : []);
+    return sandbox ? { runtime, sandbox } : { runtime };
+  } catch (error) {
+    await sandbox?.closeable.close();
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+import type { Case, CaseDraft, CommandContext, DeadlinePlanner, DuplicateRule, TimelineEvent } from '../src/cases';
+import type { RoutingTable } from '../src/routing';
+import type { OrgRepository } from '../store/orgRepository';
+
+/** What the lifecycle commands need from the case store (implemented by `store/caseRepository.ts`). */
+export interface CaseStore {
+  /** Allocates the id and the per-district, per-year number, and inserts the new case. */
+  create(draft: CaseDraft, ctx: CommandContext): Promise<Case>;
+  findById(id: string): Promise<Case | null>;
+  findByNumber(number: string, districtId?: string): Promise<Case | null>;
+  /**
+   * Writes `after` only if the stored case still has `before`'s state and version (atomic
+   * conditional update). False when another writer got there first.
+   */
+  saveTransition(before: Case, after: Case, events: TimelineEvent[]): Promise<boolean>;
+  /** Open cases `c` repeats (same category and place within the rule's window), oldest first, `c` excluded. */
+  findOpenDuplicates(c: Case, rule: DuplicateRule): Promise<Case[]>;
+  /** Latest cases a user (WeCom userid or resident openid) reported, newest first. */
+  reportedBy(reporterId: string, limit: number): Promise<Case[]>;
+}
+
+export type OrgDirectory = Pick<OrgRepository, 'user' | 'department' | 'departments' | 'street' | 'community' | 'communityStaff' | 'district'>;
+
+/** One successful change of a case: `before` is null when the case was just created. */
+export interface CaseChange {
+  before: Case | null;
+  after: Case;
+  events: TimelineEvent[];
+}
+
+/** Side effects a transition causes in the chat world (cards, card updates, group notices, milestones). */
+export interface LifecycleNotifier {
+  caseChanged(change: CaseChange): Promise<void>;
+  /** The reporter of `duplicate` is told their report was merged into `target`. */
+  duplicateMerged(duplicate: Case, target: Case): Promise<void>;
+}
+
+/** Keeps the case's reminder and escalation timers in line with its deadlines (`jobs/deadlines`). */
+export interface DeadlineSync {
+  syncCase(c: Case): Promise<void>;
+}
+
+export interface LifecycleConfig {
+  /** Who leads and assists per category and street, the confidence below which the dispatcher decides. */
+  routing: RoutingTable;
+  duplicates: DuplicateRule;
+  /** SLA deadlines; without it assignments carry no due dates. */
+  plan?: DeadlinePlanner;
+  /** How often a command is re-applied after losing a concurrent update before giving up. */
+  maxConflictRetries: number;
+}
+
+export interface LifecycleDeps {
+  cases: CaseStore;
+  org: OrgDirectory;
+  notifier: LifecycleNotifier;
+  deadlines: DeadlineSync;
+  clock: () => Date;
+  config: LifecycleConfig;
+}

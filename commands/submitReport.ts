@@ -1,0 +1,104 @@
+import { type Case, type CaseDraft, type CaseLevel, type CaseSource, type Channel, type MediaRef, type Reporter } from '../src/cases';
+import { route, type RoutingDecision } from '../src/routing';
+import type { Urgency } from '../src/taxonomy';
+import { SYSTEM_ACTOR, reportingActor } from './actors';
+import { afterTransition } from './afterTransition';
+import type { LifecycleDeps } from './deps';
+import { mergeDuplicate } from './mergeDuplicate';
+import { transact } from './transact';
+
+export interface ReportSubmission {
+  source: CaseSource;
+  channel: Channel;
+  reporter: Reporter;
+  districtId: string;
+  streetId: string;
+  communityId?: string;
+  gridId?: string;
+  text: string;
+  media: MediaRef[];
+  parsed: { category: string; urgency: Urgency; location: string | null; departments: string[]; confidence: number };
+  lat?: number;
+  lng?: number;
+  /** Community-level reports are handled by the grid member's community unless raised to the street. */
+  level?: CaseLevel;
+}
+
+export interface SubmitOutcome {
+  case: Case;
+  outcome: 'whistled' | 'triage' | 'community' | 'merged';
+  /** For `merged`: the open case this report repeated. */
+  duplicateOf?: Case;
+}
+
+function draftOf(s: ReportSubmission, level: CaseLevel): CaseDraft {
+  const category = s.parsed.category.trim();
+  const location = s.parsed.location?.trim();
+  return {
+    districtId: s.districtId,
+    streetId: s.streetId,
+    ...(s.communityId !== undefined && { communityId: s.communityId }),
+    ...(s.gridId !== undefined && { gridId: s.gridId }),
+    source: s.source,
+    reporter: s.reporter,
+    text: s.text,
+    media: s.media,
+    parsed: {
+      urgency: s.parsed.urgency,
+      confidence: Math.min(1, Math.max(0, s.parsed.confidence)),
+      ...(category !== '' && { category }),
+      ...(location && { locationText: location }),
+      ...(s.lat !== undefined && { lat: s.lat }),
+      ...(s.lng !== undefined && { lng: s.lng }),
+    },
+    level,
+  };
+}
+
+async function openDuplicateOf(deps: LifecycleDeps, c: Case): Promise<Case | undefined> {
+  if (c.parsed.category === undefined) return undefined;
+  return (await deps.cases.findOpenDuplicates(c, deps.config.duplicates))[0];
+}
+
+function routingOf(deps: LifecycleDeps, s: ReportSubmission, draft: CaseDraft): RoutingDecision {
+  return route(
+    {
+      streetId: s.streetId,
+      source: s.source,
+      urgency: draft.parsed.urgency,
+      confidence: draft.parsed.confidence,
+      ...(draft.parsed.category !== undefined && { category: draft.parsed.category }),
+      extraDepartments: s.parsed.departments,
+    },
+    deps.config.routing,
+  );
+}
+
+/**
+ * A new report: stored as a case with its number, merged into an open duplicate (reporter told),
+ * left to the community, whistled to the routed departments, or put on the dispatcher's triage card.
+ */
+export async function submitReport(deps: LifecycleDeps, submission: ReportSubmission): Promise<SubmitOutcome> {
+  const now = deps.clock();
+  const ctx = { actor: reportingActor(submission.source, submission.reporter, submission.communityId), channel: submission.channel, now };
+  const decision = routingOf(deps, submission, draftOf(submission, 'street'));
+  const level = submission.level ?? (decision.kind === 'community' ? 'community' : 'street');
+  const created = await deps.cases.create(draftOf(submission, level), ctx);
+
+  const duplicateOf = await openDuplicateOf(deps, created);
+  if (duplicateOf) {
+    const merged = await mergeDuplicate(deps, created.id, duplicateOf, SYSTEM_ACTOR, 'system');
+    if (merged.ok) return { case: merged.case, outcome: 'merged', duplicateOf: (await deps.cases.findById(duplicateOf.id)) ?? duplicateOf };
+  }
+  if (created.state === 'community') {
+    await afterTransition(deps, null, created, created.timeline);
+    return { case: created, outcome: 'community' };
+  }
+  if (decision.kind === 'whistle') {
+    const whistled = await transact(deps, () => deps.cases.findById(created.id), { type: 'whistle', departments: decision.departments }, { actor: SYSTEM_ACTOR, channel: 'system', now });
+    if (whistled.ok) return { case: whistled.case, outcome: 'whistled' };
+  }
+  const current = (await deps.cases.findById(created.id)) ?? created;
+  await afterTransition(deps, null, current, current.timeline);
+  return { case: current, outcome: 'triage' };
+}

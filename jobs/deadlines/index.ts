@@ -1,0 +1,10 @@
+export { createDeadlineEngine, type DeadlineEngine, type DeadlineEngineOptions } from './engine';
+export { DeadlineScheduler, DEADLINE_JOB_OPTIONS, type DeadlineJobData, type DeadlineSchedulerOptions, type SyncResult } from './scheduler';
+export { createDeadlineWorker, type DeadlineWorkerOptions, type DeadlineJobResult, type FiredAlert } from './worker';
+export { createDeadlineSweeper, type DeadlineSweeper, type DeadlineSweeperOptions, type SweepReport } from './sweeper';
+export { OutboxDeadlineNotifier, type OutboxDeadlineNotifierOptions } from './outboxNotifier';
+export { MongoDeadlineCaseStore, STATES_WITH_DEADLINES } from './mongoCaseStore';
+export { planCase, planSlot, alertKey, firedKeys, DEADLINE_KEY_DETAIL, type DeadlineRules, type SlotPlan } from './plan';
+export { liveSlots, allSlotNames, type DeadlineSlot } from './slots';
+export { DEADLINE_QUEUE_NAME, SWEEP_QUEUE_NAME, deadlineJobId, parseDeadlineJobId } from './names';
+export type { DeadlineCaseStore, DeadlineEvent, DeadlineEventType, DeadlineNotifier, DeadlineNotice, NoticeReceipt } from './ports';

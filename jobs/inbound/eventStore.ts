@@ -1,0 +1,72 @@
+import type { Connection, Model } from 'mongoose';
+import type { InboundEvent } from '../../bots/wecom/events';
+import { inboundEventModel, type InboundEventDoc } from '../../store/models/inboundEvent';
+
+/**
+ * The durable record of inbound events in MongoDB, keyed by `_id` = dedupe key. Insert-if-absent
+ * is an upsert with `$setOnInsert`, read through `upsertedCount`: on FerretDB v1 a duplicate-key
+ * error looks different (code 1, no keyValue), so the normal path never relies on catching one.
+ */
+export class InboundEventStore {
+  private readonly model: Model<InboundEventDoc>;
+
+  constructor(connection: Connection) {
+    this.model = inboundEventModel(connection);
+  }
+
+  /** True when the event was new; false when a retry of it was stored before. */
+  async insertIfAbsent(event: InboundEvent, receivedAt = new Date()): Promise<boolean> {
+    try {
+      const result = await this.model.updateOne(
+        { _id: event.dedupeKey },
+        { $setOnInsert: { ...recordOf(event, receivedAt), status: 'received' } },
+        { upsert: true },
+      );
+      return result.upsertedCount === 1;
+    } catch (error) {
+      // Two concurrent retries can both try the insert; the primary key makes the loser fail.
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Marks the event handled, creating its record if the gateway did not (queue-first). */
+  async recordHandled(event: InboundEvent, receivedAt: Date, handledAt = new Date()): Promise<void> {
+    await this.model.updateOne(
+      { _id: event.dedupeKey },
+      { $set: { status: 'handled', handledAt }, $setOnInsert: recordOf(event, receivedAt) },
+      { upsert: true },
+    );
+  }
+
+  /** True when the worker has already dispatched this event to its listeners. */
+  async isHandled(key: string): Promise<boolean> {
+    return (await this.model.exists({ _id: key, status: 'handled' })) !== null;
+  }
+
+  async findByKey(key: string): Promise<InboundEventDoc | null> {
+    return this.model.findOne({ _id: key }).lean<InboundEventDoc>().exec();
+  }
+
+  async count(): Promise<number> {
+    return this.model.countDocuments().exec();
+  }
+}
+
+function recordOf(event: InboundEvent, receivedAt: Date): Omit<InboundEventDoc, '_id' | 'status' | 'handledAt'> {
+  return {
+    type: event.type,
+    fromUser: event.fromUser,
+    createTime: event.createTime,
+    agentId: event.agentId,
+    payload: { ...event },
+    receivedAt,
+  };
+}
+
+/** MongoDB says 11000; FerretDB v1 says code 1 with "duplicate" in the message. */
+function isDuplicateKeyError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 11000 || code === 11001 || (typeof message === 'string' && /duplicate key/i.test(message));
+}

@@ -1,0 +1,24 @@
+import type Redis from 'ioredis';
+import type { Env } from '../../config/env';
+import type { WecomApiClient } from '../../bots/wecom/apiClient';
+import type { Logger } from '../../infra/logger';
+import { bullConnection } from './connection';
+import { createOutbox, type Outbox } from './queue';
+import { createOutboxWorker, type OutboxWorker } from './worker';
+
+/** The outbox queue as the web and worker roles use it (REDIS_URL, QUEUE_PREFIX). */
+export function outboxFromEnv(env: Env): Outbox {
+  return createOutbox({ connection: bullConnection(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
+}
+
+/** The outbox worker for the worker role, paced by WECOM_SEND_RATE_PER_MINUTE. */
+export function outboxWorkerFromEnv(env: Env, deps: { client: WecomApiClient; redis: Redis; logger?: Logger }): OutboxWorker {
+  return createOutboxWorker({
+    connection: bullConnection(env.REDIS_URL),
+    prefix: env.QUEUE_PREFIX,
+    ratePerMinute: env.WECOM_SEND_RATE_PER_MINUTE,
+    client: deps.client,
+    redis: deps.redis,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
+}

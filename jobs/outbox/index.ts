@@ -1,0 +1,6 @@
+export { bullConnection } from './connection';
+export { OUTBOX_QUEUE_NAME, outboxJobId } from './names';
+export { createOutbox, type Outbox, type OutboxJobData, type OutboxQueueOptions } from './queue';
+export { SentLedger } from './sentLedger';
+export { createOutboxWorker, type OutboxJobResult, type OutboxWorker, type OutboxWorkerOptions } from './worker';
+export { outboxFromEnv, outboxWorkerFromEnv } from './fromEnv';

@@ -1,0 +1,44 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { OutboundMessage } from '../../bots/wecom/messages';
+import { OUTBOX_JOB_NAME, OUTBOX_QUEUE_NAME, outboxJobId } from './names';
+
+export interface OutboxJobData {
+  idempotencyKey: string;
+  message: OutboundMessage;
+}
+
+export interface OutboxQueueOptions {
+  connection: ConnectionOptions;
+  /** QUEUE_PREFIX (tests: a private prefix). */
+  prefix: string;
+  /** Attempts for transient failures (network, 5xx, busy); rate limits do not use them up. */
+  attempts?: number;
+  /** First retry delay; doubles each attempt. */
+  backoffMs?: number;
+}
+
+export interface Outbox {
+  readonly queue: Queue<OutboxJobData>;
+  /** Queues a message; the same idempotency key queued again (while its job exists) is the same job. */
+  enqueueOutbound(message: OutboundMessage, idempotencyKey: string): Promise<{ jobId: string }>;
+  close(): Promise<void>;
+}
+
+export function createOutbox(options: OutboxQueueOptions): Outbox {
+  const queue = new Queue<OutboxJobData>(OUTBOX_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+  const jobOptions: JobsOptions = {
+    attempts: options.attempts ?? 8,
+    backoff: { type: 'exponential', delay: options.backoffMs ?? 2_000 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+  return {
+    queue,
+    async enqueueOutbound(message, idempotencyKey) {
+      const jobId = outboxJobId(idempotencyKey);
+      await queue.add(OUTBOX_JOB_NAME, { idempotencyKey, message }, { ...jobOptions, jobId });
+      return { jobId };
+    },
+    close: () => queue.close(),
+  };
+}

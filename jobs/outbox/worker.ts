@@ -1,0 +1,110 @@
+import type Redis from 'ioredis';
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { WecomApiClient } from '../../bots/wecom/apiClient';
+import { WecomRateLimitError, isTransientWecomError } from '../../bots/wecom/apiErrors';
+import { deliverOutbound, type DeliveryResult } from '../../bots/wecom/outboundDelivery';
+import type { Logger } from '../../infra/logger';
+import { OUTBOX_QUEUE_NAME } from './names';
+import type { OutboxJobData } from './queue';
+import { SentLedger } from './sentLedger';
+
+export interface OutboxWorkerOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  client: WecomApiClient;
+  /** For the sent ledger. */
+  redis: Redis;
+  /** WECOM_SEND_RATE_PER_MINUTE: our own pace, below WeChat Work's per-app limit. */
+  ratePerMinute: number;
+  concurrency?: number;
+  /** Pause after a 45009; doubles while WeChat Work keeps throttling, up to rateLimitMaxPauseMs. */
+  rateLimitPauseMs?: number;
+  rateLimitMaxPauseMs?: number;
+  /** How long a crashed worker's job stays locked before another worker takes it over. */
+  lockDurationMs?: number;
+  /** Use one value for every worker of the queue: the first stalled check holds a Redis guard key that long. */
+  stalledIntervalMs?: number;
+  logger?: Logger;
+}
+
+export type OutboxJobResult = DeliveryResult | { skipped: 'already-sent' };
+
+export interface OutboxWorker {
+  readonly worker: Worker<OutboxJobData, OutboxJobResult>;
+  close(force?: boolean): Promise<void>;
+}
+
+/**
+ * Sends queued messages at most `ratePerMinute`, retrying transient failures with exponential
+ * backoff and pausing the whole queue when WeChat Work says 45009.
+ *
+ * Duplicate protection: before sending we look the idempotency key up in the sent ledger, and right
+ * after WeChat Work accepts the message we record it there. What remains is the window between
+ * WeChat Work accepting a request and our ledger write landing: if the process dies there, or the
+ * answer is lost (timeout after the server processed it), the job is retried and the message goes
+ * out a second time. Closing it would need an idempotency key on WeChat Work's side, which the API
+ * does not offer (message/send's enable_duplicate_check only compares content, and callers may set it
+ * on the body), so delivery is at-least-once with that narrow window and exactly-once otherwise.
+ *
+ * A 45009 pauses the whole queue (queue.rateLimit, the non-deprecated form of worker.rateLimit):
+ * the per-app limit is shared by every message, and a throttled group robot costs a short pause.
+ */
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const ledger = new SentLedger(options.redis, options.prefix);
+  const rateLimiter = new Queue(OUTBOX_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+  const basePause = options.rateLimitPauseMs ?? 5_000;
+  const maxPause = options.rateLimitMaxPauseMs ?? 120_000;
+  let consecutiveRateLimits = 0;
+
+  const processJob = async (job: Job<OutboxJobData, OutboxJobResult>): Promise<OutboxJobResult> => {
+    const { idempotencyKey, message } = job.data;
+    if (await ledger.wasSent(idempotencyKey)) {
+      options.logger?.info({ jobId: job.id }, 'outbox message already sent; skipping');
+      return { skipped: 'already-sent' };
+    }
+    let result: DeliveryResult;
+    try {
+      result = await deliverOutbound(options.client, message);
+    } catch (error) {
+      if (error instanceof WecomRateLimitError) {
+        consecutiveRateLimits += 1;
+        const pause = Math.min(maxPause, basePause * 2 ** (consecutiveRateLimits - 1));
+        options.logger?.warn({ jobId: job.id, errcode: error.errcode, pauseMs: pause }, 'wecom rate limit; pausing the outbox');
+        // The job goes back to waiting without using up an attempt, and no worker takes jobs until the pause ends.
+        await rateLimiter.rateLimit(pause);
+        throw Worker.RateLimitError();
+      }
+      if (!isTransientWecomError(error)) {
+        options.logger?.error({ jobId: job.id, err: error }, 'outbox message rejected by wecom; not retrying');
+        throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      }
+      options.logger?.warn({ jobId: job.id, attempt: job.attemptsMade + 1, err: error }, 'outbox send failed; will retry');
+      throw error;
+    }
+    consecutiveRateLimits = 0;
+    await ledger.markSent(idempotencyKey, { jobId: job.id, ...result });
+    if (result.invalidUser || result.invalidParty || result.invalidTag || result.unlicensedUser || result.invalidUsers) {
+      // WeChat Work accepted the message but skipped these recipients; retrying would not reach them.
+      options.logger?.warn({ jobId: job.id, invalidUser: result.invalidUser, invalidParty: result.invalidParty, invalidTag: result.invalidTag, unlicensedUser: result.unlicensedUser, invalidUsers: result.invalidUsers }, 'wecom skipped some recipients');
+    }
+    return result;
+  };
+
+  const worker = new Worker<OutboxJobData, OutboxJobResult>(OUTBOX_QUEUE_NAME, processJob, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 4,
+    limiter: { max: options.ratePerMinute, duration: 60_000 },
+    ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+    ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+  });
+  worker.on('error', (error) => options.logger?.error({ err: error }, 'outbox worker error'));
+
+  return {
+    worker,
+    async close(force = false) {
+      await worker.close(force);
+      await rateLimiter.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Named HTTP errors: thrown anywhere in a request, turned into a JSON answer by one middleware.
+ * `code` is stable for clients; `message` is what a person reads (Chinese where users see it).
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(400, 'invalid_request', message, details);
+  }
+}
+
+export class AuthenticationError extends HttpError {
+  constructor(message = '登录已失效，请重新登录', code = 'unauthenticated') {
+    super(401, code, message);
+  }
+}
+
+export class ForbiddenError extends HttpError {
+  constructor(message = '没有权限', code = 'forbidden') {
+    super(403, code, message);
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(message = '未找到', code = 'not_found') {
+    super(404, code, message);
+  }
+}
+
+export class ConflictError extends HttpError {
+  constructor(message: string, code = 'conflict') {
+    super(409, code, message);
+  }
+}
+
+export class PayloadTooLargeError extends HttpError {
+  constructor(message = '内容太大', code = 'payload_too_large') {
+    super(413, code, message);
+  }
+}
+
+export class RateLimitedError extends HttpError {
+  constructor(readonly retryAfterSeconds: number, message = '操作太频繁，请稍后再试') {
+    super(429, 'rate_limited', message, { retryAfterSeconds });
+  }
+}
