@@ -1,0 +1,67 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnv } from '../../config';
+import { createLogger } from '../../infra/logger';
+import { startRuntime, type Runtime } from '../../app/runtime';
+import { startFerretdb, type RunningFerretdb } from '../../scripts/services/ferretdb';
+import { startRedisServer, type RunningRedis } from '../../scripts/services/redis';
+import { waitUntil } from '../../scripts/services/process';
+
+interface Readiness { status: string; failed?: string[] }
+
+async function readiness(url: string): Promise<{ code: number; body: Readiness }> {
+  const response = await fetch(`${url}/readyz`);
+  return { code: response.status, body: (await response.json()) as Readiness };
+}
+
+/** Own Redis and FerretDB servers: this test kills and restarts them, which the shared ones must never see. */
+describe('/readyz follows Redis and the store going away and coming back', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'readyz-'));
+  let redis: RunningRedis;
+  let ferret: RunningFerretdb;
+  let runtime: Runtime;
+  let redisPort: number;
+  let ferretPort: number;
+
+  beforeAll(async () => {
+    redis = await startRedisServer({ dir: join(dir, 'redis') });
+    ferret = await startFerretdb({ dir: join(dir, 'ferret') });
+    redisPort = Number(new URL(redis.url).port);
+    ferretPort = Number(new URL(ferret.uri).port);
+    const env = loadEnv({ MONGODB_URI: ferret.uri, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', ROLE: 'web' });
+    runtime = await startRuntime(env, createLogger({ level: 'silent' }));
+  });
+
+  afterAll(async () => {
+    await runtime.stop();
+    await redis.stop();
+    await ferret.stop();
+  });
+
+  const url = () => runtime.url!;
+
+  it('answers 200 and /healthz while both answer', async () => {
+    expect(await readiness(url())).toEqual({ code: 200, body: expect.objectContaining({ status: 'ready' }) });
+    expect((await fetch(`${url()}/healthz`)).status).toBe(200);
+  });
+
+  it('turns 503 naming redis when Redis stops, and 200 when it is back', async () => {
+    await redis.stop();
+    await waitUntil(async () => (await readiness(url())).code === 503, 10_000, 'readyz to notice Redis is gone');
+    expect((await readiness(url())).body).toMatchObject({ status: 'not_ready', failed: ['redis'] });
+    expect((await fetch(`${url()}/healthz`)).status).toBe(200);
+
+    redis = await startRedisServer({ dir: join(dir, 'redis'), port: redisPort });
+    await waitUntil(async () => (await readiness(url())).code === 200, 15_000, 'readyz to see Redis again');
+  });
+
+  it('turns 503 naming the store when it stops, and 200 when it is back', async () => {
+    await ferret.stop();
+    await waitUntil(async () => (await readiness(url())).code === 503, 10_000, 'readyz to notice the store is gone');
+    expect((await readiness(url())).body).toMatchObject({ status: 'not_ready', failed: ['store'] });
+
+    ferret = await startFerretdb({ dir: join(dir, 'ferret'), port: ferretPort });
+    await waitUntil(async () => (await readiness(url())).code === 200, 30_000, 'readyz to see the store again');
+  });
+});

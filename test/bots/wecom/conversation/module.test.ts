@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startRuntime, type Runtime } from '../../../../app/runtime';
+import { wecomGatewayModule } from '../../../../app/wecomGateway';
+import { conversationModule } from '../../../../bots/wecom/conversation/module';
+import { lifecycleModule } from '../../../../bots/wecom/lifecycle/module';
+import { loadEnv } from '../../../../config';
+import { FakeWecomServer } from '../../../../fakes/wecom';
+import { CallbackSender } from '../../../../fakes/wecom/callbackSender';
+import { createLogger } from '../../../../infra/logger';
+import { testMongoUri, testPrefix, testRedisUrl } from '../../../support/isolation';
+import { TEST_CONVERSATION_CONFIG, cardOf, rowsOf, waitFor } from './support/harness';
+
+/** The module as the app composes it: gateway, lifecycle and conversation in one runtime. */
+describe('conversationModule in the app runtime', () => {
+  const fake = new FakeWecomServer();
+  const secrets = { token: randomBytes(12).toString('hex'), encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
+  let runtime: Runtime;
+  let mediaDir: string;
+
+  beforeAll(async () => {
+    const baseUrl = await fake.listen();
+    mediaDir = await mkdtemp(join(tmpdir(), 'wb-conv-module-'));
+    const env = loadEnv({
+      ROLE: 'all',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MONGODB_URI: testMongoUri('conversation_module'),
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: testPrefix('conversation_module'),
+      MEDIA_DIR: mediaDir,
+      WECOM_API_BASE: baseUrl,
+      WECOM_CORP_ID: fake.corpId,
+      WECOM_AGENT_ID: String(fake.agentId),
+      WECOM_SECRET: fake.secret,
+      WECOM_TOKEN: secrets.token,
+      WECOM_ENCODING_AES_KEY: secrets.encodingAesKey,
+    });
+    const gateway = wecomGatewayModule();
+    const lifecycle = lifecycleModule({ deadlines: () => ({ syncCase: async () => undefined }), dispatcher: (infra) => gateway.dispatcher(infra) });
+    const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: TEST_CONVERSATION_CONFIG });
+    runtime = await startRuntime(env, createLogger({ level: 'silent' }), [lifecycle, conversation, gateway]);
+  });
+
+  afterAll(async () => {
+    await runtime?.mongo.dropDatabase().catch(() => undefined);
+    await runtime?.stop();
+    await fake.close();
+    await rm(mediaDir, { recursive: true, force: true });
+  });
+
+  it('answers a grid member through the callback URL with a confirmation card', async () => {
+    const sender = new CallbackSender({ url: `${runtime.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
+    const response = await sender.sendText('grid-zhao', '和平社区北门下水道堵了，污水漫到路上');
+    expect(response).toEqual({ status: 200, body: 'success' });
+    await waitFor('the confirmation card', () => fake.inbox.user('grid-zhao').length > 0);
+    const card = fake.inbox.user('grid-zhao')[0];
+    if (!card) throw new Error('no card');
+    expect(rowsOf(cardOf(card))).toMatchObject({ 类别: '排水防涝', 承办部门: '水务局' });
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * An outbox worker in its own process, so a test can SIGKILL it mid-send. Configured by env:
+ * REDIS_URL, OUTBOX_PREFIX, WECOM_API_BASE, WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID, LOCK_MS, STALLED_MS.
+ */
+import Redis from 'ioredis';
+import { WecomApiClient } from '../../../../../bots/wecom/apiClient';
+import { bullConnection, createOutboxWorker } from '../../../../../jobs/outbox';
+
+function need(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const redisUrl = need('REDIS_URL');
+  const prefix = need('OUTBOX_PREFIX');
+  const redis = new Redis(redisUrl);
+  const client = new WecomApiClient({
+    baseUrl: need('WECOM_API_BASE'),
+    corpId: need('WECOM_CORP_ID'),
+    secret: need('WECOM_SECRET'),
+    agentId: Number(need('WECOM_AGENT_ID')),
+    redis,
+    keyPrefix: prefix,
+    timeoutMs: 60_000,
+  });
+  const { worker } = createOutboxWorker({
+    connection: bullConnection(redisUrl),
+    prefix,
+    client,
+    redis,
+    ratePerMinute: 60_000,
+    lockDurationMs: Number(need('LOCK_MS')),
+    stalledIntervalMs: Number(need('STALLED_MS')),
+  });
+  worker.on('active', (job) => process.stdout.write(`active ${job.id ?? ''}\n`));
+  await worker.waitUntilReady();
+  process.stdout.write('ready\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

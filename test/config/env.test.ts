@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, isSandbox, loadEnv } from '../../config';
+
+const base = { MONGODB_URI: 'mongodb://127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('environment configuration', () => {
+  it('applies defaults and runs in sandbox mode without a corp id', () => {
+    const env = loadEnv(base);
+    expect(env.PORT).toBe(3000);
+    expect(env.WECOM_API_BASE).toBe('https://qyapi.weixin.qq.com');
+    expect(env.WECOM_CALLBACK_MAX_BYTES).toBe(1024 * 1024);
+    expect(isSandbox(env)).toBe(true);
+    expect(env.TRUST_PROXY).toBe(false);
+    expect(loadEnv({ ...base, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(problemsOf({ ...base, TRUST_PROXY: 'yes' })[0]).toMatch(/^TRUST_PROXY /);
+  });
+
+  it('names each missing or bad key', () => {
+    expect(problemsOf({ REDIS_URL: base.REDIS_URL })).toEqual(['MONGODB_URI is required']);
+    expect(problemsOf({ ...base, PORT: 'eighty' })[0]).toMatch(/^PORT /);
+    expect(problemsOf({ ...base, REDIS_URL: 'localhost:6379' })[0]).toMatch(/^REDIS_URL must start with redis:\/\//);
+  });
+
+  it('asks for the rest of the WeChat Work credentials once a corp id is set', () => {
+    const problems = problemsOf({ ...base, WECOM_CORP_ID: 'ww123', WECOM_ENCODING_AES_KEY: 'short' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'WECOM_AGENT_ID is required when WECOM_CORP_ID is set',
+        'WECOM_SECRET is required when WECOM_CORP_ID is set',
+        'WECOM_TOKEN is required when WECOM_CORP_ID is set',
+        expect.stringMatching(/^WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey/),
+      ]),
+    );
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadEnv({ ...base, PORT: '', WECOM_CORP_ID: '' }).PORT).toBe(3000);
+  });
+});
+
+describe('the service entry point with bad configuration', () => {
+  it('refuses to start, names the bad key and exits non-zero without touching any server', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '../../app/main.ts')], {
+      env: { PATH: process.env.PATH, MONGODB_URI: 'not-a-uri', REDIS_URL: base.REDIS_URL, WECOM_SECRET: 'never-print-me' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('MONGODB_URI must start with mongodb://');
+    expect(result.stderr).toContain('README.md');
+    expect(result.stderr + result.stdout).not.toContain('never-print-me');
+  });
+});

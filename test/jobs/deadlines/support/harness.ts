@@ -1,0 +1,186 @@
+import Redis from 'ioredis';
+import type { Connection } from 'mongoose';
+import { WecomApiClient } from '../../../../bots/wecom/apiClient';
+import { appChatCreateBody } from '../../../../bots/wecom/messages';
+import { FakeWecomServer } from '../../../../fakes/wecom/server';
+import type { Worker } from 'bullmq';
+import { createDeadlineEngine, createDeadlineWorker, MongoDeadlineCaseStore, OutboxDeadlineNotifier, type DeadlineEngine, type DeadlineJobData, type DeadlineJobResult, type DeadlineNotifier, type FiredAlert } from '../../../../jobs/deadlines';
+import type { DeadlineRules } from '../../../../jobs/deadlines/plan';
+import { bullConnection, createOutbox, createOutboxWorker, type Outbox } from '../../../../jobs/outbox';
+import { applyCommand, createCase, type Actor, type Case, type CaseCommand, type CommandContext } from '../../../../src/cases';
+import { calendarFor, createDeadlinePlanner, type SlaConfig } from '../../../../src/sla';
+import { connectMongo } from '../../../../store/connection';
+import { caseModel } from '../../../../store/models/case';
+import { OrgRepository } from '../../../../store/orgRepository';
+import { testMongoUri, testPrefix, testRedisUrl, uniqueSuffix } from '../../../support/isolation';
+import { APP_CHATS, TEST_SEED, testSla } from './fixtures';
+
+export const DISPATCHER: Actor = { userId: 'disp1', name: '赵调度', role: 'dispatcher' };
+export const ZJ_STAFF: Actor = { userId: 'zj-staff', name: '王干事', role: 'dept_member', deptCode: 'zhujian' };
+export const CG_STAFF: Actor = { userId: 'cg-staff', name: '李干事', role: 'dept_member', deptCode: 'chengguan' };
+
+export interface HarnessOptions {
+  redisUrl?: string;
+  sla?: SlaConfig;
+  runWorkers?: boolean;
+  sweepEveryMs?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Wraps the outbox notifier (the crash test hangs after sending). */
+  wrapNotifier?: (inner: DeadlineNotifier) => DeadlineNotifier;
+}
+
+/** Fake WeChat Work, outbox and its worker, FerretDB cases and org, and the deadline engine, all private to one test. */
+export class DeadlineHarness {
+  readonly fake = new FakeWecomServer();
+  readonly prefix = testPrefix('deadlines');
+  readonly fired: FiredAlert[] = [];
+  redisUrl = '';
+  mongoUri = testMongoUri('deadlines');
+  notifier!: DeadlineNotifier;
+  redis!: Redis;
+  mongo!: Connection;
+  store!: MongoDeadlineCaseStore;
+  outbox!: Outbox;
+  engine!: DeadlineEngine;
+  rules!: DeadlineRules;
+  private readonly closers: (() => Promise<void>)[] = [];
+  private seq = 0;
+
+  static async start(options: HarnessOptions = {}): Promise<DeadlineHarness> {
+    const h = new DeadlineHarness();
+    try {
+      await h.init(options);
+    } catch (error) {
+      await h.stop();
+      throw error;
+    }
+    return h;
+  }
+
+  private async init(options: HarnessOptions): Promise<void> {
+    this.redisUrl = options.redisUrl ?? testRedisUrl();
+    await this.fake.listen();
+    this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    this.closers.push(async () => void this.redis.disconnect());
+    this.mongo = await connectMongo(this.mongoUri);
+    this.closers.push(async () => {
+      await this.mongo.dropDatabase().catch(() => undefined);
+      await this.mongo.close();
+    });
+    await new OrgRepository(this.mongo).loadSeed(TEST_SEED);
+    this.store = new MongoDeadlineCaseStore(this.mongo);
+    const client = new WecomApiClient({ baseUrl: this.fake.baseUrl, corpId: this.fake.corpId, secret: this.fake.secret, agentId: this.fake.agentId, redis: this.redis, keyPrefix: this.prefix, timeoutMs: 5_000 });
+    for (const [chatId, userIds] of Object.entries(APP_CHATS)) await client.createAppChat(appChatCreateBody({ chatId, userIds }));
+
+    const connection = bullConnection(this.redisUrl);
+    this.outbox = createOutbox({ connection, prefix: this.prefix, backoffMs: 100 });
+    const outboxWorker = createOutboxWorker({ connection, prefix: this.prefix, client, redis: this.redis, ratePerMinute: 60_000 });
+    this.closers.push(() => this.outbox.close(), () => outboxWorker.close());
+
+    const sla = options.sla ?? testSla();
+    this.rules = { config: sla, calendar: calendarFor(sla) };
+    const notifier = new OutboxDeadlineNotifier({ outbox: this.outbox, org: new OrgRepository(this.mongo), timeZone: sla.timeZone });
+    this.notifier = notifier;
+    this.engine = await createDeadlineEngine({
+      connection,
+      redis: this.redis,
+      prefix: this.prefix,
+      store: this.store,
+      notifier: options.wrapNotifier ? options.wrapNotifier(notifier) : notifier,
+      rules: () => this.rules,
+      runWorkers: options.runWorkers ?? true,
+      sweepEveryMs: options.sweepEveryMs ?? 60_000,
+      ...(options.lockDurationMs !== undefined && { lockDurationMs: options.lockDurationMs }),
+      ...(options.stalledIntervalMs !== undefined && { stalledIntervalMs: options.stalledIntervalMs }),
+      onFired: (f) => this.fired.push(f),
+    });
+    this.closers.push(() => this.engine.close());
+  }
+
+  /** A further deadline worker in this process (the crash test's survivor). */
+  startWorker(options: { lockDurationMs?: number; stalledIntervalMs?: number } = {}): Worker<DeadlineJobData, DeadlineJobResult> {
+    const worker = createDeadlineWorker({
+      connection: bullConnection(this.redisUrl),
+      prefix: this.prefix,
+      store: this.store,
+      notifier: this.notifier,
+      rules: () => this.rules,
+      onFired: (f) => this.fired.push(f),
+      ...options,
+    });
+    this.closers.push(() => worker.close());
+    return worker;
+  }
+
+  ctx(actor: Actor, now = new Date()): CommandContext {
+    return { actor, channel: 'sandbox', now, plan: createDeadlinePlanner(this.rules.config, this.rules.calendar) };
+  }
+
+  /** A street-level case, whistled to `departments` (lead first), stored and synced as the lifecycle would. */
+  async whistledCase(departments: string[], text = '楼道墙皮脱落，存在安全隐患'): Promise<Case> {
+    const n = ++this.seq;
+    const created = createCase(
+      { districtId: 'd1', streetId: 's1', communityId: 'c1', source: 'dispatcher', reporter: { userId: 'disp1' }, text, parsed: { urgency: 'key', confidence: 1 }, level: 'street' },
+      { id: `case-${uniqueSuffix()}-${n}`, number: `T-${n}` },
+      this.ctx(DISPATCHER),
+    );
+    const { _id, doc } = toDoc(created);
+    await caseModel(this.mongo).collection.insertOne({ _id, ...doc } as Record<string, unknown> as never);
+    return this.run(created.id, { type: 'whistle', departments }, DISPATCHER);
+  }
+
+  /** Applies a command like the lifecycle code does: conditional save, then `syncCase`. */
+  async run(caseId: string, command: CaseCommand, actor: Actor): Promise<Case> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.store.load(caseId);
+      if (!before) throw new Error(`no case ${caseId}`);
+      const result = applyCommand(before, command, this.ctx(actor));
+      if (!result.ok) throw new Error(`${command.type} refused: ${result.reason}`);
+      const { doc } = toDoc(result.case);
+      const saved = await caseModel(this.mongo).collection.replaceOne({ _id: caseId, version: before.version } as Record<string, unknown> as never, doc as never);
+      if (saved.modifiedCount === 1) {
+        await this.engine.scheduler.syncCase(result.case);
+        return result.case;
+      }
+    }
+    throw new Error(`could not save ${command.type} on ${caseId}`);
+  }
+
+  async load(caseId: string): Promise<Case> {
+    const c = await this.store.load(caseId);
+    if (!c) throw new Error(`no case ${caseId}`);
+    return c;
+  }
+
+  /** Deadline events on the case, oldest first. */
+  async deadlineEvents(caseId: string): Promise<Case['timeline']> {
+    return (await this.load(caseId)).timeline.filter((e) => typeof e.details.deadlineKey === 'string');
+  }
+
+  onClose(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
+  async stop(): Promise<void> {
+    for (const close of this.closers.reverse()) await close().catch(() => undefined);
+    await this.fake.close();
+  }
+}
+
+function toDoc(c: Case): { _id: string; doc: Omit<Case, 'id'> } {
+  const { id, ...doc } = c;
+  return { _id: id, doc };
+}
+
+export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,89 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allSlotNames, deadlineJobId } from '../../../jobs/deadlines';
+import { startRedisServer, type RunningRedis } from '../../../scripts/services/redis';
+import type { Case } from '../../../src/cases';
+import { uniqueSuffix } from '../../support/isolation';
+import { CG_STAFF, DeadlineHarness, sleep, waitFor } from './support/harness';
+
+async function ownRedis(): Promise<RunningRedis> {
+  return startRedisServer({ dir: join(process.env.WHISTLEBOT_TEST_DATA_DIR ?? tmpdir(), `deadlines-redis-${uniqueSuffix()}`) });
+}
+
+/** Slot job id → the time it is delayed until, for every slot of the cases. */
+async function schedule(h: DeadlineHarness, cases: Case[]): Promise<Map<string, number | undefined>> {
+  const result = new Map<string, number | undefined>();
+  for (const c of cases) {
+    for (const slot of allSlotNames(c)) {
+      const jobId = deadlineJobId(c.id, slot);
+      const score = await h.redis.zscore(h.engine.queue.keys.delayed ?? '', jobId);
+      result.set(jobId, score === null ? undefined : Math.floor(Number(score) / 4096));
+    }
+  }
+  return result;
+}
+
+describe('a Redis flush loses no deadline', () => {
+  let redis: RunningRedis;
+  let h: DeadlineHarness | undefined;
+
+  beforeEach(async () => {
+    redis = await ownRedis();
+  });
+  afterEach(async () => {
+    await h?.stop();
+    await redis.stop();
+  });
+
+  it('the repeatable sweeper puts every pending deadline back at the same time', async () => {
+    h = await DeadlineHarness.start({ redisUrl: redis.url, sweepEveryMs: 1_000 });
+    const cases: Case[] = [];
+    for (let i = 0; i < 4; i++) cases.push(await h.whistledCase(['zhujian']));
+    for (let i = 0; i < 3; i++) {
+      const c = await h.whistledCase(['chengguan', 'zhujian']);
+      await h.run(c.id, { type: 'accept' }, CG_STAFF);
+      cases.push(i === 0 ? await h.run(c.id, { type: 'feedback', text: '已修复' }, CG_STAFF) : await h.load(c.id));
+    }
+    const pending = [...(await schedule(h, cases))].filter(([, at]) => at !== undefined);
+    // 4 × accept, 3 × (finish + the assisting department's accept); one finished: verify instead of finish.
+    expect(pending).toHaveLength(4 + 3 * 2);
+
+    await h.redis.flushall();
+    expect(await h.redis.dbsize()).toBe(0);
+
+    await waitFor('the sweeper to restore every deadline', async () => {
+      const after = await schedule(h!, cases);
+      return pending.every(([jobId]) => after.get(jobId) !== undefined);
+    }, 10_000);
+    const after = await schedule(h, cases);
+    for (const [jobId, at] of pending) expect(Math.abs((after.get(jobId) ?? 0) - (at ?? 0))).toBeLessThanOrEqual(100);
+    expect([...after].filter(([, at]) => at !== undefined)).toHaveLength(pending.length);
+  });
+
+  it('deadlines that passed while Redis was empty are reminded at once, exactly once', async () => {
+    h = await DeadlineHarness.start({ redisUrl: redis.url, sweepEveryMs: 600_000 });
+    const c = await h.whistledCase(['zhujian']);
+    await h.redis.flushall();
+    await sleep(7_500); // 50%, 80% and the deadline (with the first escalation) pass unseen
+    expect(h.fake.inbox.webhook('wh-zhujian')).toHaveLength(0);
+
+    const sweeper = h.engine.sweeper;
+    if (!sweeper) throw new Error('no sweeper');
+    const reports = await Promise.all([sweeper.sweepOnce(), sweeper.sweepOnce()]);
+    expect(reports.reduce((sum, r) => sum + r.added, 0)).toBeGreaterThanOrEqual(1);
+    await waitFor('the catch-up reminder', () => h!.fake.inbox.webhook('wh-zhujian').length >= 1 && h!.fake.inbox.appChat('chatstreet').length >= 1);
+    await sweeper.sweepOnce();
+    await sleep(1_000);
+
+    const reminders = h.fake.inbox.webhook('wh-zhujian').map((m) => (m.body.text as { content: string }).content);
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toMatch(/住建局接哨已超时 \d秒/);
+    expect(h.fake.inbox.appChat('chatstreet')).toHaveLength(1);
+    const events = await h.deadlineEvents(c.id);
+    expect(events.map((e) => e.details.alert)).toEqual(['accept:due', 'accept:esc:1']);
+
+    // The schedule then carries on as planned: the overdue reminder and the second escalation at 9 s.
+    await waitFor('the overdue reminder', () => h!.fake.inbox.webhook('wh-zhujian').length === 2);
+    await waitFor('the leadership escalation', () => h!.fake.inbox.appChat('chatleaders').length === 1);
+  });
+});

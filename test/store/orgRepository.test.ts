@@ -1,0 +1,44 @@
+import type { Connection } from 'mongoose';
+import { loadDistrictSeed } from '../../config/district';
+import { connectMongo } from '../../store/connection';
+import { OrgRepository } from '../../store/orgRepository';
+import { testMongoUri } from '../support/isolation';
+
+describe('organisation repository on a real MongoDB-protocol store', () => {
+  let connection: Connection;
+  let org: OrgRepository;
+  const seed = loadDistrictSeed(`${__dirname}/../../config/district.demo.json`);
+
+  beforeAll(async () => {
+    connection = await connectMongo(testMongoUri('org'));
+    org = new OrgRepository(connection);
+  });
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('loads a district seed idempotently and answers who is who', async () => {
+    const first = await org.loadSeed(seed);
+    const second = await org.loadSeed(seed);
+    expect(second).toEqual(first);
+    expect(await org.usersWithRole('demo-district', 'grid_member')).toHaveLength(4);
+
+    const zhang = await org.user('grid-zhang');
+    expect(zhang).toMatchObject({ roles: ['grid_member'], gridId: 'nongji-1', communityId: 'nongji', streetId: 'wenming' });
+    const roads = await org.department('demo-district', 'zhujian');
+    expect(roads).toMatchObject({ name: '住建局', leadUserIds: ['zhujian-lead'], memberUserIds: ['zhujian-lead', 'zhujian-staff'] });
+    expect(roads?.chat).toEqual({ kind: 'webhook', key: 'demo-webhook-zhujian' });
+    expect((await org.street('wenming'))?.dispatcherUserIds).toEqual(['dispatcher-wenming']);
+    expect((await org.grid('nongji-1'))?.memberUserIds).toEqual(['grid-zhang']);
+  });
+
+  it('removes people who left the seed file', async () => {
+    const smaller = { ...seed, users: seed.users.filter((u) => u.userId !== 'grid-li') };
+    await org.loadSeed(smaller);
+    expect(await org.user('grid-li')).toBeNull();
+    expect((await org.grid('nongji-2'))?.memberUserIds).toEqual([]);
+    await org.loadSeed(seed);
+    expect(await org.user('grid-li')).not.toBeNull();
+  });
+});
