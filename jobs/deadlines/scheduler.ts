@@ -40,6 +40,11 @@ interface SlotState {
   delayedUntil?: number;
 }
 
+const LOCKED_RETRIES = 20;
+const LOCKED_RETRY_MS = 50;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 // BullMQ's delayed-set score is `timestamp * 4096 + sequence` (see getDelayedScore.lua).
 function scoreToTime(score: string | null): number | undefined {
   return score === null ? undefined : Math.floor(Number(score) / 0x1000);
@@ -123,21 +128,35 @@ export class DeadlineScheduler {
     return result;
   }
 
-  /** False when the job is running: the worker then finds the slot moot and ends it. */
+  /**
+   * A running job is locked and cannot be removed. Its run is short (one case read, one outbox add),
+   * so wait for it briefly: it may put itself back in the delayed set from a case read before this
+   * change. If it is still running after that, the worker finds the slot moot next time and ends it.
+   */
   private async remove(jobId: string): Promise<boolean> {
-    return (await this.options.queue.remove(jobId)) === 1;
+    const { queue } = this.options;
+    for (let attempt = 0; attempt < LOCKED_RETRIES; attempt++) {
+      if ((await queue.remove(jobId)) === 1) return true;
+      if (!(await queue.getJob(jobId))) return false;
+      await sleep(LOCKED_RETRY_MS);
+    }
+    return false;
   }
 
   private async move(jobId: string, delayMs: number): Promise<boolean> {
-    const job = await this.options.queue.getJob(jobId);
-    if (!job) return false;
-    try {
-      await job.changeDelay(Math.max(0, delayMs));
-      return true;
-    } catch {
-      // It left the delayed set meanwhile (it is running): the worker re-plans when done.
-      return false;
+    const startedAt = this.now().getTime();
+    for (let attempt = 0; attempt < LOCKED_RETRIES; attempt++) {
+      const job = await this.options.queue.getJob(jobId);
+      if (!job) return false;
+      try {
+        await job.changeDelay(Math.max(0, delayMs - (this.now().getTime() - startedAt)));
+        return true;
+      } catch {
+        // Not in the delayed set right now (it is running): it usually returns there in a moment.
+        await sleep(LOCKED_RETRY_MS);
+      }
     }
+    return false;
   }
 
   /** A failed (or kept completed) job would block its id; drop it so the slot can be scheduled again. */

@@ -54,9 +54,10 @@ describe('state changes move or cancel the deadline jobs (accept 6 s, finish 12 
 
     await waitFor('the extended 50% reminder', () => texts(h, 'chatcg').length === 1);
     expect(texts(h, 'chatcg')[0]).toMatch(/城管局办结还剩 [67]秒[\s\S]*请 @李科长 尽快办理并反馈结果/);
-    const events = await h.deadlineEvents(whistled.id);
-    const finishEvents = events.filter((e) => e.details.stage === 'finish');
-    expect(finishEvents.map((e) => e.details.deadlineKey)).toEqual([`a0.finish@${requestedDueAt.getTime()}#finish:r50`]);
+    // The worker queues the message before recording it on the case, so the record may trail the delivery.
+    const finishEvents = async () => (await h.deadlineEvents(whistled.id)).filter((e) => e.details.stage === 'finish');
+    await waitFor('the reminder on the timeline', async () => (await finishEvents()).length > 0);
+    expect((await finishEvents()).map((e) => e.details.deadlineKey)).toEqual([`a0.finish@${requestedDueAt.getTime()}#finish:r50`]);
 
     await h.run(whistled.id, { type: 'cancel', reason: '重复上报' }, DISPATCHER);
     expect(await h.engine.queue.getJob(finishJob)).toBeUndefined();
