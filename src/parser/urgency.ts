@@ -134,12 +134,21 @@ export class UrgencyClassifier {
     const found: UrgencyCue[] = [];
     this.longUnits.lastIndex = 0;
     for (let m = this.longUnits.exec(text); m; m = this.longUnits.exec(text)) {
-      if (readCount(m[1] ?? m[3] ?? '') > 0) found.push({ kind: 'key', word: m[0], start: m.index, weight: STRONG });
+      if (readCount(m[1] ?? m[3] ?? '') > 0 && !this.measuresSomethingElse(text, m.index)) {
+        found.push({ kind: 'key', word: m[0], start: m.index, weight: STRONG });
+      }
     }
     this.days.lastIndex = 0;
     for (let m = this.days.exec(text); m; m = this.days.exec(text)) {
-      if (readCount(m[1] ?? '') >= this.vocab.durations.dayThreshold) found.push({ kind: 'key', word: m[0], start: m.index, weight: STRONG });
+      if (readCount(m[1] ?? '') >= this.vocab.durations.dayThreshold && !this.measuresSomethingElse(text, m.index)) {
+        found.push({ kind: 'key', word: m[0], start: m.index, weight: STRONG });
+      }
     }
     return found;
+  }
+
+  /** 过期了两个月 or 扣了一个月工资: the duration is not how long the problem has lasted. */
+  private measuresSomethingElse(text: string, start: number): boolean {
+    return this.vocab.durations.ignoreAfter.some((w) => text.startsWith(w, start - w.length));
   }
 }

@@ -30,7 +30,13 @@ const urgencySchema = z.object({
   imminence: words,
   negationWindow: z.number().int().nonnegative(),
   hypotheticalWindow: z.number().int().nonnegative(),
-  durations: z.object({ units: words, leadIns: words, dayThreshold: z.number().int().positive() }),
+  durations: z.object({
+    units: words,
+    leadIns: words,
+    dayThreshold: z.number().int().positive(),
+    /** A duration right after these measures something else (过期了两个月, 扣了一个月工资). */
+    ignoreAfter: words.default([]),
+  }),
   patterns: z.object({ emergency: words, key: words }),
 });
 
