@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CATEGORY_CODES } from '../src/taxonomy';
-import { ConfigError } from './errors';
+import { parseWith, readJsonFile } from './jsonFile';
 
 const seconds = z.number().int().positive();
 
@@ -34,17 +33,9 @@ export const DEFAULT_CONVERSATION_CONFIG_PATH = join(__dirname, 'conversation.js
 
 /** Reads and validates the conversation settings; errors name the file and the bad key. */
 export function loadConversationConfig(path: string = DEFAULT_CONVERSATION_CONFIG_PATH): ConversationConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError([`${path} cannot be read as JSON: ${(error as Error).message}`]);
-  }
-  return parseConversationConfig(raw, path);
+  return parseConversationConfig(readJsonFile(path), path);
 }
 
 export function parseConversationConfig(raw: unknown, source = 'conversation config'): ConversationConfig {
-  const parsed = conversationConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${source}: ${i.path.join('.') || '(root)'} ${i.message}`));
-  return parsed.data;
+  return parseWith(conversationConfigSchema, raw, source);
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEPARTMENT_CODES } from '../src/taxonomy';
-import { ConfigError } from './errors';
+import { parseWith, readJsonFile } from './jsonFile';
 
 /** Where a department's (or a street's) group notices go: an app-owned chat, or the group's robot webhook. */
 export const groupChatSchema = z.discriminatedUnion('kind', [
@@ -67,15 +66,5 @@ export type DistrictSeed = z.infer<typeof districtSeedSchema>;
 
 /** Reads and validates a district seed file; errors name the file and the bad key. */
 export function loadDistrictSeed(path: string): DistrictSeed {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError([`DISTRICT_CONFIG ${path} cannot be read as JSON: ${(error as Error).message}`]);
-  }
-  const parsed = districtSeedSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'} ${i.message}`));
-  }
-  return parsed.data;
+  return parseWith(districtSeedSchema, readJsonFile(path, 'DISTRICT_CONFIG'), path);
 }

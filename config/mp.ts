@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from './errors';
+import { parseWith, readJsonFile } from './jsonFile';
 
 /** Milestones a resident can be told about through a subscribe message (the lifecycle notifier's set). */
 export const RESIDENT_MILESTONES = ['whistled', 'accepted', 'done', 'closed', 'merged', 'cancelled'] as const;
@@ -70,20 +69,10 @@ export const DEFAULT_MP_CONFIG_PATH = join(__dirname, 'mp.json');
 
 /** Validates a mini-program configuration object; problems name the key path. */
 export function parseMpConfig(raw: unknown, source = 'config/mp.json'): MpConfig {
-  const parsed = mpConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${source}: ${i.path.join('.') || '(root)'} ${i.message}`));
-  }
-  return parsed.data;
+  return parseWith(mpConfigSchema, raw, source);
 }
 
 /** Reads and validates config/mp.json (or another file with the same shape). */
 export function loadMpConfig(path = DEFAULT_MP_CONFIG_PATH): MpConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError([`${path} could not be read as JSON: ${(error as Error).message}`]);
-  }
-  return parseMpConfig(raw, path);
+  return parseMpConfig(readJsonFile(path), path);
 }

@@ -1,19 +1,11 @@
 import { locationKey } from './duplicates';
 import { timelineEvent } from './transition';
-import type { Case, CaseLevel, CaseSource, CommandContext, MediaRef, ParsedFields, Reporter } from './types';
+import type { Case, CommandContext, MediaRef, ParsedFields } from './types';
 
-export interface CaseDraft {
-  districtId: string;
-  streetId: string;
-  communityId?: string;
-  gridId?: string;
-  source: CaseSource;
-  reporter: Reporter;
-  text: string;
+export type CaseDraft = Pick<Case, 'districtId' | 'streetId' | 'communityId' | 'gridId' | 'source' | 'reporter' | 'text' | 'level'> & {
   media?: MediaRef[];
   parsed: Omit<ParsedFields, 'locationKey'>;
-  level: CaseLevel;
-}
+};
 
 /** A new case waits for the community (community level) or the street dispatcher (street level). */
 export function createCase(draft: CaseDraft, identity: { id: string; number: string }, ctx: CommandContext): Case {

@@ -1,17 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CardKind, CardRecord } from './cardKinds';
 
-interface CardDoc {
-  _id: string;
-  kind: CardKind;
-  caseId: string;
-  caseNumber: string;
-  deptCode?: string;
-  assignmentIndex?: number;
-  timelineLength: number;
-  recipients: string[];
-  createdAt: Date;
-}
+type CardDoc = Omit<CardRecord, 'taskId'> & { _id: string };
 
 const cardSchema = new Schema<CardDoc>(
   {
