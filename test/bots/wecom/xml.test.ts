@@ -1,15 +1,6 @@
-import { CallbackRejected } from '../../../bots/wecom/callbackErrors';
 import { normaliseInbound } from '../../../bots/wecom/inboundNormalise';
 import { buildCallbackXml, parseCallbackXml } from '../../../bots/wecom/xml';
-
-function reasonOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return error instanceof CallbackRejected ? error.reason : `unexpected ${String(error)}`;
-  }
-}
+import { rejectionReason as reasonOf } from './support/officialVector';
 
 describe('callback XML', () => {
   test('keeps CDATA literal, decodes only predefined entities outside it, keeps 64-bit ids as strings', () => {

@@ -1,15 +1,5 @@
+import { OFFICIAL_VECTOR as VECTOR } from '../support/officialVector';
 import { startHarness, type Harness } from './support/harness';
-
-const VECTOR = {
-  token: 'QDG6eK',
-  encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
-  corpId: 'wx5823bf96d3bd56c7',
-  signature: '5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3',
-  timestamp: '1409659589',
-  nonce: '263014780',
-  echostr: 'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==',
-  plain: '1616140317555161061',
-};
 
 describe('GET /wecom/callback URL verification', () => {
   let h: Harness;
