@@ -34,6 +34,12 @@ const PART_SCORE: Record<PartKind, number> = {
 
 /** Parts that make a location specific enough to report on their own. */
 const SPECIFIC: ReadonlySet<PartKind> = new Set(['named', 'building', 'unit', 'room']);
+/** A place the writer introduces (在滨河大道, 位置：清河路15号) is the one the report is about. */
+const INTRODUCED_BONUS = 1.5;
+/** 在菜市场门口: an unnamed landmark with a position, introduced as the place, is better than none. */
+const LANDMARK_SCORE = 0.5;
+const INTRODUCER_GAP = /[\s:：]*$/;
+
 /** Parts that only extend a place already named before them. */
 const TRAILING_ONLY: ReadonlySet<PartKind> = new Set(['relative', 'distance', 'door', 'floor']);
 
@@ -72,6 +78,8 @@ export class LocationExtractor {
   private readonly rangeJoiners: ReadonlySet<string>;
   private readonly placeSuffixes: readonly string[];
   private readonly relativeWords: ReadonlySet<string>;
+  private readonly introducers: readonly string[];
+  private readonly nameStarters = new KeywordTrie<true>();
 
   constructor(private readonly vocab: PlacesVocab) {
     for (const w of vocab.known) this.known.add(w, true);
@@ -88,6 +96,8 @@ export class LocationExtractor {
     this.rangeJoiners = new Set(vocab.rangeJoiners);
     this.placeSuffixes = [...vocab.suffixes.road, ...vocab.suffixes.area];
     this.relativeWords = new Set(vocab.relative);
+    this.introducers = vocab.introducers;
+    for (const w of vocab.nameStarters) this.nameStarters.add(w, true);
   }
 
   extract(text: string): LocationMatch | null {
@@ -159,7 +169,9 @@ export class LocationExtractor {
     let start = end;
     while (start > 0 && end - start < max) {
       const ch = text.charAt(start - 1);
-      if (!NAME_CHAR.test(ch) || this.boundary.has(ch)) break;
+      if (!NAME_CHAR.test(ch)) break;
+      // 和平街, 和谐家园: a name may begin with a character that elsewhere ends one (和, 临, 同).
+      if (this.boundary.has(ch) && !this.startsName(text, start - 1, end)) break;
       start--;
     }
     let name = text.slice(start, end);
@@ -186,14 +198,31 @@ export class LocationExtractor {
     return name;
   }
 
+  private startsName(text: string, at: number, end: number): boolean {
+    const hit = this.nameStarters.matchAt(text, at);
+    return hit !== null && hit.end <= end;
+  }
+
+  private isIntroduced(text: string, start: number): boolean {
+    const before = text.slice(Math.max(0, start - 6), start).replace(INTRODUCER_GAP, '');
+    return this.introducers.some((w) => before.endsWith(w));
+  }
+
   private bestChain(text: string, parts: Part[]): LocationMatch | null {
     let best: { chain: Part[]; score: number } | null = null;
     let chain: Part[] = [];
     const flush = (): void => {
       const trimmed = trimChain(chain);
-      if (trimmed.length > 0 && trimmed.some((p) => SPECIFIC.has(p.kind))) {
-        const score = trimmed.reduce((sum, p) => sum + PART_SCORE[p.kind], 0);
-        if (!best || score > best.score) best = { chain: trimmed, score };
+      const first = trimmed[0];
+      if (first) {
+        const introduced = this.isIntroduced(text, first.start);
+        let score: number | null = null;
+        if (trimmed.some((p) => SPECIFIC.has(p.kind))) {
+          score = trimmed.reduce((sum, p) => sum + PART_SCORE[p.kind], 0) + (introduced ? INTRODUCED_BONUS : 0);
+        } else if (introduced && first.kind === 'generic' && !first.road && trimmed.some((p) => p.kind === 'relative')) {
+          score = LANDMARK_SCORE;
+        }
+        if (score !== null && (!best || score > best.score)) best = { chain: trimmed, score };
       }
       chain = [];
     };

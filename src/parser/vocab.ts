@@ -56,6 +56,8 @@ const placesSchema = z.object({
   internalCuts: words,
   relativeExceptions: words,
   rangeJoiners: words,
+  introducers: words.default([]),
+  nameStarters: words.default([]),
 });
 
 const departmentsSchema = z.object({
