@@ -53,6 +53,7 @@ export function clauseSpans(text: string): Array<[number, number]> {
 const BOOST_REACH = 10;
 const FIRST_MENTION_BONUS = 1;
 const STRONG_WEIGHT = 3;
+const PLACE_WEIGHT = 1;
 
 /**
  * The strong category word an emergency cue is about: the cue itself when it is one, else the nearest strong
@@ -81,9 +82,11 @@ function subjectOfCue(text: string, hits: readonly CategoryHit[], start: number,
 export class CategoryScorer {
   private readonly trie = new KeywordTrie<Weighted | null>();
   private readonly negators: readonly string[];
+  private readonly placeMarkers = new KeywordTrie<true>();
 
   constructor(vocab: CategoryVocab) {
     this.negators = vocab.categoryNegators;
+    for (const word of vocab.placeMarkers) this.placeMarkers.add(word, true);
     for (const [category, tiers] of Object.entries(vocab.categories)) {
       const weights = new Map<string, number>();
       for (const [tier, words] of Object.entries(tiers)) {
@@ -103,11 +106,24 @@ export class CategoryScorer {
   }
 
   hits(text: string): CategoryHit[] {
-    return this.trie.scan(text).flatMap((hit: TrieHit<Weighted | null>) =>
-      hit.values
+    return this.trie.scan(text).flatMap((hit: TrieHit<Weighted | null>) => {
+      // 垃圾站边上的老鼠: a word that only says where (X附近, X旁边) is weak evidence of its own category.
+      const place = this.marksPlace(text, hit.end);
+      return hit.values
         .filter((v): v is Weighted => v !== null)
-        .map((v) => ({ category: v.category, weight: v.weight, word: hit.word, start: hit.start, end: hit.end })),
-    );
+        .map((v) => ({
+          category: v.category,
+          weight: place ? Math.min(v.weight, PLACE_WEIGHT) : v.weight,
+          word: hit.word,
+          start: hit.start,
+          end: hit.end,
+        }));
+    });
+  }
+
+  private marksPlace(text: string, end: number): boolean {
+    const at = text.charAt(end) === '的' ? end + 1 : end;
+    return this.placeMarkers.matchAt(text, at) !== null;
   }
 
   /**

@@ -15,6 +15,8 @@ const categoriesSchema = z.object({
   categories: z.record(z.string().refine(isCategoryCode, 'unknown category code'), z.record(z.string(), words)),
   neutral: words,
   categoryNegators: words,
+  /** A category word right before these names a place (垃圾站旁边), and counts as a weak word. */
+  placeMarkers: words.default([]),
 });
 
 const tiered = z.object({ strong: words, weak: words });
