@@ -25,6 +25,20 @@ describe('location extraction', () => {
     expect(locationOf('3-2-501家里漏水')).toBe('3-2-501');
   });
 
+  it('prefers the place the writer introduces with 在 or 位置', () => {
+    expect(locationOf('晚上有人飙车 摩托车炸街 在滨河大道')).toBe('滨河大道');
+    expect(locationOf('油烟很大 位置：清河路15号')).toBe('清河路15号');
+  });
+
+  it('keeps names that begin with a character that usually ends one', () => {
+    expect(locationOf('和谐家园5栋门口有个坑')).toBe('和谐家园5栋门口');
+  });
+
+  it('accepts an unnamed landmark only when it is introduced as the place', () => {
+    expect(locationOf('有条狗在菜市场门口咬人')).toBe('菜市场门口');
+    expect(locationOf('菜市场门口有人摆摊')).toBeNull();
+  });
+
   it('says null when no place is named', () => {
     expect(locationOf('楼道里有煤气味')).toBeNull();
     expect(locationOf('小区门口有人摆摊')).toBeNull();

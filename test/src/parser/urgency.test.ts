@@ -13,6 +13,7 @@ describe('urgency', () => {
     '门口有人打架，头被打破了流了好多血',
     '一个人拿着刀在追人',
     '树歪得厉害随时可能倒',
+    '电梯停在半层，里面还关着两个人',
   ])('emergency: %s', (text) => expect(urgencyOf(text)).toBe('emergency'));
 
   it.each([
@@ -29,6 +30,8 @@ describe('urgency', () => {
     '没有着火，就是有点烟味',
     '有人在小区里摆摊',
     '垃圾桶满了',
+    '面包过期了两个月还在卖',
+    '公司扣了一个月工资',
   ])('daily: %s', (text) => expect(urgencyOf(text)).toBe('daily'));
 
   it('says which words decided', () => {
