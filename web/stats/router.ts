@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { DepartmentStats, StatsPeriod } from '../../src/stats';
-import { bearerAuth } from './bearerAuth';
+import { bearerAuth } from '../bearerAuth';
 import { parsePeriod } from './period';
 import { presentStats } from './presenter';
 
@@ -20,7 +20,8 @@ export function statsRouter(options: StatsRouterOptions): Router {
   const router = new Router();
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const now = options.now ?? (() => new Date());
-  router.get('/api/stats/departments', bearerAuth(options.token), async (ctx) => {
+  const auth = bearerAuth(options.token, { code: 'stats_token_not_configured', message: '统计接口未配置令牌（STATS_API_TOKEN），暂不可用' });
+  router.get('/api/stats/departments', auth, async (ctx) => {
     const period = parsePeriod(ctx.query, now(), timeZone);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = presentStats(period, await options.query(period));
