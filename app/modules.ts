@@ -3,6 +3,7 @@ import { lifecycleModule } from '../bots/wecom/lifecycle/module';
 import type { Env } from '../config';
 import { loadConversationConfig } from '../config/conversation';
 import { loadDistrictSeed } from '../config/district';
+import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
 import { deadlinesModule } from './deadlinesModule';
 import type { AppModule } from './runtime';
@@ -25,7 +26,8 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
     residents: (infra) => residents!.notifyResidentMilestone(infra),
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
+  const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, residents, conversation, ...sandboxConsole, gateway];
+  return [deadlines, lifecycle, residents, hotline, conversation, ...sandboxConsole, gateway];
 }

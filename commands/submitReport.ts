@@ -24,6 +24,11 @@ export interface ReportSubmission {
   level?: CaseLevel;
 }
 
+/** Called as soon as the case is stored, before it is merged, whistled or triaged (e.g. to record an external id). */
+export interface SubmitHooks {
+  onCreated?(created: Case): Promise<void>;
+}
+
 export interface SubmitOutcome {
   case: Case;
   outcome: 'whistled' | 'triage' | 'community' | 'merged';
@@ -78,12 +83,13 @@ function routingOf(deps: LifecycleDeps, s: ReportSubmission, draft: CaseDraft): 
  * A new report: stored as a case with its number, merged into an open duplicate (reporter told),
  * left to the community, whistled to the routed departments, or put on the dispatcher's triage card.
  */
-export async function submitReport(deps: LifecycleDeps, submission: ReportSubmission): Promise<SubmitOutcome> {
+export async function submitReport(deps: LifecycleDeps, submission: ReportSubmission, hooks: SubmitHooks = {}): Promise<SubmitOutcome> {
   const now = deps.clock();
   const ctx = { actor: reportingActor(submission.source, submission.reporter, submission.communityId), channel: submission.channel, now };
   const decision = routingOf(deps, submission, draftOf(submission, 'street'));
   const level = submission.level ?? (decision.kind === 'community' ? 'community' : 'street');
   const created = await deps.cases.create(draftOf(submission, level), ctx);
+  await hooks.onCreated?.(created);
 
   const duplicateOf = await openDuplicateOf(deps, created);
   if (duplicateOf) {

@@ -45,6 +45,8 @@ export const envSchema = z
     MP_APP_SECRET: optionalString,
     MP_API_BASE: z.string().url().default(PUBLIC_WECHAT_API_BASE),
     STATS_API_TOKEN: optionalString,
+    /** Bearer token of the 12345 hotline's work-order API; unset closes it. */
+    HOTLINE_API_TOKEN: optionalString,
   })
   .superRefine((env, ctx) => {
     if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest
@@ -58,4 +60,4 @@ export const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /** Keys whose values must never reach a log line. */
-export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN'] as const;
+export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN'] as const;

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError, isSandbox, loadEnv } from '../../config';
+import { SECRET_ENV_KEYS } from '../../config/env';
 
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' };
 
@@ -42,6 +43,12 @@ describe('environment configuration', () => {
         expect.stringMatching(/^WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey/),
       ]),
     );
+  });
+
+  it('reads the hotline API token, unset when empty, and keeps it out of logs', () => {
+    expect(loadEnv({ ...base, HOTLINE_API_TOKEN: 'hotline-token' }).HOTLINE_API_TOKEN).toBe('hotline-token');
+    expect(loadEnv({ ...base, HOTLINE_API_TOKEN: '' }).HOTLINE_API_TOKEN).toBeUndefined();
+    expect(SECRET_ENV_KEYS).toContain('HOTLINE_API_TOKEN');
   });
 
   it('treats empty values as unset', () => {
