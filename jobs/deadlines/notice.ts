@@ -1,4 +1,5 @@
 import type { Case } from '../../src/cases';
+import { maskSensitive } from '../../src/parser';
 import type { EscalationTarget, PlannedAlert, StageKind } from '../../src/sla';
 import { category, department, isCategoryCode, isDepartmentCode, urgencyName } from '../../src/taxonomy';
 import type { DeadlineHistoryItem } from './ports';
@@ -41,7 +42,9 @@ export function formatInstant(at: Date, timeZone: string): string {
 }
 
 function caseLabel(c: Case): string {
-  const summary = c.text.length > 30 ? `${c.text.slice(0, 30)}…` : c.text;
+  // Group chats and escalation levels see this: phone numbers and plates are masked.
+  const text = maskSensitive(c.text);
+  const summary = text.length > 30 ? `${text.slice(0, 30)}…` : text;
   const kind = c.parsed.category && isCategoryCode(c.parsed.category) ? `${category(c.parsed.category).name}，` : '';
   return `案件 ${c.number}「${summary}」（${kind}${urgencyName(c.parsed.urgency)}）`;
 }

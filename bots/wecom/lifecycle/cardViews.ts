@@ -9,7 +9,7 @@ import {
   type MultipleInteractionCard,
 } from '../cards';
 import { KEY, NO_DEPARTMENT, QUESTION, RETURN_REASONS, UNSOLVED_REASONS, type ReasonOption } from './buttonKeys';
-import { caseRows, categoryLabel, excerpt, formatTime, placeLabel } from './caseFormat';
+import { caseRows, categoryLabel, excerpt, formatTime, placeLabel, publicText } from './caseFormat';
 
 const SOURCE = { desc: '街道吹哨 · 部门报到' };
 
@@ -18,7 +18,7 @@ function caseCard(c: Case, taskId: string, view: { title: string; desc?: string;
     source: SOURCE,
     title: view.title,
     ...(view.desc !== undefined && { desc: view.desc }),
-    subTitle: excerpt(c.text, 120),
+    subTitle: excerpt(publicText(c), 120),
     rows: caseRows(c, view.rows ?? []),
     taskId,
     buttons: view.buttons,
@@ -81,7 +81,7 @@ export function triageCard(c: Case, taskId: string, input: { suggested: readonly
   return multipleInteractionCard({
     source: SOURCE,
     title: `【待派单】${c.number} ${categoryLabel(c)}`,
-    desc: `${placeLabel(c)} · ${input.note} · ${excerpt(c.text, 40)}`,
+    desc: `${placeLabel(c)} · ${input.note} · ${excerpt(publicText(c), 40)}`,
     taskId,
     selects: [
       { question_key: QUESTION.lead, title: '牵头部门', ...(lead[0] && { selected_id: lead[0].id }), option_list: lead },

@@ -1,4 +1,5 @@
 import { departmentName, type Case } from '../../../src/cases';
+import { maskSensitive } from '../../../src/parser';
 import { category, isCategoryCode, urgencyName } from '../../../src/taxonomy';
 import type { CardHorizontalContent } from '../cards';
 
@@ -15,8 +16,13 @@ export function categoryLabel(c: Case): string {
   return code !== undefined && isCategoryCode(code) ? category(code).name : '未分类';
 }
 
+/** Cards and notices reach whole departments and group chats: phone numbers and plates are masked. */
 export function placeLabel(c: Case): string {
-  return c.parsed.locationText ?? '未识别地点';
+  return c.parsed.locationText ? maskSensitive(c.parsed.locationText) : '未识别地点';
+}
+
+export function publicText(c: Case): string {
+  return maskSensitive(c.text);
 }
 
 export function excerpt(text: string, max = 60): string {

@@ -13,6 +13,19 @@ describe('lifecycle branches through the fake WeChat Work server', () => {
   afterAll(() => h.stop());
   afterEach(async () => expect(await h.failedSends()).toEqual([]));
 
+  it('cards and group notices mask the phone numbers and plates in the report', async () => {
+    const text = '测试路99号门口路面塌陷，车牌京A12345的车陷进去了，联系13812345678';
+    const { case: created } = await submitReport(h.lifecycle.deps, gridReport({ text, parsed: { category: 'road' } }));
+    await h.settle();
+    const sent = JSON.stringify([h.lastCard('zj-lead1', 'whistle').body, h.fake.inbox.webhook('wh-zhujian').map((m) => m.body)]);
+    expect(sent).toContain(created.number);
+    expect(sent).toContain('138****5678');
+    expect(sent).not.toContain('13812345678');
+    expect(sent).not.toContain('京A12345');
+    // The case keeps what the reporter wrote.
+    expect((await h.case(created.id)).text).toBe(text);
+  });
+
   it('a return with a reason goes back to the dispatcher, who re-whistles from the triage card', async () => {
     const { case: created, outcome } = await submitReport(h.lifecycle.deps, gridReport({ parsed: { category: 'drainage' } }));
     expect(outcome).toBe('whistled');
