@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Env } from '../config';
+import { FakeWechatMpServer } from '../fakes/wechat-mp/server';
 import { FakeWecomServer } from '../fakes/wecom/server';
 import type { Closeable } from './closeables';
 
@@ -25,6 +26,8 @@ export function sandboxCredentials(): SandboxCredentials {
 
 export interface Sandbox {
   fake: FakeWecomServer;
+  /** The fake WeChat mini-program server, so residents' login works too; absent when MP_APP_ID was set. */
+  mp?: FakeWechatMpServer;
   credentials: SandboxCredentials;
   /** The environment the app runs with: every WeChat Work call goes to the fake. */
   env: Env;
@@ -45,13 +48,16 @@ export function assertLoopback(url: string, name: string): void {
 /**
  * Sandbox mode (no WECOM_CORP_ID): starts the fake WeChat Work server in this process, invents
  * credentials for it and points every WeChat Work call at it; short demo time limits and chat
- * windows unless SLA_CONFIG / CONVERSATION_CONFIG were chosen explicitly.
+ * windows unless SLA_CONFIG / CONVERSATION_CONFIG were chosen explicitly. Unless MP_APP_ID is set,
+ * a fake WeChat mini-program server answers residents' logins too.
  */
 export async function startSandbox(env: Env, rawEnv: Record<string, string | undefined> = process.env): Promise<Sandbox> {
   const credentials = sandboxCredentials();
   const fake = new FakeWecomServer({ corpId: credentials.corpId, secret: credentials.secret, agentId: credentials.agentId });
   const baseUrl = await fake.listen(0, '127.0.0.1');
   assertLoopback(baseUrl, 'WECOM_API_BASE');
+  const mp = rawEnv.MP_APP_ID ? undefined : new FakeWechatMpServer({ appId: `wxsandbox${randomBytes(4).toString('hex')}`, appSecret: randomBytes(16).toString('hex') });
+  if (mp) assertLoopback(await mp.start(), 'MP_API_BASE');
   const sandboxEnv: Env = {
     ...env,
     WECOM_CORP_ID: credentials.corpId,
@@ -60,8 +66,12 @@ export async function startSandbox(env: Env, rawEnv: Record<string, string | und
     WECOM_TOKEN: credentials.token,
     WECOM_ENCODING_AES_KEY: credentials.encodingAesKey,
     WECOM_API_BASE: baseUrl,
+    ...mp?.credentials(),
     SLA_CONFIG: rawEnv.SLA_CONFIG ? env.SLA_CONFIG : SANDBOX_SLA_CONFIG,
     CONVERSATION_CONFIG: rawEnv.CONVERSATION_CONFIG ? env.CONVERSATION_CONFIG : SANDBOX_CONVERSATION_CONFIG,
   };
-  return { fake, credentials, env: sandboxEnv, closeable: { name: 'sandbox fake WeChat Work', close: () => fake.close() } };
+  const close = async () => {
+    await Promise.all([fake.close(), mp?.stop()]);
+  };
+  return { fake, ...(mp && { mp }), credentials, env: sandboxEnv, closeable: { name: 'sandbox fake WeChat Work and mini-program servers', close } };
 }

@@ -64,6 +64,7 @@ export function sandboxModule(sandbox: Sandbox, gateway: WecomGateway, districtI
           agentId: sandbox.credentials.agentId,
         },
         demoPhoto,
+        ...(sandbox.mp && { mp: sandbox.mp }),
       }),
     ],
     async startWorkers(infra: Infrastructure) {

@@ -24,6 +24,9 @@ describe('sandbox mode', () => {
       expect(new URL(sandbox.env.WECOM_API_BASE).hostname).toBe('127.0.0.1');
       expect(sandbox.env.WECOM_API_BASE).toBe(sandbox.fake.baseUrl);
       expect(sandbox.env.SLA_CONFIG).toBe('config/sla.sandbox.json');
+      // Residents' logins go to the fake mini-program server, never to api.weixin.qq.com.
+      expect(sandbox.env.MP_API_BASE).toBe(sandbox.mp?.url);
+      expect(new URL(sandbox.env.MP_API_BASE).hostname).toBe('127.0.0.1');
       const token = await fetch(`${sandbox.env.WECOM_API_BASE}/cgi-bin/gettoken?corpid=${sandbox.env.WECOM_CORP_ID}&corpsecret=${sandbox.env.WECOM_SECRET}`);
       expect(await token.json()).toMatchObject({ errcode: 0 });
     } finally {

@@ -106,4 +106,24 @@ describe('sandbox console in Chromium: the whole loop', () => {
     const closed = await app.runtime.mongo.collection('cases').findOne({ number: caseNumber });
     expect(closed).toMatchObject({ state: 'closed', satisfaction: expect.objectContaining({ value: 'satisfied' }) });
   }, 240_000);
+
+  it('lets a resident log in to the mini-program API against the fake WeChat login server', async () => {
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`${app.runtime.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+      });
+    const issued = await post('/sandbox/api/mp/login-code', { resident: 'li' });
+    expect(issued.status).toBe(201);
+    const { code } = (await issued.json()) as { code: string };
+    const session = await post('/api/mp/session', { code });
+    expect(session.status).toBe(201);
+    const { token } = (await session.json()) as { token: string };
+    const mine = await fetch(`${app.runtime.url}/api/mp/cases`, { headers: { authorization: `Bearer ${token}` } });
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ items: [], total: 0 });
+    // A code works once, as with wx.login.
+    expect((await post('/api/mp/session', { code })).status).toBe(400);
+  });
 });

@@ -19,6 +19,8 @@ export interface SandboxConsoleDeps {
   callback: { corpId: string; token: string; encodingAesKey: string; agentId: number };
   /** A small JPEG used when the console sends a photo without choosing a file. */
   demoPhoto: () => Promise<Buffer>;
+  /** The fake mini-program server, when residents log in against it (what wx.login would give). */
+  mp?: { issueLoginCode(openid: string): string };
 }
 
 const PUBLIC_DIR = join(__dirname, 'public');
@@ -44,6 +46,8 @@ const sendSchema = z
     location: z.object({ label: z.string().min(1).max(200), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
   })
   .refine((b) => [b.text, b.imageBase64, b.location].filter((v) => v !== undefined).length === 1, 'send exactly one of text, imageBase64, location');
+
+const loginCodeSchema = z.object({ resident: z.string().trim().min(1).max(32).default('demo') });
 
 const tapSchema = z.object({
   as: z.string().min(1),
@@ -118,6 +122,15 @@ export function sandboxConsoleRouter(deps: SandboxConsoleDeps): Router {
   router.get('/sandbox/api/groups', async (ctx) => {
     const chats = await groupChats(deps);
     ctx.body = { chats: chats.filter((c) => c.messages.length > 0) };
+  });
+
+  // What wx.login gives a resident's phone: a one-time code for POST /api/mp/session.
+  router.post('/sandbox/api/mp/login-code', async (ctx) => {
+    const mp = deps.mp;
+    if (!mp) throw new NotFoundError('MP_APP_ID 已设置：请从真实小程序登录', 'mp_sandbox_off');
+    const { resident } = parse(loginCodeSchema, await readJsonBody(ctx, 1024));
+    ctx.status = 201;
+    ctx.body = { code: mp.issueLoginCode(`sandbox-resident-${resident}`) };
   });
 
   router.post('/sandbox/api/send', async (ctx) => {
