@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKeyError } from '../../../store/caseStoreErrors';
 import type { CardKind, CardRecord } from './cardKinds';
 
 type CardDoc = Omit<CardRecord, 'taskId'> & { _id: string };
@@ -36,10 +37,17 @@ export class CardStore {
     await this.model.init();
   }
 
-  /** Idempotent: recording the same task id again keeps the first record. */
+  /**
+   * Idempotent: recording the same task id again keeps the first record. An insert whose duplicate
+   * is ignored rather than an upsert: on FerretDB v1 (SQLite) an update reads every document.
+   */
   async record(card: CardRecord): Promise<void> {
     const { taskId, ...fields } = card;
-    await this.model.updateOne({ _id: taskId }, { $setOnInsert: { _id: taskId, ...fields } }, { upsert: true });
+    try {
+      await this.model.create({ _id: taskId, ...fields });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 
   async find(taskId: string): Promise<CardRecord | null> {
