@@ -35,6 +35,7 @@ import { InboundQueue } from '../jobs/inbound/queue';
 import { createInboundWorker } from '../jobs/inbound/worker';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
+import { stopOnSignal } from './stopOnSignal';
 import { connectMongo } from '../store/connection';
 
 const CORP = { corpId: 'wwbenchcorp', token: 'BenchToken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', agentId: 1000002 };
@@ -256,6 +257,10 @@ async function main(): Promise<void> {
 
   const redisServer = await startRedisServer({ dir: join(dir, 'redis'), log });
   const ferret = await startFerretdb({ dir: join(dir, 'ferretdb'), log });
+  stopOnSignal(async () => {
+    await Promise.allSettled([redisServer.stop(), ferret.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
   const child = fork(__filename, ['--load-generator'], { execArgv: process.execArgv, stdio: 'inherit' });
   // Wired as app/wecomGateway.ts does: a plain client for the seen-markers, BullMQ's own connection.
   const redis = createRedis(redisServer.url);
@@ -276,7 +281,11 @@ async function main(): Promise<void> {
     if (breakdown) targets.push(['verify+decrypt+parse only', breakdown]);
     const warmUp = await compare(child, redis, targets, 8, 500, 1);
     const rows: Row[] = [];
-    for (const concurrency of levels) rows.push(...(await compare(child, redis, targets, concurrency, perLevel, rounds)));
+    for (const concurrency of levels) {
+      const level = await compare(child, redis, targets, concurrency, perLevel, rounds);
+      rows.push(...level);
+      log(`c=${concurrency}: ${level.map((r) => `${r.target} ${r.perSecond}/s p99 ${r.p99} ms`).join('; ')}`);
+    }
 
     const storeFirst = await listen(gatewayApp(new StoreFirstAcceptor(store, queue)));
     servers.push(storeFirst);
@@ -297,8 +306,13 @@ async function main(): Promise<void> {
       const dispatcher = new InboundDispatcher().on('text', () => void (handled.count += 1));
       const started = performance.now();
       const worker = createInboundWorker({ connection: { url: redisServer.url }, prefix: 'bench', store, dispatcher, logger: pino({ level: 'warn' }), concurrency: 16 });
+      let lastProgress = performance.now();
       while ((await queue.queue.getWaitingCount()) + (await queue.queue.getActiveCount()) > 0) {
         await new Promise((resolve) => setTimeout(resolve, 500));
+        if (performance.now() - lastProgress >= 10_000) {
+          lastProgress = performance.now();
+          log(`  drained ${handled.count} of ${accepted} after ${((lastProgress - started) / 1000).toFixed(0)} s`);
+        }
       }
       await worker.close();
       const seconds = (performance.now() - started) / 1000;

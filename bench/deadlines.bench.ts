@@ -24,6 +24,7 @@ import { DEADLINE_QUEUE_NAME, DeadlineScheduler, createDeadlineWorker, type Dead
 import { bullConnection } from '../jobs/outbox';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
+import { stopOnSignal } from './stopOnSignal';
 import type { Case } from '../src/cases';
 import { calendarFor, defaultSlaConfig, type SlaConfig } from '../src/sla';
 import { connectMongo } from '../store/connection';
@@ -348,6 +349,10 @@ async function main(): Promise<void> {
   const dir = join(__dirname, '../.data', `bench-deadlines-${process.pid}`);
   const redis = await startRedisServer({ dir: join(dir, 'redis'), log });
   const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: join(dir, 'ferretdb'), log });
+  stopOnSignal(async () => {
+    await Promise.allSettled([redis.stop(), ferret?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
   let mongo: Connection | undefined;
   try {
     const engine = await benchEngine(args, redis.url);
