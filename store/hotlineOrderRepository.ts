@@ -5,20 +5,8 @@ import { hotlineOrderModel, type HotlineOrderDoc } from './models/hotlineOrder';
 /** How the case was handled when it was created (the report's outcome in `commands/submitReport.ts`). */
 export type HotlineOutcome = 'whistled' | 'triage' | 'community' | 'merged';
 
-/** One attempt at creating the case of a 12345 work order. */
-export interface HotlineOrderRecord {
-  districtId: string;
-  orderNo: string;
-  attempt: number;
-  fingerprint: string;
-  claimedAt: Date;
-  caseId?: string;
-  number?: string;
-  outcome?: HotlineOutcome;
-  callerPhone?: string;
-  receivedAt?: Date;
-  dueAt?: Date;
-}
+/** One attempt at creating the case of a 12345 work order (the stored document without its storage fields). */
+export type HotlineOrderRecord = Omit<HotlineOrderDoc, '_id' | 'outcome' | 'completedAt'> & { outcome?: HotlineOutcome };
 
 const OUTCOMES: readonly string[] = ['whistled', 'triage', 'community', 'merged'] satisfies HotlineOutcome[];
 

@@ -55,3 +55,17 @@ export class RateLimitedError extends HttpError {
     super(429, 'rate_limited', message, { retryAfterSeconds });
   }
 }
+
+/** An API's error catalogue: stable code → HTTP status and the Chinese message a client can show. */
+export type ErrorCatalogue = Record<string, { status: number; message: string }>;
+
+/** A catalogued error; `message` overrides the catalogue text when a more precise sentence helps. */
+export function catalogueError<C extends ErrorCatalogue>(
+  catalogue: C,
+  code: keyof C & string,
+  options: { message?: string; details?: Record<string, unknown> } = {},
+): HttpError {
+  const entry = catalogue[code];
+  if (!entry) throw new Error(`no catalogued error ${code}`);
+  return new HttpError(entry.status, code, options.message ?? entry.message, options.details);
+}

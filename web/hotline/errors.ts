@@ -1,4 +1,4 @@
-import { HttpError } from '../errors';
+import { catalogueError, HttpError, type ErrorCatalogue } from '../errors';
 
 /**
  * Every error the hotline API answers besides the bearer-token ones (`missing_token`,
@@ -14,12 +14,10 @@ export const HOTLINE_ERRORS = {
   order_in_progress: { status: 409, message: '该工单正在受理，请稍后重试' },
   payload_too_large: { status: 413, message: '请求体太大' },
   unsupported_media_type: { status: 415, message: '请以 application/json 格式提交' },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies ErrorCatalogue;
 
 export type HotlineErrorCode = keyof typeof HOTLINE_ERRORS;
 
-/** A catalogued error; `message` overrides the catalogue text when a more precise sentence helps. */
-export function hotlineError(code: HotlineErrorCode, options: { message?: string; details?: Record<string, unknown> } = {}): HttpError {
-  const entry = HOTLINE_ERRORS[code];
-  return new HttpError(entry.status, code, options.message ?? entry.message, options.details);
+export function hotlineError(code: HotlineErrorCode, options: Parameters<typeof catalogueError>[2] = {}): HttpError {
+  return catalogueError(HOTLINE_ERRORS, code, options);
 }

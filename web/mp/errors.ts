@@ -1,4 +1,4 @@
-import { HttpError, RateLimitedError } from '../errors';
+import { catalogueError, HttpError, RateLimitedError, type ErrorCatalogue } from '../errors';
 
 /**
  * Every error the mini-program API answers, with its HTTP status and the Chinese message a front
@@ -23,15 +23,13 @@ export const MP_ERRORS = {
   internal_error: { status: 500, message: '服务器内部错误，请稍后重试；如持续出现请联系管理员' },
   wechat_unavailable: { status: 503, message: '微信服务暂时不可用，请稍后再试' },
   not_configured: { status: 503, message: '小程序服务尚未开通，请联系管理员' },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies ErrorCatalogue;
 
 export type MpErrorCode = keyof typeof MP_ERRORS;
 export const MP_ERROR_CODES = Object.keys(MP_ERRORS) as MpErrorCode[];
 
-/** A catalogued error; `message` overrides the catalogue text when a more precise Chinese sentence helps. */
-export function mpError(code: MpErrorCode, options: { message?: string; details?: Record<string, unknown> } = {}): HttpError {
-  const entry = MP_ERRORS[code];
-  return new HttpError(entry.status, code, options.message ?? entry.message, options.details);
+export function mpError(code: MpErrorCode, options: Parameters<typeof catalogueError>[2] = {}): HttpError {
+  return catalogueError(MP_ERRORS, code, options);
 }
 
 export function mpRateLimited(retryAfterSeconds: number): RateLimitedError {
