@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { Case } from '../src/cases';
 import { maskSensitive, parseReport } from '../src/parser';
@@ -46,7 +47,6 @@ export type HotlineReceipt =
 /** Who a hotline case's reporter is: the hotline, never the caller (whose phone stays on the order record). */
 export const HOTLINE_REPORTER_NAME = '12345热线';
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function canonical(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();

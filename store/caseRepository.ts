@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import {
   applyCommand,
@@ -60,7 +61,6 @@ export interface MergeOutcome {
 
 const MAX_NUMBER_ATTEMPTS = 100;
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function conflictRefusal(): CommandResult {
   return { ok: false, code: 'conflict', reason: '案件正被其他人同时处理，请稍后重试' };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Logger } from '../../infra/logger';
@@ -98,7 +99,7 @@ export class TokenCache {
       }
       if (cached && usableWhileOthersRefresh(cached)) return cached.token;
       if (this.now() - started > this.waitTimeoutMs) throw new TokenRefreshTimeoutError(this.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+      await sleep(this.pollIntervalMs);
     }
   }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Case } from '../../src/cases';
@@ -42,8 +43,6 @@ interface SlotState {
 
 const LOCKED_RETRIES = 20;
 const LOCKED_RETRY_MS = 50;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // BullMQ's delayed-set score is `timestamp * 4096 + sequence` (see getDelayedScore.lua).
 function scoreToTime(score: string | null): number | undefined {

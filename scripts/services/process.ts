@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { openSync, closeSync } from 'node:fs';
@@ -58,9 +59,6 @@ export async function stopPid(pid: number, timeoutMs = 5000): Promise<void> {
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Polls `probe` until it resolves true or the time runs out. */
 export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

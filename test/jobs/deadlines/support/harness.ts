@@ -14,6 +14,7 @@ import { caseModel } from '../../../../store/models/case';
 import { OrgRepository } from '../../../../store/orgRepository';
 import { testMongoUri, testPrefix, testRedisUrl, uniqueSuffix } from '../../../support/isolation';
 import { APP_CHATS, TEST_SEED, testSla } from './fixtures';
+import { sleep, waitFor as waitUntil } from '../../../support/wait';
 
 export const DISPATCHER: Actor = { userId: 'disp1', name: '赵调度', role: 'dispatcher' };
 export const ZJ_STAFF: Actor = { userId: 'zj-staff', name: '王干事', role: 'dept_member', deptCode: 'zhujian' };
@@ -173,14 +174,8 @@ function toDoc(c: Case): { _id: string; doc: Omit<Case, 'id'> } {
   return { _id: id, doc };
 }
 
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
+export { sleep };
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+export function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  return waitUntil(what, predicate, timeoutMs);
 }

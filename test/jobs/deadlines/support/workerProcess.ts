@@ -9,19 +9,15 @@ import { bullConnection, createOutbox } from '../../../../jobs/outbox';
 import { connectMongo } from '../../../../store/connection';
 import { OrgRepository } from '../../../../store/orgRepository';
 import { DEFAULT_TEST_TIMES, testSla } from './fixtures';
+import { requiredEnv } from '../../../support/wait';
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
 
 async function main(): Promise<void> {
-  const redisUrl = need('REDIS_URL');
-  const prefix = need('DEADLINE_PREFIX');
-  const accept = Number(need('ACCEPT_SECONDS'));
+  const redisUrl = requiredEnv('REDIS_URL');
+  const prefix = requiredEnv('DEADLINE_PREFIX');
+  const accept = Number(requiredEnv('ACCEPT_SECONDS'));
   const sla = testSla({ ...DEFAULT_TEST_TIMES, accept, finish: 2 * accept, verify: accept });
-  const mongo = await connectMongo(need('MONGODB_URI'));
+  const mongo = await connectMongo(requiredEnv('MONGODB_URI'));
   const outbox = createOutbox({ connection: bullConnection(redisUrl), prefix });
   const inner = new OutboxDeadlineNotifier({ outbox, org: new OrgRepository(mongo), timeZone: sla.timeZone });
   const worker = createDeadlineWorker({
@@ -29,8 +25,8 @@ async function main(): Promise<void> {
     prefix,
     store: new MongoDeadlineCaseStore(mongo),
     rules: () => ({ config: sla, calendar: calendarFor(sla) }),
-    lockDurationMs: Number(need('LOCK_MS')),
-    stalledIntervalMs: Number(need('STALLED_MS')),
+    lockDurationMs: Number(requiredEnv('LOCK_MS')),
+    stalledIntervalMs: Number(requiredEnv('STALLED_MS')),
     notifier: {
       async send(notice) {
         const receipt = await inner.send(notice);

@@ -21,6 +21,7 @@ import { CaseRepository } from '../../../../../store/caseRepository';
 import { OrgRepository } from '../../../../../store/orgRepository';
 import { testMongoUri, testPrefix, testRedisUrl } from '../../../../support/isolation';
 import { InboundDriver } from './inbound';
+import { sleep, waitFor } from '../../../../support/wait';
 
 export const DEMO_DISTRICT = 'demo-district';
 
@@ -152,17 +153,7 @@ export class ConversationHarness {
   }
 }
 
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 export function textOf(message: InboxMessage): string {
   const body = message.body as { text?: { content?: unknown } };
@@ -194,3 +185,5 @@ export function buttonKey(card: SentCard, text: string): string {
   if (!key) throw new Error(`card has no button ${text}`);
   return key;
 }
+
+export { sleep, waitFor };

@@ -3,6 +3,7 @@ import { WecomApiClient, type WecomApiClientOptions } from '../../../../../bots/
 import { FakeWecomServer, type FakeWecomServerOptions } from '../../../../../fakes/wecom/server';
 import { bullConnection, createOutbox, createOutboxWorker, type Outbox, type OutboxWorker, type OutboxWorkerOptions } from '../../../../../jobs/outbox';
 import { testPrefix, testRedisUrl } from '../../../../support/isolation';
+import { sleep, waitFor } from '../../../../support/wait';
 
 /** One fake WeChat Work server, a private Redis prefix, and factories for clients, outboxes and workers. */
 export class OutboundHarness {
@@ -65,14 +66,4 @@ export class OutboundHarness {
   }
 }
 
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep, waitFor };

@@ -5,22 +5,18 @@
 import Redis from 'ioredis';
 import { WecomApiClient } from '../../../../../bots/wecom/apiClient';
 import { bullConnection, createOutboxWorker } from '../../../../../jobs/outbox';
+import { requiredEnv } from '../../../../support/wait';
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
 
 async function main(): Promise<void> {
-  const redisUrl = need('REDIS_URL');
-  const prefix = need('OUTBOX_PREFIX');
+  const redisUrl = requiredEnv('REDIS_URL');
+  const prefix = requiredEnv('OUTBOX_PREFIX');
   const redis = new Redis(redisUrl);
   const client = new WecomApiClient({
-    baseUrl: need('WECOM_API_BASE'),
-    corpId: need('WECOM_CORP_ID'),
-    secret: need('WECOM_SECRET'),
-    agentId: Number(need('WECOM_AGENT_ID')),
+    baseUrl: requiredEnv('WECOM_API_BASE'),
+    corpId: requiredEnv('WECOM_CORP_ID'),
+    secret: requiredEnv('WECOM_SECRET'),
+    agentId: Number(requiredEnv('WECOM_AGENT_ID')),
     redis,
     keyPrefix: prefix,
     timeoutMs: 60_000,
@@ -31,8 +27,8 @@ async function main(): Promise<void> {
     client,
     redis,
     ratePerMinute: 60_000,
-    lockDurationMs: Number(need('LOCK_MS')),
-    stalledIntervalMs: Number(need('STALLED_MS')),
+    lockDurationMs: Number(requiredEnv('LOCK_MS')),
+    stalledIntervalMs: Number(requiredEnv('STALLED_MS')),
   });
   worker.on('active', (job) => process.stdout.write(`active ${job.id ?? ''}\n`));
   await worker.waitUntilReady();
