@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { parseInChinese } from '../chineseValidation';
 import { hotlineError } from './errors';
 
 const FIELD_LABELS: Record<string, string> = {
@@ -16,16 +17,11 @@ const FIELD_LABELS: Record<string, string> = {
   dueAt: '办结时限',
 };
 
-const zhCN = z.locales.zhCN().localeError;
-
 /** Parses with the schema; failures become 400 invalid_request naming each field (in Chinese and by key). */
 export function parseOrder<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input, { error: zhCN });
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.');
-    const label = FIELD_LABELS[String(issue.path[0] ?? '')] ?? field;
-    return { field, message: label ? `${label}（${field}）：${issue.message}` : issue.message };
+  return parseInChinese(schema, input, {
+    labels: FIELD_LABELS,
+    showKey: true,
+    invalid: (issues) => hotlineError('invalid_request', { message: issues[0]?.message, details: { issues } }),
   });
-  throw hotlineError('invalid_request', { message: issues[0]?.message, details: { issues } });
 }

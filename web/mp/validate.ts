@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { parseInChinese } from '../chineseValidation';
 import { mpError } from './errors';
 
 const FIELD_LABELS: Record<string, string> = {
@@ -20,16 +21,10 @@ const FIELD_LABELS: Record<string, string> = {
   comment: '评价内容',
 };
 
-const zhCN = z.locales.zhCN().localeError;
-
 /** Parses with the schema; failures become 400 invalid_request naming each field in Chinese. */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input, { error: zhCN });
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.');
-    const label = FIELD_LABELS[String(issue.path[0] ?? '')] ?? field;
-    return { field, message: label ? `${label}：${issue.message}` : issue.message };
+  return parseInChinese(schema, input, {
+    labels: FIELD_LABELS,
+    invalid: (issues) => mpError('invalid_request', { message: issues[0]?.message ?? '提交的内容有误，请检查后重试', details: { issues } }),
   });
-  throw mpError('invalid_request', { message: issues[0]?.message ?? '提交的内容有误，请检查后重试', details: { issues } });
 }
