@@ -6,7 +6,8 @@ export type InboundEventStatus = 'received' | 'handled';
 export interface InboundEventDoc {
   /**
    * The event's dedupe key (`msg-<MsgId>` or `evt-<hash>`). It is the `_id` because FerretDB v1
-   * only uses an index for `_id` lookups: a filter on any other field scans the collection.
+   * (SQLite) hands only a filter on `_id` alone to its backend: any other filter, even `_id` plus
+   * another field, reads the whole collection.
    */
   _id: string;
   type: string;
