@@ -78,6 +78,7 @@ export function wecomGatewayModule(): WecomGateway {
       const { dispatcher, client } = partsFor(infra);
       const inbound = createInboundWorker({
         connection: bullConnection(infra.env.REDIS_URL),
+        redis: infra.redis,
         prefix: infra.env.QUEUE_PREFIX,
         store: new InboundEventStore(infra.mongo),
         dispatcher,

@@ -305,7 +305,7 @@ async function main(): Promise<void> {
       const handled = { count: 0 };
       const dispatcher = new InboundDispatcher().on('text', () => void (handled.count += 1));
       const started = performance.now();
-      const worker = createInboundWorker({ connection: { url: redisServer.url }, prefix: 'bench', store, dispatcher, logger: pino({ level: 'warn' }), concurrency: 16 });
+      const worker = createInboundWorker({ connection: { url: redisServer.url }, redis, prefix: 'bench', store, dispatcher, logger: pino({ level: 'warn' }), concurrency: 16 });
       let lastProgress = performance.now();
       while ((await queue.queue.getWaitingCount()) + (await queue.queue.getActiveCount()) > 0) {
         await new Promise((resolve) => setTimeout(resolve, 500));

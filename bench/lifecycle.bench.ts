@@ -6,12 +6,13 @@
  * case (a double-tap race each time), some cases get an outsider's tap, a replayed callback, an
  * assisting department and an unsolved verification first.
  *
- *   npm run bench:lifecycle -- --cases=10000 --users=12 --workers=12 --minutes=240
+ *   npm run bench:lifecycle -- --cases=10000 --users=12 --workers=12 --store=ferretdb-postgresql
  *
  * At the end a checker replays every case's timeline against the allowed transitions and runs the
  * domain invariants: it must find no case in an impossible state. Private Redis and FerretDB are
  * started here (or REDIS_URL / MONGODB_URI used) and stopped at the end.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -41,6 +42,7 @@ import { InboundEventStore } from '../jobs/inbound/eventStore';
 import { InboundQueue } from '../jobs/inbound/queue';
 import { createInboundWorker } from '../jobs/inbound/worker';
 import { bullConnection, createOutbox, createOutboxWorker } from '../jobs/outbox';
+import { CommandProfile } from './commandProfile';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
 import { checkInvariants, type Actor, type Case, type CaseState, type CommandResult, type TimelineEvent } from '../src/cases';
@@ -56,6 +58,10 @@ interface Args {
   workers: number;
   /** No new case starts after this many minutes; the ones under way finish, then the checker runs. */
   minutes: number;
+  /** Print where database time went, by command shape. */
+  profileDb: boolean;
+  /** FerretDB's backend when no MONGODB_URI is given: SQLite (as tests use) or PostgreSQL (for runs at size). */
+  store: 'ferretdb-sqlite' | 'ferretdb-postgresql';
 }
 
 function parseArgs(argv: string[]): Args {
@@ -65,7 +71,9 @@ function parseArgs(argv: string[]): Args {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
     return value;
   };
-  return { cases: get('cases', 10_000), users: get('users', 12), workers: get('workers', 12), minutes: get('minutes', 240) };
+  const store = argv.find((a) => a.startsWith('--store='))?.slice('--store='.length) ?? 'ferretdb-sqlite';
+  if (store !== 'ferretdb-sqlite' && store !== 'ferretdb-postgresql') throw new Error('--store must be ferretdb-sqlite or ferretdb-postgresql');
+  return { cases: get('cases', 10_000), users: get('users', 12), workers: get('workers', 12), minutes: get('minutes', 240), profileDb: argv.includes('--profile-db'), store };
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -415,10 +423,11 @@ async function waitDrained(queues: { getJobCounts(...types: ('waiting' | 'active
   }
 }
 
-async function run(args: Args, redisUrl: string, mongoUri: string): Promise<void> {
+async function run(args: Args, redisUrl: string, mongoUri: string, postgres?: PostgresDatabase): Promise<void> {
   const logger = createLogger({ level: 'silent' });
   const prefix = `bench_${randomBytes(3).toString('hex')}`;
-  const mongo = await connectMongo(mongoUri, { serverSelectionTimeoutMS: 10_000 });
+  const mongo = await connectMongo(mongoUri, { serverSelectionTimeoutMS: 10_000, monitorCommands: args.profileDb });
+  const profile = args.profileDb ? new CommandProfile(mongo) : undefined;
   const bench = mongo.useDb(`bench_lifecycle_${prefix}`, { useCache: true });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   const fake = new FakeWecomServer();
@@ -456,11 +465,16 @@ async function run(args: Args, redisUrl: string, mongoUri: string): Promise<void
   dispatcher.onAction(KEY_PREFIX, (event) => {
     if (event.type === 'template_card_event') taps.handled(HandledTaps.key(event.fromUser, event.taskId, event.eventKey));
   });
-  const inboundWorker = createInboundWorker({ connection, prefix, store: new InboundEventStore(bench), dispatcher, logger, concurrency: args.workers });
+  const inboundWorker = createInboundWorker({ connection, redis, prefix, store: new InboundEventStore(bench), dispatcher, logger, concurrency: args.workers });
   const callbacks = new CallbackSender({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wecom/callback`, ...secrets, agentId: fake.agentId });
 
   const stats: Stats = { tapLatencyMs: [], commandLatencyMs: [], submitLatencyMs: [], taps: 0, commands: 0, flowErrors: [] };
   const world: World = { lifecycle, cards: new DeliveredCards(fake), taps, callbacks, fake, stats };
+  if (postgres) {
+    // Every collection exists before the load starts, so each FerretDB table can get its `_id` index.
+    await Promise.all(bench.modelNames().map((name) => bench.model(name).createCollection()));
+    postgres.indexIds(bench.name);
+  }
   try {
     log(`driving ${args.cases} cases with ${args.users} concurrent users (inbound worker concurrency ${args.workers})`);
     const { seconds, finished } = await runUsers(world, args);
@@ -482,6 +496,7 @@ async function run(args: Args, redisUrl: string, mongoUri: string): Promise<void
     log(`final states: ${JSON.stringify(check.byState)} over ${check.cases} cases`);
     log(`lead accepts per whistle: ${check.acceptedPerLeadWhistle.toFixed(3)} (every whistle had two leads tapping at once)`);
     log(`impossible:   ${check.impossible.length}${check.impossible.length ? `\n  ${check.impossible.slice(0, 20).join('\n  ')}` : ' — no case in an impossible state'}`);
+    if (profile) log(`database time by command shape (top 15):\n  ${profile.report().join('\n  ')}`);
     if (check.impossible.length > 0 || stats.flowErrors.length > 0 || failedSends > 0 || failedCallbacks > 0) process.exitCode = 1;
   } finally {
     await inboundWorker.close(true);
@@ -496,20 +511,63 @@ async function run(args: Args, redisUrl: string, mongoUri: string): Promise<void
   }
 }
 
+interface PostgresDatabase {
+  url: string;
+  /** Gives every FerretDB table of the MongoDB database `schema` an index its `_id` lookups use. */
+  indexIds(schema: string): void;
+  drop(): void;
+}
+
+/**
+ * A fresh database for FerretDB's PostgreSQL backend (UTF8, C locale, as it requires), through
+ * `psql` on BENCH_POSTGRES_URL (default: the local server's postgres database, trust auth).
+ *
+ * FerretDB v1 turns `{_id: v}` into `_jsonb->'_id' @> v`, which its own btree `_id` index cannot
+ * serve, so every lookup by `_id` reads the whole table and a run slows as cases accumulate. A GIN
+ * index on `_jsonb->'_id'` serves `@>` (with custom plans, where the key is a constant): lookups by
+ * `_id` then cost what they cost on MongoDB, and the run measures the bot instead of that scan.
+ */
+function createPostgresDatabase(name: string): PostgresDatabase {
+  const admin = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const psql = (target: string, sql: string) => {
+    const result = spawnSync('psql', [target, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`psql failed (${sql.slice(0, 80)}…): ${result.stderr || result.error?.message}. Is PostgreSQL running? Set BENCH_POSTGRES_URL.`);
+  };
+  psql(admin, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+  psql(admin, `ALTER DATABASE ${name} SET plan_cache_mode = force_custom_plan`);
+  return {
+    url: url.toString(),
+    indexIds: (schema) =>
+      psql(
+        url.toString(),
+        `DO $$ DECLARE t record; BEGIN
+           FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '${schema}' AND tablename NOT LIKE '\_ferretdb%' LOOP
+             EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''_id''))', t.tablename || '_id_gin', '${schema}', t.tablename);
+           END LOOP;
+         END $$`,
+      ),
+    drop: () => psql(admin, `DROP DATABASE IF EXISTS ${name}`),
+  };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = `${process.cwd()}/.data/bench-lifecycle-${process.pid}`;
   const redis = process.env.REDIS_URL ? undefined : await startRedisServer({ dir: `${dir}/redis`, log });
-  const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: `${dir}/ferretdb`, log });
+  const postgres = !process.env.MONGODB_URI && args.store === 'ferretdb-postgresql' ? createPostgresDatabase(`whistlebot_bench_${process.pid}`) : undefined;
+  const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: `${dir}/ferretdb`, log, ...(postgres && { postgresqlUrl: postgres.url }) });
   const stopServices = async () => {
     await redis?.stop();
     await ferret?.stop();
+    postgres?.drop();
     rmSync(dir, { recursive: true, force: true });
   };
   // Interrupted: still stop the servers this run started.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopServices().finally(() => process.exit(130)));
   try {
-    await run(args, process.env.REDIS_URL ?? redis?.url ?? '', process.env.MONGODB_URI ?? ferret?.uri ?? '');
+    await run(args, process.env.REDIS_URL ?? redis?.url ?? '', process.env.MONGODB_URI ?? ferret?.uri ?? '', postgres);
   } finally {
     await stopServices();
   }

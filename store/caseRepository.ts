@@ -4,6 +4,7 @@ import {
   applyCommand,
   caseCounterId,
   createCase,
+  duplicateFacts,
   findDuplicates,
   formatCaseNumber,
   DEFAULT_DUPLICATE_RULE,
@@ -23,9 +24,12 @@ import type { DepartmentStats } from '../src/stats/departmentStats';
 import type { Elapsed } from '../src/stats/figures';
 import { caseFromDoc, caseToDoc, MUTABLE_CASE_FIELDS } from './caseMapping';
 import { aggregateDepartmentStats, type StoredStatsPeriod } from './caseStats';
-import { isDuplicateKeyError } from './caseStoreErrors';
-import { CaseVersionClaims } from './caseVersionClaims';
+import { insertUnlessPresent, isDuplicateKeyError } from './caseStoreErrors';
+import { CasePlaceIndex } from './casePlaceIndex';
+import { CaseVersionClaims, type ClaimTicket } from './caseVersionClaims';
+import { isFerretdb } from './connection';
 import { caseModel, caseTransitionModel, type CaseDoc } from './models/case';
+import { caseNumberKeyModel, casePlaceKeyModel, type CaseKeyDoc } from './models/caseKeys';
 import { counterModel, type CounterDoc } from './models/counter';
 
 export type PersistResult = { ok: true } | { ok: false; reason: 'conflict' | 'not_found' };
@@ -71,6 +75,9 @@ export class CaseRepository {
   private readonly cases: Model<CaseDoc>;
   private readonly counters: Model<CounterDoc>;
   private readonly claims: CaseVersionClaims;
+  private readonly places: CasePlaceIndex;
+  private readonly numbers: Model<CaseKeyDoc>;
+  private serverKind?: Promise<'mongodb' | 'ferretdb'>;
   private readonly timeZone: string;
   private readonly elapsed: Elapsed | undefined;
   private readonly maxAttempts: number;
@@ -82,6 +89,8 @@ export class CaseRepository {
     this.elapsed = options.elapsed;
     this.maxAttempts = options.maxAttempts ?? 6;
     this.claims = new CaseVersionClaims(caseTransitionModel(connection), this.cases, options.staleClaimMs ?? 30_000);
+    this.places = new CasePlaceIndex(casePlaceKeyModel(connection));
+    this.numbers = caseNumberKeyModel(connection);
   }
 
   /** Builds the indexes (autoIndex does it lazily; call this at start-up or in tests to wait for them). */
@@ -120,10 +129,12 @@ export class CaseRepository {
       const created = createCase(draft, { id: new Types.ObjectId().toHexString(), number: formatCaseNumber(year, sequence) }, ctx);
       try {
         await this.cases.create(caseToDoc(created, this.elapsed));
-        return created;
       } catch (error) {
         if (!isDuplicateKeyError(error) || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
+        continue;
       }
+      await this.fileKeys(created);
+      return created;
     }
   }
 
@@ -133,8 +144,47 @@ export class CaseRepository {
   }
 
   async getByNumber(districtId: string, number: string): Promise<Case | undefined> {
+    const key = await this.numbers.findById(numberKey(districtId, number)).lean<CaseKeyDoc>().exec();
+    if (key) return this.get(key.caseId);
+    // Cases stored before the number keys existed, or whose creator stopped before filing the key.
     const doc = await this.cases.findOne({ districtId, number }).lean<CaseDoc>().exec();
     return doc ? caseFromDoc(doc) : undefined;
+  }
+
+  /**
+   * Files every open case stored before the key documents existed, once per database (a marker in
+   * `counters` records that it ran). Returns how many cases it filed; `progress` hears every 1,000.
+   */
+  async fileOpenCasesOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
+    const marker = 'migration:case-keys-v1';
+    if (await this.counters.exists({ _id: marker }).exec()) return 0;
+    let filed = 0;
+    for await (const doc of this.cases.find({ state: { $in: OPEN_CASE_STATES } }).lean<CaseDoc>().cursor()) {
+      await this.fileKeys(caseFromDoc(doc));
+      filed += 1;
+      if (filed % 1000 === 0) progress(filed);
+    }
+    await insertUnlessPresent(this.counters, { _id: marker, seq: filed });
+    return filed;
+  }
+
+  /** The `_id`-keyed lookups of a new case: its number and its place (no command changes either later). */
+  private async fileKeys(c: Case): Promise<void> {
+    await Promise.all([
+      insertUnlessPresent(this.numbers, { _id: numberKey(c.districtId, c.number), caseId: c.id, filedAt: new Date() }),
+      this.places.file(c.districtId, c.id, duplicateFacts(c)),
+    ]);
+  }
+
+  /**
+   * MongoDB applies `{_id, version}` atomically. FerretDB v1 reads the whole collection for any
+   * filter but `{_id}` alone, and its conditional update is not atomic anyway: there the version
+   * claim is the guard, checked once more just before the write.
+   */
+  private async versionGuard(caseId: string, expectedVersion: number, ticket: ClaimTicket): Promise<Record<string, unknown> | undefined> {
+    this.serverKind ??= isFerretdb(this.cases.db).then((ferret) => (ferret ? 'ferretdb' : 'mongodb'));
+    if ((await this.serverKind) === 'mongodb') return { _id: caseId, version: expectedVersion };
+    return (await this.claims.held(ticket)) ? { _id: caseId } : undefined;
   }
 
   /**
@@ -143,10 +193,6 @@ export class CaseRepository {
    * conflict and changes nothing. The version claim in front of it makes the same hold on FerretDB.
    */
   async applyTransition(caseId: string, expectedVersion: number, next: Case, events: TimelineEvent[]): Promise<PersistResult> {
-    if (!(await this.claims.claim(caseId, expectedVersion, events))) {
-      const exists = await this.cases.exists({ _id: caseId }).exec();
-      return { ok: false, reason: exists ? 'conflict' : 'not_found' };
-    }
     const doc = caseToDoc(next, this.elapsed);
     const $set: Record<string, unknown> = {};
     const $unset: Record<string, ''> = {};
@@ -154,19 +200,33 @@ export class CaseRepository {
       if (doc[field] === undefined) $unset[field] = '';
       else $set[field] = doc[field];
     }
-    const update: UpdateQuery<CaseDoc> = {
-      $set,
-      ...(Object.keys($unset).length > 0 && { $unset }),
-      $push: { timeline: { $each: events } },
-      $inc: { version: 1 },
-    };
-    const result = await this.cases.updateOne({ _id: caseId, version: expectedVersion }, update).exec();
+    return this.guardedUpdate(caseId, expectedVersion, events, { $set, ...(Object.keys($unset).length > 0 && { $unset }) });
+  }
+
+  /**
+   * Appends events and changes nothing else (the deadline engine's reminders and escalations),
+   * under the same version guard as a transition: on FerretDB an unguarded append and a transition
+   * could both write version N + 1 and one of them would be lost.
+   */
+  appendEvents(caseId: string, expectedVersion: number, events: TimelineEvent[]): Promise<PersistResult> {
+    return this.guardedUpdate(caseId, expectedVersion, events, {});
+  }
+
+  private async guardedUpdate(caseId: string, expectedVersion: number, events: TimelineEvent[], fields: UpdateQuery<CaseDoc>): Promise<PersistResult> {
+    const ticket = await this.claims.claim(caseId, expectedVersion, events);
+    if (!ticket) {
+      const exists = await this.cases.exists({ _id: caseId }).exec();
+      return { ok: false, reason: exists ? 'conflict' : 'not_found' };
+    }
+    const update: UpdateQuery<CaseDoc> = { ...fields, $push: { timeline: { $each: events } }, $inc: { version: 1 } };
+    const filter = await this.versionGuard(caseId, expectedVersion, ticket);
+    if (!filter) return { ok: false, reason: 'conflict' };
+    const result = await this.cases.updateOne(filter, update).exec();
     if (result.matchedCount === 1) return { ok: true };
     await this.claims.release(caseId, expectedVersion);
     const exists = await this.cases.exists({ _id: caseId }).exec();
     return { ok: false, reason: exists ? 'conflict' : 'not_found' };
   }
-
 
   /** Load, apply a pure transition, persist; on a version conflict reload and try again. */
   async runTransition(caseId: string, transition: (c: Case) => CommandResult): Promise<CommandResult> {
@@ -201,20 +261,9 @@ export class CaseRepository {
 
   /** Open cases of the same category reported around the same time and place, oldest first. */
   async findOpenDuplicates(query: DuplicateQuery, rule: DuplicateRule = DEFAULT_DUPLICATE_RULE): Promise<Case[]> {
-    if (query.category === undefined) return [];
-    const from = new Date(query.createdAt.getTime() - rule.windowMs);
-    const to = new Date(query.createdAt.getTime() + rule.windowMs);
-    const docs = await this.cases
-      .find({
-        districtId: query.districtId,
-        'parsed.category': query.category,
-        state: { $in: OPEN_CASE_STATES },
-        createdAt: { $gte: from, $lte: to },
-        ...(query.excludeId !== undefined && { _id: { $ne: query.excludeId } }),
-      })
-      .lean<CaseDoc[]>()
-      .exec();
-    return findDuplicates(query, docs.map(caseFromDoc), rule);
+    const ids = (await this.places.candidates(query.districtId, query, rule)).filter((id) => id !== query.excludeId);
+    const candidates = await Promise.all(ids.map((id) => this.get(id)));
+    return findDuplicates(query, candidates.filter((c): c is Case => c !== undefined && c.districtId === query.districtId), rule);
   }
 
   async listOpen(filter: OpenCaseFilter = {}): Promise<Case[]> {
@@ -245,6 +294,10 @@ export class CaseRepository {
   departmentStats(period: StoredStatsPeriod): Promise<DepartmentStats[]> {
     return aggregateDepartmentStats(this.cases, period);
   }
+}
+
+function numberKey(districtId: string, number: string): string {
+  return `${districtId}|${number}`;
 }
 
 export function createCaseRepository(connection: Connection, options?: CaseRepositoryOptions): CaseRepository {

@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { TimelineEvent } from '../src/cases';
-import { isDuplicateKeyError } from './caseStoreErrors';
+import { insertUnlessPresent } from './caseStoreErrors';
 import type { CaseDoc, CaseTransitionDoc } from './models/case';
+
+export interface ClaimTicket {
+  id: string;
+  holder: string;
+}
 
 /**
  * Gate in front of every case update: a unique insert of `<caseId>:<version>` that exactly one
@@ -19,18 +25,20 @@ export class CaseVersionClaims {
     return `${caseId}:${version}`;
   }
 
-  /** True when this writer alone may turn `expectedVersion` into `expectedVersion + 1`. */
-  async claim(caseId: string, expectedVersion: number, events: TimelineEvent[]): Promise<boolean> {
+  /** A ticket when this writer alone may turn `expectedVersion` into `expectedVersion + 1`. */
+  async claim(caseId: string, expectedVersion: number, events: TimelineEvent[]): Promise<ClaimTicket | undefined> {
     const version = expectedVersion + 1;
-    const _id = CaseVersionClaims.id(caseId, version);
-    try {
-      await this.transitions.create({ _id, caseId, version, claimedAt: new Date(), eventTypes: events.map((e) => e.type) });
-      return true;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      await this.clearAbandoned(_id, caseId, expectedVersion);
-      return false;
-    }
+    const ticket = { id: CaseVersionClaims.id(caseId, version), holder: randomUUID() };
+    const claim = { _id: ticket.id, caseId, version, holder: ticket.holder, claimedAt: new Date(), eventTypes: events.map((e) => e.type) };
+    if (await insertUnlessPresent(this.transitions, claim)) return ticket;
+    await this.clearAbandoned(ticket.id, caseId, expectedVersion);
+    return undefined;
+  }
+
+  /** True while the ticket's claim stands: nobody took this writer for crashed and cleared it. */
+  async held(ticket: ClaimTicket): Promise<boolean> {
+    const claim = await this.transitions.findById(ticket.id).lean<CaseTransitionDoc>().exec();
+    return claim?.holder === ticket.holder;
   }
 
   /** Gives a claim back when its update did not happen (the case was gone or had moved). */

@@ -4,10 +4,11 @@ import mongoose, { type Connection } from 'mongoose';
  * Opens a mongoose connection (not the global one, so tests and roles can hold several).
  * Works against MongoDB and FerretDB v1 alike: nothing here needs transactions or change streams.
  */
-export async function connectMongo(uri: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<Connection> {
+export async function connectMongo(uri: string, options: { serverSelectionTimeoutMS?: number; monitorCommands?: boolean } = {}): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
     autoIndex: true,
+    monitorCommands: options.monitorCommands ?? false,
   });
   await connection.asPromise();
   return connection;

@@ -27,12 +27,12 @@ export class StoreFirstAcceptor implements InboundAcceptor {
 
 /**
  * Queues the event only; the BullMQ job in Redis (AOF on, noeviction) is the durable record and
- * the worker writes MongoDB. Beside BullMQ's idempotent add goes a seen-marker (SET NX) that only
- * tells new from retry for the logs: the add runs either way, so no crash can leave a marker
- * without a job, and the jobId makes a second add a no-op.
+ * the worker writes MongoDB. Beside the add goes a seen-marker (SET NX) that only tells new from
+ * retry for the logs: the add runs either way, so no crash can leave a marker without a job, and
+ * the worker's claim makes a repeat do nothing.
  *
  * Callbacks arriving in the same event-loop turn are written together (one pipeline of markers,
- * one MULTI of adds); each request is answered only after its own job is in Redis.
+ * one job for all of them); each request is answered only after its job is in Redis.
  */
 export class QueueFirstAcceptor implements InboundAcceptor {
   private readonly batch: MicroBatch<InboundEvent, boolean>;
@@ -51,13 +51,13 @@ export class QueueFirstAcceptor implements InboundAcceptor {
   private async write(events: InboundEvent[]): Promise<boolean[]> {
     const [only] = events;
     if (events.length === 1 && only) {
-      // A lone callback: plain commands cost less than a one-item pipeline and MULTI.
-      const [set] = await Promise.all([this.redis.set(this.markerKey(only), '1', 'EX', this.queue.keepSeconds, 'NX'), this.queue.enqueue(only)]);
+      // A lone callback: a plain command costs less than a one-item pipeline.
+      const [set] = await Promise.all([this.redis.set(this.markerKey(only), '1', 'EX', this.queue.keepSeconds, 'NX'), this.queue.enqueueBatch(events)]);
       return [set === 'OK'];
     }
     const markers = this.redis.pipeline();
     for (const event of events) markers.set(this.markerKey(event), '1', 'EX', this.queue.keepSeconds, 'NX');
-    const [results] = await Promise.all([markers.exec(), this.queue.enqueueMany(events)]);
+    const [results] = await Promise.all([markers.exec(), this.queue.enqueueBatch(events)]);
     return events.map((_, i) => {
       const [error, reply] = results?.[i] ?? [new Error('no reply for seen-marker'), null];
       if (error) throw error;

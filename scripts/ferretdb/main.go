@@ -17,20 +17,25 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (keep it on loopback)")
 	dataDir := flag.String("sqlite-dir", "", "existing directory for the SQLite backend")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL database for the PostgreSQL backend (binary built without the ferretdb_no_postgresql tag)")
 	flag.Parse()
-	if *dataDir == "" {
-		fmt.Fprintln(os.Stderr, "ferretdb-embedded: -sqlite-dir is required")
+	config := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}}
+	switch {
+	case *postgresURL != "":
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *postgresURL
+	case *dataDir != "":
+		url := "file:" + *dataDir
+		if url[len(url)-1] != '/' {
+			url += "/"
+		}
+		config.Handler = "sqlite"
+		config.SQLiteURL = url
+	default:
+		fmt.Fprintln(os.Stderr, "ferretdb-embedded: -sqlite-dir or -postgresql-url is required")
 		os.Exit(2)
 	}
-	url := "file:" + *dataDir
-	if url[len(url)-1] != '/' {
-		url += "/"
-	}
-	db, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
-		SQLiteURL: url,
-	})
+	db, err := ferretdb.New(config)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb-embedded: ", err)
 		os.Exit(1)

@@ -28,9 +28,17 @@ export async function mongoAnswers(uri: string, timeoutMs = 1500): Promise<boole
   }
 }
 
-export function ferretdbBinaryPath(): string {
+/**
+ * The SQLite backend is what tests and the sandbox use. The PostgreSQL backend is built only on
+ * request (the lifecycle load test at size): FerretDB v1's SQLite `_id` lookups cannot use the
+ * `_id` index (the query's `->'$._id'` is not the index's `->"_id"`), so every read by `_id` there
+ * scans its collection, while on PostgreSQL it is an index lookup.
+ */
+export type FerretdbBackend = 'sqlite' | 'postgresql';
+
+export function ferretdbBinaryPath(backend: FerretdbBackend = 'sqlite'): string {
   const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  return join(cacheRoot, 'whistlebot', `ferretdb-${FERRETDB_VERSION}`);
+  return join(cacheRoot, 'whistlebot', `ferretdb-${FERRETDB_VERSION}${backend === 'sqlite' ? '' : `-${backend}`}`);
 }
 
 function goCommand(): string | undefined {
@@ -39,8 +47,8 @@ function goCommand(): string | undefined {
 }
 
 /** Builds FerretDB once from the Go module proxy (our own `main` around its embeddable package) and caches it outside git. */
-export function ensureFerretdbBinary(log: (line: string) => void = () => undefined): string {
-  const binary = ferretdbBinaryPath();
+export function ensureFerretdbBinary(log: (line: string) => void = () => undefined, backend: FerretdbBackend = 'sqlite'): string {
+  const binary = ferretdbBinaryPath(backend);
   if (existsSync(binary)) return binary;
   const go = goCommand();
   if (!go) {
@@ -48,7 +56,8 @@ export function ensureFerretdbBinary(log: (line: string) => void = () => undefin
   }
   log(`building FerretDB v${FERRETDB_VERSION} once (a few minutes on 2 cores; cached at ${binary})…`);
   mkdirSync(join(binary, '..'), { recursive: true });
-  const result = spawnSync(go, ['build', '-tags', 'ferretdb_no_postgresql', '-o', binary, '.'], {
+  const tag = backend === 'sqlite' ? 'ferretdb_no_postgresql' : 'ferretdb_no_sqlite';
+  const result = spawnSync(go, ['build', '-tags', tag, '-o', binary, '.'], {
     cwd: SOURCE_DIR,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, CGO_ENABLED: '0' },
@@ -60,13 +69,18 @@ export function ensureFerretdbBinary(log: (line: string) => void = () => undefin
   return binary;
 }
 
-/** Starts FerretDB v1 with its SQLite backend in `dir`, on loopback, detached from this process. */
-export async function startFerretdb(options: { dir: string; port?: number; log?: (line: string) => void }): Promise<RunningFerretdb> {
-  const binary = ensureFerretdbBinary(options.log);
+/**
+ * Starts FerretDB v1 on loopback, detached from this process: with its SQLite backend in `dir`, or,
+ * given `postgresqlUrl` (a UTF8 database with a C/POSIX/en_US locale), with its PostgreSQL backend.
+ */
+export async function startFerretdb(options: { dir: string; port?: number; postgresqlUrl?: string; log?: (line: string) => void }): Promise<RunningFerretdb> {
+  const backend: FerretdbBackend = options.postgresqlUrl === undefined ? 'sqlite' : 'postgresql';
+  const binary = ensureFerretdbBinary(options.log, backend);
   const dataDir = join(options.dir, 'sqlite');
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const pid = spawnDetached(binary, ['-listen', `127.0.0.1:${port}`, '-sqlite-dir', `${dataDir}/`], join(options.dir, 'ferretdb.log'));
+  const storage = options.postgresqlUrl === undefined ? ['-sqlite-dir', `${dataDir}/`] : ['-postgresql-url', options.postgresqlUrl];
+  const pid = spawnDetached(binary, ['-listen', `127.0.0.1:${port}`, ...storage], join(options.dir, 'ferretdb.log'));
   const uri = `mongodb://127.0.0.1:${port}/whistlebot`;
   await waitUntil(() => mongoAnswers(uri, 500), 20_000, `FerretDB on port ${port} (log: ${join(options.dir, 'ferretdb.log')})`);
   return { uri, pid, stop: () => stopPid(pid) };

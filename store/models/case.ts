@@ -141,6 +141,8 @@ export interface CaseTransitionDoc {
   _id: string;
   caseId: string;
   version: number;
+  /** Who claimed it: a writer checks it is still the holder right before its update. */
+  holder?: string;
   claimedAt: Date;
   eventTypes: string[];
 }
@@ -150,6 +152,7 @@ const caseTransitionSchema = new Schema<CaseTransitionDoc>(
     _id: { type: String, required: true },
     caseId: { type: String, required: true, index: true },
     version: { type: Number, required: true },
+    holder: { type: String },
     claimedAt: { type: Date, required: true },
     eventTypes: { type: [String], default: [] },
   },

@@ -3,7 +3,9 @@ import { checkInvariants, type Actor, type CaseDraft, type CommandContext } from
 import { assignmentFacts, statsByDepartment } from '../../src/stats';
 import { connectMongo } from '../../store/connection';
 import { CaseRepository } from '../../store/caseRepository';
-import { caseTransitionModel } from '../../store/models/case';
+import { CaseVersionClaims } from '../../store/caseVersionClaims';
+import { caseModel, caseTransitionModel } from '../../store/models/case';
+import { caseNumberKeyModel, casePlaceKeyModel } from '../../store/models/caseKeys';
 import { testMongoUri } from '../support/isolation';
 import { actors, draft, simplePlan } from '../src/cases/fixtures';
 
@@ -200,6 +202,66 @@ describe('queries', () => {
     expect((await repo.findOpenDuplicates(report)).map((c) => c.id)).toEqual([open.id]);
     expect(await repo.findOpenDuplicates({ ...report, excludeId: open.id })).toEqual([]);
     expect(await repo.findOpenDuplicates({ ...report, createdAt: new Date(NOW.getTime() + 100 * HOUR) })).toEqual([]);
+  });
+
+  test('finds a duplicate by coordinates when the wording differs, not one 110 m away', async () => {
+    const at = (lat: number, lng: number, locationText: string) => ({ ...draft, districtId: 'd-geo', parsed: { ...draft.parsed, locationText, lat, lng } });
+    const open = await repo.create(at(39.9, 116.4, '文明大街路口'), ctx(actors.reporter));
+    await repo.create(at(39.901, 116.4, '北边那个井'), ctx(actors.reporter)); // ~111 m north
+    const report = { districtId: 'd-geo', category: 'road', locationKey: '农机路交叉口', lat: 39.9003, lng: 116.4001, createdAt: new Date(NOW.getTime() + HOUR) };
+    expect((await repo.findOpenDuplicates(report)).map((c) => c.id)).toEqual([open.id]);
+    expect(await repo.findOpenDuplicates({ ...report, districtId: 'd-elsewhere' })).toEqual([]);
+  });
+
+  test('several cases filed under one place key are all candidates', async () => {
+    const base = { ...draft, districtId: 'd-chain', parsed: { ...draft.parsed, locationText: '建设路8号' } };
+    const created = [];
+    for (let i = 0; i < 3; i++) {
+      const c = await repo.create(base, ctx(actors.reporter));
+      created.push(c);
+      if (i < 2) await repo.runCommand(c.id, { type: 'cancel', reason: '误报' }, ctx(actors.dispatcher));
+    }
+    const report = { districtId: 'd-chain', category: 'road', locationKey: '建设路8号', createdAt: new Date(NOW.getTime() + HOUR) };
+    expect((await repo.findOpenDuplicates(report)).map((c) => c.id)).toEqual([created[2]!.id]);
+  });
+
+  test('a case number is found without its number key too (cases stored before the keys existed)', async () => {
+    const c = await repo.create({ ...draft, districtId: 'd-legacy' }, ctx(actors.reporter));
+    await caseNumberKeyModel(connection).deleteOne({ _id: `d-legacy|${c.number}` });
+    expect((await repo.getByNumber('d-legacy', c.number))?.id).toBe(c.id);
+  });
+
+  test('open cases stored before the key documents existed are filed once, then found as duplicates', async () => {
+    const legacy = await connectMongo(testMongoUri('cases_legacy'));
+    try {
+      const legacyRepo = new CaseRepository(legacy);
+      const base = { ...draft, districtId: 'd-old', parsed: { ...draft.parsed, locationText: '老街1号' } };
+      const open = await legacyRepo.create(base, ctx(actors.reporter));
+      const closed = await legacyRepo.create(base, ctx(actors.reporter));
+      await legacyRepo.runCommand(closed.id, { type: 'cancel', reason: '误报' }, ctx(actors.dispatcher));
+      await casePlaceKeyModel(legacy).deleteMany({});
+      await caseNumberKeyModel(legacy).deleteMany({});
+      const report = { districtId: 'd-old', category: 'road', locationKey: '老街1号', createdAt: new Date(NOW.getTime() + HOUR) };
+      expect(await legacyRepo.findOpenDuplicates(report)).toEqual([]);
+      expect(await legacyRepo.fileOpenCasesOnce()).toBe(1);
+      expect((await legacyRepo.findOpenDuplicates(report)).map((c) => c.id)).toEqual([open.id]);
+      expect(await caseNumberKeyModel(legacy).countDocuments()).toBe(1);
+      expect(await legacyRepo.fileOpenCasesOnce()).toBe(0);
+    } finally {
+      await legacy.dropDatabase();
+      await legacy.close();
+    }
+  });
+
+  test('a writer whose claim was cleared as abandoned no longer holds it', async () => {
+    const claims = new CaseVersionClaims(caseTransitionModel(connection), caseModel(connection), 30_000);
+    const ticket = await claims.claim('case-x', 4, []);
+    expect(ticket && (await claims.held(ticket))).toBe(true);
+    expect(await claims.claim('case-x', 4, [])).toBeUndefined();
+    await caseTransitionModel(connection).deleteOne({ _id: ticket!.id });
+    const thief = await claims.claim('case-x', 4, []);
+    expect(thief && (await claims.held(thief))).toBe(true);
+    expect(await claims.held(ticket!)).toBe(false);
   });
 
   test('merge points the duplicate at the target and lists it there', async () => {

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKeyError } from '../../../store/caseStoreErrors';
+import { insertUnlessPresent } from '../../../store/caseStoreErrors';
 import type { CardKind, CardRecord } from './cardKinds';
 
 type CardDoc = Omit<CardRecord, 'taskId'> & { _id: string };
@@ -43,11 +43,7 @@ export class CardStore {
    */
   async record(card: CardRecord): Promise<void> {
     const { taskId, ...fields } = card;
-    try {
-      await this.model.create({ _id: taskId, ...fields });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    await insertUnlessPresent(this.model, { _id: taskId, ...fields });
   }
 
   async find(taskId: string): Promise<CardRecord | null> {

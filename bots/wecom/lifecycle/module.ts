@@ -76,8 +76,11 @@ export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModul
       return [statsRouter({ token: infra.env.STATS_API_TOKEN, query: (period) => repository.departmentStats({ ...period, districtId }) })];
     },
     async startWorkers(infra) {
-      const { lifecycle } = build(infra);
+      const { lifecycle, repository } = build(infra);
       await lifecycle.cards.init();
+      const log = infra.logger.child({ component: 'case-keys' });
+      const filed = await repository.fileOpenCasesOnce((n) => log.info({ filed: n }, 'filing open cases under duplicate and number keys…'));
+      if (filed > 0) log.info({ filed }, 'open cases stored before this version filed under duplicate and number keys');
       const dispatcher = options.dispatcher?.(infra);
       if (!dispatcher) infra.logger.warn('no inbound dispatcher wired: lifecycle card taps will not be handled');
       if (dispatcher) registerLifecycleListeners(dispatcher, lifecycle);

@@ -59,7 +59,7 @@ export class InboundDriver {
     const connection = bullConnection(testRedisUrl());
     const queue = new InboundQueue({ connection, prefix: options.prefix });
     const store = new InboundEventStore(options.mongo);
-    const worker: Worker = createInboundWorker({ connection, prefix: options.prefix, store, dispatcher, logger });
+    const worker: Worker = createInboundWorker({ connection, redis: options.redis, prefix: options.prefix, store, dispatcher, logger });
 
     const secrets = { token: randomBytes(12).toString('hex'), encodingAesKey: randomBytes(32).toString('base64').slice(0, 43), corpId: fake.corpId };
     const router = createWecomCallbackRouter({

@@ -99,7 +99,7 @@ export async function startHarness(label: string, options: { mode?: AcceptMode; 
     received,
     logs,
     startWorker() {
-      const worker = createInboundWorker({ connection: { url: testRedisUrl() }, prefix, store, dispatcher, logger, concurrency: 4 });
+      const worker = createInboundWorker({ connection: { url: testRedisUrl() }, redis, prefix, store, dispatcher, logger, concurrency: 4 });
       workers.push(worker);
       return worker;
     },

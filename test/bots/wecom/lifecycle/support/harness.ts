@@ -103,7 +103,7 @@ export class LifecycleHarness {
     });
     const dispatcher = new InboundDispatcher(logger);
     registerLifecycleListeners(dispatcher, this.lifecycle);
-    this.inboundWorker = createInboundWorker({ connection: bullConnection(testRedisUrl()), prefix, store: new InboundEventStore(this.mongo), dispatcher, logger, concurrency: 8 });
+    this.inboundWorker = createInboundWorker({ connection: bullConnection(testRedisUrl()), redis: this.redis, prefix, store: new InboundEventStore(this.mongo), dispatcher, logger, concurrency: 8 });
     const url = `http://127.0.0.1:${(this.gateway.address() as AddressInfo).port}/wecom/callback`;
     this.callbacks = new CallbackSender({ url, ...secrets, agentId: this.fake.agentId });
   }
