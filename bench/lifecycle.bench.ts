@@ -361,6 +361,8 @@ function timelineProblems(c: Case): string[] {
         return;
       case 'extension_requested':
       case 'extension_decided':
+      case 'deadline_reminder':
+      case 'deadline_escalation':
         if (!OPEN_WORK.includes(state as CaseState)) fail(e, i);
         return;
       case 'escalated_to_street':

@@ -1,7 +1,9 @@
 import type { Connection, Model } from 'mongoose';
 import type { Case } from '../../src/cases';
+import { caseFromDoc } from '../../store/caseMapping';
+import { CaseRepository } from '../../store/caseRepository';
 import { caseModel, type CaseDoc } from '../../store/models/case';
-import { DEADLINE_KEY_DETAIL } from './plan';
+import { DEADLINE_KEY_DETAIL, firedKeys } from './plan';
 import type { DeadlineCaseStore, DeadlineEvent } from './ports';
 
 /** Only these states carry running limits (see `liveSlots`); the sweeper pages through them. */
@@ -9,42 +11,37 @@ export const STATES_WITH_DEADLINES: readonly Case['state'][] = ['whistled', 'in_
 
 export const DEADLINE_ACTOR = { actorId: 'system:deadlines', actorName: '时限督办', actorRole: 'system', channel: 'system' } as const;
 
-function toCase(doc: CaseDoc): Case {
-  const { _id, ...rest } = doc;
-  return { ...rest, id: _id };
-}
-
 /**
- * The deadline engine's view of the `cases` collection (store/models/case.ts). Appending an alert
- * is one conditional update on `{_id, version, key not yet there}`, so it happens once even when
- * two workers race. Works on FerretDB v1: a filter on an array-of-documents path, `$push`, `$inc`.
+ * The deadline engine's view of the `cases` collection (store/models/case.ts). An alert is appended
+ * through the case repository's version guard, the same one every lifecycle command passes, so an
+ * alert and a tap racing on one case on FerretDB cannot overwrite each other: one wins, the other
+ * re-reads. The worker only appends alerts it planned from that read, so a won append cannot repeat
+ * a key already on the timeline.
  */
 export class MongoDeadlineCaseStore implements DeadlineCaseStore {
   private readonly model: Model<CaseDoc>;
+  private readonly cases: CaseRepository;
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, cases: CaseRepository = new CaseRepository(connection)) {
     this.model = caseModel(connection);
+    this.cases = cases;
   }
 
   async load(caseId: string): Promise<Case | null> {
-    const doc = await this.model.findById(caseId).lean<CaseDoc>().exec();
-    return doc ? toCase(doc) : null;
+    return (await this.cases.get(caseId)) ?? null;
   }
 
   async appendDeadlineEvent(read: Case, event: DeadlineEvent): Promise<boolean> {
     const key = event.details[DEADLINE_KEY_DETAIL];
     if (typeof key !== 'string') throw new Error(`a deadline event needs details.${DEADLINE_KEY_DETAIL}`);
+    if (firedKeys(read).has(key)) return false;
     const entry = { type: event.type, at: event.at, ...DEADLINE_ACTOR, ...(event.deptCode !== undefined && { deptCode: event.deptCode }), details: event.details };
-    const result = await this.model.collection.updateOne(
-      { _id: read.id, version: read.version, [`timeline.details.${DEADLINE_KEY_DETAIL}`]: { $ne: key } } as Record<string, unknown>,
-      { $push: { timeline: entry }, $inc: { version: 1 } } as Record<string, unknown>,
-    );
-    return result.modifiedCount === 1;
+    return (await this.cases.appendEvents(read.id, read.version, [entry])).ok;
   }
 
   async openCasesAfter(afterId: string | undefined, limit: number): Promise<Case[]> {
     const filter = { state: { $in: [...STATES_WITH_DEADLINES] }, ...(afterId !== undefined && { _id: { $gt: afterId } }) };
     const docs = await this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<CaseDoc[]>().exec();
-    return docs.map(toCase);
+    return docs.map(caseFromDoc);
   }
 }

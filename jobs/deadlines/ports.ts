@@ -1,8 +1,8 @@
-import type { Case, EventDetailValue } from '../../src/cases';
+import type { Case, EventDetailValue, TimelineEventType } from '../../src/cases';
 import type { PlannedAlert } from '../../src/sla';
 import type { DeadlineSlot } from './slots';
 
-export type DeadlineEventType = 'deadline_reminder' | 'deadline_escalation';
+export type DeadlineEventType = Extract<TimelineEventType, 'deadline_reminder' | 'deadline_escalation'>;
 
 /** What the engine writes on the case timeline when a reminder or an escalation goes out. */
 export interface DeadlineEvent {
@@ -18,10 +18,10 @@ export interface DeadlineCaseStore {
   load(caseId: string): Promise<Case | null>;
   /**
    * Appends the event to the case as it was read (`read.version`), unless its timeline already
-   * holds one with the same `details.deadlineKey`: one atomic conditional update that also bumps
+   * holds one with the same `details.deadlineKey`: a version-guarded update that also bumps
    * `version`, so a lifecycle write based on an older read is refused and retried instead of
-   * dropping the event. False when the key was there or the case changed since it was read (the
-   * worker then re-reads and re-plans: an accepted case gets no late reminder on its timeline).
+   * dropping the event, and vice versa. False when the key was there or the case changed since it
+   * was read (the worker then re-reads and re-plans: an accepted case gets no late reminder).
    */
   appendDeadlineEvent(read: Case, event: DeadlineEvent): Promise<boolean>;
   /** Open cases (any state in OPEN_CASE_STATES) with id greater than `afterId`, in id order. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Case } from '../../src/cases';
 import type { Logger } from '../../infra/logger';
@@ -96,7 +97,10 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): Worker<Dea
       const plan = c && planFor(c, target.slot, options.rules(), now);
       if (!c || !plan) return { outcome: 'moot', fired };
       if (plan.fireNow.length > 0) {
-        fired += await fire(c, plan, now);
+        const recorded = await fire(c, plan, now);
+        fired += recorded;
+        // Another writer won this version: let its update land before the next round re-reads.
+        if (recorded < plan.fireNow.length) await sleep(10 + Math.random() * 40);
         continue;
       }
       if (!plan.wakeAt) return { outcome: 'done', fired };

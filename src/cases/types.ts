@@ -132,7 +132,10 @@ export type TimelineEventType =
   | 'escalated_to_street'
   | 'merged'
   | 'duplicate_merged_in'
-  | 'cancelled';
+  | 'cancelled'
+  // Written by the deadline engine (督办): a reminder to the department, an escalation upwards.
+  | 'deadline_reminder'
+  | 'deadline_escalation';
 
 export type EventDetailValue = string | number | boolean | null;
 

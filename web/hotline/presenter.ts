@@ -86,7 +86,10 @@ function title(event: TimelineEvent, joined: string): string | undefined {
     case 'duplicate_merged_in': return '同一问题的其他反映已并入本案';
     case 'cancelled': return '案件已撤销';
     case 'rated': return '已完成满意度评价';
-    case 'whistle_rated': return undefined;
+    case 'whistle_rated':
+    case 'deadline_reminder':
+    case 'deadline_escalation':
+      return undefined;
   }
 }
 

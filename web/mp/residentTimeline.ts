@@ -69,6 +69,8 @@ function residentEntry(event: TimelineEvent, names: NameBook): Omit<TimelineItem
     case 'extension_requested':
     case 'extension_decided':
     case 'duplicate_merged_in':
+    case 'deadline_reminder':
+    case 'deadline_escalation':
       return undefined;
   }
 }
