@@ -53,7 +53,8 @@ export function assertLoopback(url: string, name: string): void {
  */
 export async function startSandbox(env: Env, rawEnv: Record<string, string | undefined> = process.env): Promise<Sandbox> {
   const credentials = sandboxCredentials();
-  const fake = new FakeWecomServer({ corpId: credentials.corpId, secret: credentials.secret, agentId: credentials.agentId });
+  // Group robots refuse beyond 20 messages a minute, as WeChat Work's do; the outbox paces below it.
+  const fake = new FakeWecomServer({ corpId: credentials.corpId, secret: credentials.secret, agentId: credentials.agentId, webhookLimit: { perWindow: 20, windowMs: 60_000 } });
   const baseUrl = await fake.listen(0, '127.0.0.1');
   assertLoopback(baseUrl, 'WECOM_API_BASE');
   const mp = rawEnv.MP_APP_ID ? undefined : new FakeWechatMpServer({ appId: `wxsandbox${randomBytes(4).toString('hex')}`, appSecret: randomBytes(16).toString('hex') });

@@ -41,6 +41,8 @@ export const envSchema = z
     WECOM_CALLBACK_MAX_BYTES: positiveInt.default(1024 * 1024),
     WECOM_TIMESTAMP_WINDOW_SECONDS: positiveInt.default(300),
     WECOM_SEND_RATE_PER_MINUTE: positiveInt.default(600),
+    /** Per group robot (a department chat's webhook): WeChat Work allows 20 messages a minute. */
+    WECOM_ROBOT_RATE_PER_MINUTE: positiveInt.default(20),
     MP_APP_ID: optionalString,
     MP_APP_SECRET: optionalString,
     MP_API_BASE: z.string().url().default(PUBLIC_WECHAT_API_BASE),

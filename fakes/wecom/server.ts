@@ -21,6 +21,11 @@ export interface FakeWecomServerOptions {
   knownUsers?: string[];
   /** When set, only these group robot keys are accepted. */
   webhookKeys?: string[];
+  /**
+   * When set, each group robot accepts at most `perWindow` messages in any `windowMs` and answers
+   * 45009 beyond, as WeChat Work does (20 a minute). Off by default so load tests measure our side.
+   */
+  webhookLimit?: { perWindow: number; windowMs: number };
 }
 
 export interface RecordedCall {
@@ -128,6 +133,7 @@ export class FakeWecomServer {
   private readonly failures = new FailurePlan();
   private readonly tokens = new Map<string, number>();
   private readonly calls: RecordedCall[] = [];
+  private readonly robotSends = new Map<string, number[]>();
   private readonly chats = new Map<string, FakeAppChat>();
   private readonly mediaStore = new Map<string, FakeMedia>();
   private readonly responseCodes = new Map<string, { msgid: string; used: boolean }>();
@@ -456,8 +462,20 @@ export class FakeWecomServer {
     if (!isObject(body)) return fail(47001, 'data format error');
     const problem = contentProblem(body, new Set(['text', 'markdown', 'image', 'news', 'file', 'template_card']));
     if (problem) return fail(40035, problem);
+    if (!this.robotMaySend(key)) return fail(45009, 'api freq out of limit');
     this.inbox.deliver({ msgid: id(), channel: 'webhook', msgtype: String(body.msgtype), body, at: new Date(), updates: [] }, [`webhook:${key}`]);
     return ok();
+  }
+
+  private robotMaySend(key: string): boolean {
+    const limit = this.options.webhookLimit;
+    if (!limit) return true;
+    const now = Date.now();
+    const recent = (this.robotSends.get(key) ?? []).filter((at) => at > now - limit.windowMs);
+    const allowed = recent.length < limit.perWindow;
+    if (allowed) recent.push(now);
+    this.robotSends.set(key, recent);
+    return allowed;
   }
 
   private mediaUpload(request: Request): Reply {

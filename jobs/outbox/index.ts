@@ -4,3 +4,4 @@ export { createOutbox, type Outbox, type OutboxJobData, type OutboxQueueOptions 
 export { SentLedger } from './sentLedger';
 export { createOutboxWorker, type OutboxJobResult, type OutboxWorker, type OutboxWorkerOptions } from './worker';
 export { outboxFromEnv, outboxWorkerFromEnv } from './fromEnv';
+export { RobotPace, WECOM_ROBOT_LIMIT, type RobotLimit } from './robotPace';

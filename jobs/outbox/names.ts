@@ -16,3 +16,8 @@ export function outboxJobId(idempotencyKey: string): string {
 export function sentLedgerKey(prefix: string, idempotencyKey: string): string {
   return `${prefix}:wecom-outbox:sent:${digest(idempotencyKey)}`;
 }
+
+/** The webhook key is a credential: only a digest of it goes into Redis key names. */
+export function robotPaceKey(prefix: string, webhookKey: string): string {
+  return `${prefix}:wecom-outbox:robot:${createHash('sha256').update(webhookKey).digest('hex').slice(0, 24)}`;
+}

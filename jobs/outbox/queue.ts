@@ -5,6 +5,8 @@ import { OUTBOX_JOB_NAME, OUTBOX_QUEUE_NAME, outboxJobId } from './names';
 export interface OutboxJobData {
   idempotencyKey: string;
   message: OutboundMessage;
+  /** Set by the worker: the send time this job reserved for its group robot (epoch ms). */
+  robotSlotAt?: number;
 }
 
 export interface OutboxQueueOptions {

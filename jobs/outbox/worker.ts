@@ -1,11 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WecomApiClient } from '../../bots/wecom/apiClient';
 import { WecomRateLimitError, isTransientWecomError } from '../../bots/wecom/apiErrors';
 import { deliverOutbound, type DeliveryResult } from '../../bots/wecom/outboundDelivery';
 import type { Logger } from '../../infra/logger';
 import { OUTBOX_QUEUE_NAME } from './names';
 import type { OutboxJobData } from './queue';
+import { RobotPace, WECOM_ROBOT_LIMIT, type RobotLimit } from './robotPace';
 import { SentLedger } from './sentLedger';
 
 export interface OutboxWorkerOptions {
@@ -20,6 +22,11 @@ export interface OutboxWorkerOptions {
   /** Pause after a 45009; doubles while WeChat Work keeps throttling, up to rateLimitMaxPauseMs. */
   rateLimitPauseMs?: number;
   rateLimitMaxPauseMs?: number;
+  /**
+   * Per group robot (webhook key) limit, WeChat Work's 20 a minute by default. Null: no pacing
+   * (only for a fake robot without a limit, as in the load test).
+   */
+  robotLimit?: RobotLimit | null;
   /** How long a crashed worker's job stays locked before another worker takes it over. */
   lockDurationMs?: number;
   /** Use one value for every worker of the queue: the first stalled check holds a Redis guard key that long. */
@@ -34,6 +41,13 @@ export interface OutboxWorker {
   close(force?: boolean): Promise<void>;
 }
 
+// Delayed jobs can be promoted a little early; a job that close to its slot waits in process.
+const ROBOT_SLOT_SLACK_MS = 50;
+
+function holdsRobotSlot(data: OutboxJobData): boolean {
+  return data.robotSlotAt !== undefined && data.robotSlotAt <= Date.now() + ROBOT_SLOT_SLACK_MS;
+}
+
 /**
  * Sends queued messages at most `ratePerMinute`, retrying transient failures with exponential
  * backoff and pausing the whole queue when WeChat Work says 45009.
@@ -46,26 +60,53 @@ export interface OutboxWorker {
  * does not offer (message/send's enable_duplicate_check only compares content, and callers may set it
  * on the body), so delivery is at-least-once with that narrow window and exactly-once otherwise.
  *
- * A 45009 pauses the whole queue (queue.rateLimit, the non-deprecated form of worker.rateLimit):
- * the per-app limit is shared by every message, and a throttled group robot costs a short pause.
+ * Rate limits. An app API 45009 pauses the whole queue (queue.rateLimit, the non-deprecated form
+ * of worker.rateLimit): the per-app limit is shared by every message. A group robot has its own
+ * limit (20 a minute): each webhook message reserves a send time for its robot and waits in the
+ * delayed set until then, and a robot's 45009 pushes only that robot's messages a window on. A busy
+ * department's chat therefore never holds up anyone else's messages. Neither uses up attempts.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const ledger = new SentLedger(options.redis, options.prefix);
+  const robots = options.robotLimit === null ? undefined : new RobotPace(options.redis, options.prefix, options.robotLimit ?? WECOM_ROBOT_LIMIT);
   const rateLimiter = new Queue(OUTBOX_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
   const basePause = options.rateLimitPauseMs ?? 5_000;
   const maxPause = options.rateLimitMaxPauseMs ?? 120_000;
   let consecutiveRateLimits = 0;
 
-  const processJob = async (job: Job<OutboxJobData, OutboxJobResult>): Promise<OutboxJobResult> => {
+  /** Parks the job until its robot's reserved send time; it comes back without using an attempt. */
+  const waitForRobot = async (job: Job<OutboxJobData, OutboxJobResult>, token: string | undefined, at: number): Promise<never> => {
+    await job.updateData({ ...job.data, robotSlotAt: at });
+    await job.moveToDelayed(at, token);
+    throw new DelayedError();
+  };
+
+  const processJob = async (job: Job<OutboxJobData, OutboxJobResult>, token?: string): Promise<OutboxJobResult> => {
     const { idempotencyKey, message } = job.data;
     if (await ledger.wasSent(idempotencyKey)) {
       options.logger?.info({ jobId: job.id }, 'outbox message already sent; skipping');
       return { skipped: 'already-sent' };
     }
+    const robotKey = robots && message.channel === 'webhook' ? message.key : undefined;
+    if (robots && robotKey !== undefined) {
+      const at = holdsRobotSlot(job.data) ? (job.data.robotSlotAt ?? 0) : await robots.reserve(robotKey);
+      if (at > Date.now() + ROBOT_SLOT_SLACK_MS) await waitForRobot(job, token, at);
+      if (at > Date.now()) await sleep(at - Date.now());
+      const retryAt = await robots.admit(robotKey);
+      if (retryAt !== undefined) await waitForRobot(job, token, retryAt);
+    }
     let result: DeliveryResult;
     try {
       result = await deliverOutbound(options.client, message);
     } catch (error) {
+      if (robots && robotKey !== undefined && error instanceof WecomRateLimitError) {
+        await robots.saturate(robotKey);
+        const at = await robots.reserve(robotKey);
+        options.logger?.warn({ jobId: job.id, errcode: error.errcode, retryAt: new Date(at).toISOString() }, 'group robot rate limit; holding this robot\'s messages');
+        return waitForRobot(job, token, at);
+      }
+      // A retry after a failed send reserves a fresh robot slot.
+      if (job.data.robotSlotAt !== undefined) await job.updateData({ idempotencyKey, message });
       if (error instanceof WecomRateLimitError) {
         consecutiveRateLimits += 1;
         const pause = Math.min(maxPause, basePause * 2 ** (consecutiveRateLimits - 1));
