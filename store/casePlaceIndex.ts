@@ -16,7 +16,7 @@ export class CasePlaceIndex {
 
   /** Files `caseId` under every key of `facts`; filing the same case again changes nothing. */
   async file(districtId: string, caseId: string, facts: DuplicateFacts): Promise<void> {
-    await Promise.all(duplicateFilingKeys(facts).map((key) => this.fileUnder(`${districtId}|${key}`, caseId)));
+    await Promise.all(duplicateFilingKeys(facts).map((key) => this.fileUnder(`${districtId}|${key}`, caseId, facts.createdAt)));
   }
 
   /** Ids of the cases filed under any key a duplicate of `facts` could have; the caller judges them. */
@@ -25,9 +25,19 @@ export class CasePlaceIndex {
     return [...new Set(found.flat())];
   }
 
-  private async fileUnder(key: string, caseId: string): Promise<void> {
+  /**
+   * Deletes keys filed before `filedBefore` (see `placeKeysUnreadBefore`). One range delete: on
+   * FerretDB it reads the whole collection, which pruning keeps to a few days of keys.
+   */
+  async prune(filedBefore: Date): Promise<number> {
+    const result = await this.keys.deleteMany({ filedAt: { $lt: filedBefore } }).exec();
+    return result.deletedCount;
+  }
+
+  // `filedAt` is the case's creation time, which lies in the key's bucket: pruning goes by it.
+  private async fileUnder(key: string, caseId: string, createdAt: Date): Promise<void> {
     for (let slot = 0; slot < CasePlaceIndex.MAX_SLOTS; slot++) {
-      if (await insertUnlessPresent(this.keys, { _id: `${key}#${slot}`, caseId, filedAt: new Date() })) return;
+      if (await insertUnlessPresent(this.keys, { _id: `${key}#${slot}`, caseId, filedAt: createdAt })) return;
       const holder = await this.keys.findById(`${key}#${slot}`).lean<CaseKeyDoc>().exec();
       if (holder?.caseId === caseId) return;
     }

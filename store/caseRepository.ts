@@ -9,6 +9,7 @@ import {
   formatCaseNumber,
   DEFAULT_DUPLICATE_RULE,
   OPEN_CASE_STATES,
+  placeKeysUnreadBefore,
   type Case,
   type CaseCommand,
   type CaseDraft,
@@ -257,6 +258,11 @@ export class CaseRepository {
     if (!duplicate.ok) return { duplicate };
     const absorbed = await this.runCommand(targetId, { type: 'absorbDuplicate', duplicateId, duplicateNumber: duplicate.case.number }, ctx);
     return { duplicate, target: absorbed };
+  }
+
+  /** Deletes duplicate-lookup keys no report can read any more under `rule`; returns how many. */
+  prunePlaceKeys(now: Date, rule: DuplicateRule = DEFAULT_DUPLICATE_RULE): Promise<number> {
+    return this.places.prune(placeKeysUnreadBefore(now, rule));
   }
 
   /** Open cases of the same category reported around the same time and place, oldest first. */

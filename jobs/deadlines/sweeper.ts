@@ -1,5 +1,6 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import type { Logger } from '../../infra/logger';
+import { createPeriodicJob } from '../periodic/periodicJob';
 import { SWEEP_QUEUE_NAME, SWEEP_SCHEDULER_ID } from './names';
 import type { DeadlineCaseStore } from './ports';
 import type { DeadlineScheduler, SyncResult } from './scheduler';
@@ -29,7 +30,6 @@ export interface DeadlineSweeper {
 
 export function createDeadlineSweeper(options: DeadlineSweeperOptions): DeadlineSweeper {
   const batchSize = options.batchSize ?? 500;
-  const queue = new Queue(SWEEP_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
 
   const sweepOnce = async (): Promise<SweepReport> => {
     const report: SweepReport = { cases: 0, added: 0, moved: 0, removed: 0, kept: 0 };
@@ -50,24 +50,15 @@ export function createDeadlineSweeper(options: DeadlineSweeperOptions): Deadline
     return report;
   };
 
-  const ensureScheduled = async (): Promise<void> => {
-    await queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: options.everyMs }, { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 50 } });
-  };
-
-  const worker = new Worker(SWEEP_QUEUE_NAME, async () => sweepOnce(), { connection: options.connection, prefix: options.prefix, concurrency: 1 });
-  worker.on('error', (error) => options.logger?.error({ err: error }, 'deadline sweeper error'));
-  const guard = setInterval(() => {
-    ensureScheduled().catch((error: unknown) => options.logger?.warn({ err: error }, 'could not schedule the deadline sweep'));
-  }, options.everyMs);
-  guard.unref();
-
-  return {
-    sweepOnce,
-    ensureScheduled,
-    async close() {
-      clearInterval(guard);
-      await worker.close();
-      await queue.close();
-    },
-  };
+  const periodic = createPeriodicJob({
+    connection: options.connection,
+    prefix: options.prefix,
+    queueName: SWEEP_QUEUE_NAME,
+    schedulerId: SWEEP_SCHEDULER_ID,
+    everyMs: options.everyMs,
+    run: sweepOnce,
+    what: 'deadline sweep',
+    ...(options.logger && { logger: options.logger }),
+  });
+  return { sweepOnce, ensureScheduled: periodic.ensureScheduled, close: periodic.close };
 }

@@ -129,3 +129,12 @@ export function duplicateLookupKeys(facts: DuplicateFacts, rule: DuplicateRule):
   const category = facts.category;
   return buckets.flatMap((bucket) => tokens.map((token) => placeKey(category, token, bucket)));
 }
+
+/**
+ * Keys filed before this time can never be looked up again, so a store may delete them. A key's
+ * bucket begins no later than the case was filed, and a report made now or later reads only
+ * buckets that end after its own time minus the window. An hour's slack covers clocks that differ.
+ */
+export function placeKeysUnreadBefore(now: Date, rule: DuplicateRule): Date {
+  return new Date(now.getTime() - rule.windowMs - DUPLICATE_BUCKET_MS - 3_600_000);
+}

@@ -7,6 +7,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 export interface CaseKeyDoc {
   _id: string;
   caseId: string;
+  /** Number keys: when filed. Place keys: the case's creation time (by which they are pruned). */
   filedAt: Date;
 }
 

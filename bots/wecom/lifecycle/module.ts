@@ -6,6 +6,8 @@ import { lifecycleConfig } from '../../../commands/config';
 import type { DeadlineSync, LifecycleConfig, LifecycleDeps } from '../../../commands/deps';
 import { loadDistrictSeed } from '../../../config/district';
 import type { InboundDispatcher } from '../../../jobs/inbound/dispatcher';
+import { createPlaceKeyPruner } from '../../../jobs/housekeeping/placeKeyPruner';
+import { bullConnection } from '../../../jobs/outbox/connection';
 import { outboxFromEnv } from '../../../jobs/outbox/fromEnv';
 import { CaseRepository } from '../../../store/caseRepository';
 import { statsRouter } from '../../../web/stats/router';
@@ -39,8 +41,9 @@ interface Built {
 }
 
 /**
- * The closed loop in the app: the stats API route (web role) and the card tap listener (worker
- * role), around one lifecycle per Infrastructure that the other modules reuse.
+ * The closed loop in the app: the stats API route (web role) and the card tap listener and the
+ * hourly duplicate-key pruning (worker role), around one lifecycle per Infrastructure that the
+ * other modules reuse.
  */
 export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModule {
   const built = new WeakMap<Infrastructure, Built>();
@@ -84,7 +87,10 @@ export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModul
       const dispatcher = options.dispatcher?.(infra);
       if (!dispatcher) infra.logger.warn('no inbound dispatcher wired: lifecycle card taps will not be handled');
       if (dispatcher) registerLifecycleListeners(dispatcher, lifecycle);
-      return [];
+      const rule = lifecycle.deps.config.duplicates;
+      const pruner = createPlaceKeyPruner({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, prune: (now) => repository.prunePlaceKeys(now, rule), logger: log });
+      await pruner.ensureScheduled();
+      return [{ name: 'duplicate-key pruner', close: () => pruner.close() }];
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   isLikelyDuplicate,
   locationKey,
   parseCaseNumber,
+  placeKeysUnreadBefore,
   findDuplicates,
   type DuplicateFacts,
 } from '../../../src/cases';
@@ -85,6 +86,27 @@ describe('duplicates', () => {
         expect(duplicateFilingKeys(a).some((key) => lookedUp.has(key))).toBe(true);
       }
       expect(duplicates).toBeGreaterThan(1_000);
+    });
+
+    test('a key filed before placeKeysUnreadBefore(now) is never looked up by a report made now or later (20,000 random pairs)', () => {
+      const next = random(11);
+      const rules = [rule, { windowMs: 72 * HOUR, maxDistanceMeters: 50 }, { windowMs: 7 * 24 * HOUR, maxDistanceMeters: 120 }];
+      let readOneBucketLater = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const r = rules[i % rules.length]!;
+        const now = Date.UTC(2026, 0, 1) + next() * 365 * 24 * HOUR;
+        const cutoff = placeKeysUnreadBefore(new Date(now), r).getTime();
+        // Most pairs at the edge: created and filed just before the cutoff, reported just after now.
+        const filedAt = cutoff - (i % 2 === 0 ? next() * 2 * HOUR : next() * 5 * 24 * HOUR);
+        const filed: DuplicateFacts = { category: 'road', locationKey: 'x', lat: 30 + next() * 0.01, lng: 116 + next() * 0.01, createdAt: new Date(filedAt - next() * HOUR) };
+        const report: DuplicateFacts = { ...filed, lat: filed.lat! + (next() - 0.5) * 0.001, createdAt: new Date(now + (i % 2 === 0 ? next() * 2 * HOUR : next() * 10 * 24 * HOUR)) };
+        const lookedUp = new Set(duplicateLookupKeys(report, r));
+        expect(duplicateFilingKeys(filed).filter((key) => lookedUp.has(key))).toEqual([]);
+        // The bucket term matters: the same case created one bucket later is often still read.
+        const later = { ...filed, createdAt: new Date(filed.createdAt.getTime() + 72 * HOUR) };
+        if (duplicateFilingKeys(later).some((key) => lookedUp.has(key))) readOneBucketLater++;
+      }
+      expect(readOneBucketLater).toBeGreaterThan(1_000);
     });
 
     test('nothing is filed or looked up without a category, and other categories never meet', () => {
