@@ -1,9 +1,15 @@
 import type { Model } from 'mongoose';
 
-// MongoDB says 11000 for a duplicate key; FerretDB v1 says 11000 on insert and 1 when an update makes one.
+/**
+ * MongoDB says 11000 for a duplicate key, and so does FerretDB v1 for an insert or an upsert. When
+ * an update makes one, FerretDB v1 answers code 1 with its backend's words: SQLite's "UNIQUE
+ * constraint failed", PostgreSQL's "duplicate key value violates unique constraint".
+ */
 export function isDuplicateKeyError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 11000 || code === 11001;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === 11000 || code === 11001) return true;
+  return code === 1 && typeof message === 'string' && /duplicate key|UNIQUE constraint failed/i.test(message);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import type { InboundEvent } from '../../bots/wecom/events';
+import { isDuplicateKeyError } from '../../store/caseStoreErrors';
 import { inboundEventModel, type InboundEventDoc } from '../../store/models/inboundEvent';
 
 /**
@@ -75,11 +76,4 @@ function recordOf(event: InboundEvent, receivedAt: Date): Omit<InboundEventDoc, 
     payload: { ...event },
     receivedAt,
   };
-}
-
-/** MongoDB says 11000; FerretDB v1 says code 1 with "duplicate" in the message. */
-function isDuplicateKeyError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === 11000 || code === 11001 || (typeof message === 'string' && /duplicate key/i.test(message));
 }
