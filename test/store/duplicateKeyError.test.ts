@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import { insertUnlessPresent, isDuplicateKeyError } from '../../store/caseStoreErrors';
 import { connectMongo } from '../../store/connection';
 import { testMongoUri } from '../support/isolation';
@@ -40,7 +40,11 @@ describe('recognising a duplicate key, as the test server really reports it', ()
   });
 
   test('insertUnlessPresent: true once, then false', async () => {
-    const model = connection.model('DupKeyProbe', new (await import('mongoose')).Schema({ _id: String, v: Number }, { versionKey: false }));
+    interface Probe {
+      _id: string;
+      v: number;
+    }
+    const model: Model<Probe> = connection.model<Probe>('DupKeyProbe', new Schema<Probe>({ _id: String, v: Number }, { versionKey: false }));
     expect(await insertUnlessPresent(model, { _id: 'once', v: 1 })).toBe(true);
     expect(await insertUnlessPresent(model, { _id: 'once', v: 2 })).toBe(false);
     expect((await model.findById('once').lean().exec())?.v).toBe(1);
