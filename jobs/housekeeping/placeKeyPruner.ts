@@ -19,7 +19,7 @@ export interface PlaceKeyPrunerOptions {
  * Keeps the duplicate-lookup keys (`case_place_keys`) to the few days a report can still read.
  * Without it the collection grows by every case forever, and FerretDB reads it whole per lookup.
  */
-export function createPlaceKeyPruner(options: PlaceKeyPrunerOptions): PeriodicJob<number> {
+export function createPlaceKeyPruner(options: PlaceKeyPrunerOptions): PeriodicJob {
   return createPeriodicJob({
     connection: options.connection,
     prefix: options.prefix,

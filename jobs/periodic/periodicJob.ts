@@ -1,22 +1,20 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../../infra/logger';
 
-export interface PeriodicJobOptions<T> {
+export interface PeriodicJobOptions {
   connection: ConnectionOptions;
   prefix: string;
   /** The job's own queue; one scheduler entry in it, whichever process created it. */
   queueName: string;
   schedulerId: string;
   everyMs: number;
-  run: () => Promise<T>;
+  run: () => Promise<unknown>;
   /** Used in log lines: "could not schedule the <what>". */
   what: string;
   logger?: Logger;
 }
 
-export interface PeriodicJob<T> {
-  /** Runs the work now, in this process. */
-  runOnce(): Promise<T>;
+export interface PeriodicJob {
   /** (Re)creates the repeatable job; idempotent, and repeated on a timer so a flushed Redis gets it back. */
   ensureScheduled(): Promise<void>;
   close(): Promise<void>;
@@ -26,7 +24,7 @@ export interface PeriodicJob<T> {
  * Work that runs every `everyMs` on one of the worker processes at a time: a BullMQ job scheduler
  * (shared by all processes, so N workers still run it once per period) and a worker of concurrency 1.
  */
-export function createPeriodicJob<T>(options: PeriodicJobOptions<T>): PeriodicJob<T> {
+export function createPeriodicJob(options: PeriodicJobOptions): PeriodicJob {
   const queue = new Queue(options.queueName, { connection: options.connection, prefix: options.prefix });
   const ensureScheduled = async (): Promise<void> => {
     await queue.upsertJobScheduler(options.schedulerId, { every: options.everyMs }, { name: options.schedulerId, data: {}, opts: { removeOnComplete: true, removeOnFail: 50 } });
@@ -41,7 +39,6 @@ export function createPeriodicJob<T>(options: PeriodicJobOptions<T>): PeriodicJo
   guard.unref();
 
   return {
-    runOnce: options.run,
     ensureScheduled,
     async close() {
       clearInterval(guard);
