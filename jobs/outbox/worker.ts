@@ -44,8 +44,9 @@ export interface OutboxWorker {
 // Delayed jobs can be promoted a little early; a job that close to its slot waits in process.
 const ROBOT_SLOT_SLACK_MS = 50;
 
-function holdsRobotSlot(data: OutboxJobData): boolean {
-  return data.robotSlotAt !== undefined && data.robotSlotAt <= Date.now() + ROBOT_SLOT_SLACK_MS;
+/** The robot send time this job already reserved, if it is due (the job was woken for it). */
+function dueRobotSlot(data: OutboxJobData): number | undefined {
+  return data.robotSlotAt !== undefined && data.robotSlotAt <= Date.now() + ROBOT_SLOT_SLACK_MS ? data.robotSlotAt : undefined;
 }
 
 /**
@@ -87,21 +88,21 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       options.logger?.info({ jobId: job.id }, 'outbox message already sent; skipping');
       return { skipped: 'already-sent' };
     }
-    const robotKey = robots && message.channel === 'webhook' ? message.key : undefined;
-    if (robots && robotKey !== undefined) {
-      const at = holdsRobotSlot(job.data) ? (job.data.robotSlotAt ?? 0) : await robots.reserve(robotKey);
+    const robot = robots && message.channel === 'webhook' ? { pace: robots, key: message.key } : undefined;
+    if (robot) {
+      const at = dueRobotSlot(job.data) ?? (await robot.pace.reserve(robot.key));
       if (at > Date.now() + ROBOT_SLOT_SLACK_MS) await waitForRobot(job, token, at);
       if (at > Date.now()) await sleep(at - Date.now());
-      const retryAt = await robots.admit(robotKey);
+      const retryAt = await robot.pace.admit(robot.key);
       if (retryAt !== undefined) await waitForRobot(job, token, retryAt);
     }
     let result: DeliveryResult;
     try {
       result = await deliverOutbound(options.client, message);
     } catch (error) {
-      if (robots && robotKey !== undefined && error instanceof WecomRateLimitError) {
-        await robots.saturate(robotKey);
-        const at = await robots.reserve(robotKey);
+      if (robot && error instanceof WecomRateLimitError) {
+        await robot.pace.saturate(robot.key);
+        const at = await robot.pace.reserve(robot.key);
         options.logger?.warn({ jobId: job.id, errcode: error.errcode, retryAt: new Date(at).toISOString() }, 'group robot rate limit; holding this robot\'s messages');
         return waitForRobot(job, token, at);
       }
