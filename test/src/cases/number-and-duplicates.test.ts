@@ -65,12 +65,13 @@ describe('duplicates', () => {
       };
     }
 
+    const RULES = [rule, { windowMs: 72 * HOUR, maxDistanceMeters: 50 }, { windowMs: 7 * 24 * HOUR, maxDistanceMeters: 120 }];
+
     test('every likely duplicate is filed under a key the report looks up (20,000 random pairs)', () => {
       const next = random(7);
-      const rules = [rule, { windowMs: 72 * HOUR, maxDistanceMeters: 50 }, { windowMs: 7 * 24 * HOUR, maxDistanceMeters: 120 }];
       let duplicates = 0;
       for (let i = 0; i < 20_000; i++) {
-        const r = rules[i % rules.length]!;
+        const r = RULES[i % RULES.length]!;
         const at = Date.UTC(2026, 0, 1) + next() * 365 * 24 * HOUR;
         const a: DuplicateFacts = { category: 'road', locationKey: next() < 0.5 ? 'x' : 'y', lat: 18 + next() * 36, lng: 74 + next() * 60, createdAt: new Date(at) };
         const b: DuplicateFacts = {
@@ -90,10 +91,9 @@ describe('duplicates', () => {
 
     test('a key filed before placeKeysUnreadBefore(now) is never looked up by a report made now or later (20,000 random pairs)', () => {
       const next = random(11);
-      const rules = [rule, { windowMs: 72 * HOUR, maxDistanceMeters: 50 }, { windowMs: 7 * 24 * HOUR, maxDistanceMeters: 120 }];
       let readOneBucketLater = 0;
       for (let i = 0; i < 20_000; i++) {
-        const r = rules[i % rules.length]!;
+        const r = RULES[i % RULES.length]!;
         const now = Date.UTC(2026, 0, 1) + next() * 365 * 24 * HOUR;
         const cutoff = placeKeysUnreadBefore(new Date(now), r).getTime();
         // Most pairs at the edge: created and filed just before the cutoff, reported just after now.
