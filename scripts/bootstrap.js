@@ -20,10 +20,11 @@ if (major < 20 || (major === 20 && minor < 19)) {
 const lockHash = createHash('sha256').update(readFileSync(lockFile)).digest('hex');
 if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash) process.exit(0);
 
-console.error('[setup] installing npm packages (npm install, pinned by package-lock.json)…');
-const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+// `npm ci` installs exactly what the lock says and never rewrites it, so set-up leaves the tree clean.
+console.error('[setup] installing npm packages (npm ci, exactly as package-lock.json pins them)…');
+const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) {
-  console.error('[setup] npm install failed: check that the npm registry is reachable (npm config get registry), then run again.');
+  console.error('[setup] npm ci failed: check that the npm registry is reachable (npm config get registry); if package.json changed, run `npm install` once to update package-lock.json, then run again.');
   process.exit(result.status ?? 1);
 }
 writeFileSync(stamp, lockHash);
