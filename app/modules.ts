@@ -3,6 +3,7 @@ import { lifecycleModule } from '../bots/wecom/lifecycle/module';
 import type { Env } from '../config';
 import { loadConversationConfig } from '../config/conversation';
 import { loadDistrictSeed } from '../config/district';
+import { consoleModule } from '../web/console/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
 import { deadlinesModule } from './deadlinesModule';
@@ -20,14 +21,17 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const deadlines = deadlinesModule();
   // Declared before the lifecycle reads it; only called once the runtime starts.
   let residents: ReturnType<typeof mpModule> | undefined;
+  let commandCentre: ReturnType<typeof consoleModule> | undefined;
   const lifecycle = lifecycleModule({
+    observers: (infra) => [commandCentre!.observer(infra)],
     deadlines: (infra) => deadlines.sync(infra),
     dispatcher: (infra) => gateway.dispatcher(infra),
     residents: (infra) => residents!.notifyResidentMilestone(infra),
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
+  commandCentre = consoleModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, residents, hotline, conversation, ...sandboxConsole, gateway];
+  return [deadlines, lifecycle, residents, hotline, conversation, commandCentre, ...sandboxConsole, gateway];
 }

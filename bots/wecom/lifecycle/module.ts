@@ -4,6 +4,7 @@ import { cachedOrg } from '../../../commands/cachedOrg';
 import { caseStoreFrom } from '../../../commands/caseStore';
 import { lifecycleConfig } from '../../../commands/config';
 import type { DeadlineSync, LifecycleConfig, LifecycleDeps } from '../../../commands/deps';
+import type { CaseChangeObserver } from '../../../commands/observedNotifier';
 import { loadDistrictSeed } from '../../../config/district';
 import type { InboundDispatcher } from '../../../jobs/inbound/dispatcher';
 import { createPlaceKeyPruner } from '../../../jobs/housekeeping/placeKeyPruner';
@@ -23,6 +24,8 @@ export interface LifecycleModuleOptions {
   dispatcher?(infra: Infrastructure): InboundDispatcher | undefined;
   /** Residents' milestones through the mini-program (`mpModule(...).notifyResidentMilestone`). */
   residents?(infra: Infrastructure): ResidentMilestoneNotifier;
+  /** Others that hear every stored change (the command centre's read model feed). */
+  observers?(infra: Infrastructure): CaseChangeObserver[];
   /** Defaults: config/routing.json, SLA_CONFIG deadlines. */
   config?: LifecycleConfig;
 }
@@ -64,6 +67,7 @@ export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModul
       config: options.config ?? lifecycleConfig({ plan: plannerFromSlaFile(infra.env.SLA_CONFIG) }),
       logger: infra.logger,
       ...(residents !== undefined && { residents }),
+      observers: options.observers?.(infra) ?? [],
     });
     const value: Built = { lifecycle, repository, districtId, closeables: [{ name: 'lifecycle outbox', close: () => outbox.close() }] };
     built.set(infra, value);

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { observedNotifier, type CaseChangeObserver } from '../../../commands/observedNotifier';
 import type { CaseStore, DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory } from '../../../commands/deps';
 import type { Logger } from '../../../infra/logger';
 import type { CardActionEvent } from '../events';
@@ -18,6 +19,8 @@ export interface WecomLifecycleOptions {
   deadlines: DeadlineSync;
   config: LifecycleConfig;
   residents?: ResidentMilestoneNotifier;
+  /** Others that hear every change (the command centre's read model). */
+  observers?: CaseChangeObserver[];
   clock?: () => Date;
   logger?: Logger;
 }
@@ -42,7 +45,7 @@ export function createWecomLifecycle(options: WecomLifecycleOptions): WecomLifec
     ...(options.residents !== undefined && { residents: options.residents }),
     ...(options.logger !== undefined && { logger: options.logger }),
   });
-  const deps: LifecycleDeps = { cases: options.cases, org: options.org, notifier, deadlines: options.deadlines, clock, config: options.config };
+  const deps: LifecycleDeps = { cases: options.cases, org: options.org, notifier: observedNotifier(notifier, options.observers ?? []), deadlines: options.deadlines, clock, config: options.config };
   const tapDeps: TapDeps = { lifecycle: deps, cards, sender, updates: new CardUpdates(options.outbox), ...(options.logger !== undefined && { logger: options.logger }) };
   return { deps, cards, handleTap: (event) => handleCardTap(tapDeps, event) };
 }
