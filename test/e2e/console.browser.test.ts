@@ -98,7 +98,7 @@ describe('command centre in Chromium', () => {
     await shot(detail, 'desktop-case-detail-whistled');
 
     // The board was not reloaded: the server-sent event made it re-read itself.
-    await board.waitForFunction(() => document.querySelector('#by-state + div tbody tr:nth-child(3) td:nth-child(2)')?.textContent === '1', undefined, { timeout: 10_000 });
+    await board.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('#by-state + div tbody tr:nth-child(3) td:nth-child(2)')?.textContent === '1', undefined, { timeout: 10_000 });
     expect(await triageTile()).toBe('0');
     expect(await whistledTile()).toBe('1');
     await shot(board, 'wall-1920-board-after');

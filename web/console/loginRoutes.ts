@@ -39,7 +39,7 @@ export function consoleLoginRouter(services: ConsoleServices, audit: (ctx: Conte
     const flow = ctx.query.flow === 'oauth' || (ctx.query.flow === undefined && isWecomClient(ctx)) ? 'oauth' : 'sso';
     const state = await services.sessions.beginLogin({ returnTo: safeReturn(ctx.query.next), flow });
     ctx.cookies.set(LOGIN_COOKIE, state, cookieOptions(ctx, 600_000));
-    const redirectUri = `${ctx.origin}/console/auth/callback`;
+    const redirectUri = `${ctx.protocol}://${ctx.host}/console/auth/callback`;
     const { corpId, agentId } = services.login;
     const target =
       flow === 'oauth'

@@ -20,6 +20,7 @@
   }
   const fmt = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
   const pct = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+  const ASSIGNMENT_STATES = { pending: '待接哨', accepted: '办理中', returned: '已退回', done: '已办结', withdrawn: '已撤回' };
   const LIGHT_NAMES = { red: '红灯：已超期', yellow: '黄灯：临近期限', none: '正常' };
   const light = (l) => h('span', { class: `light ${l}`, role: 'img', 'aria-label': LIGHT_NAMES[l], title: LIGHT_NAMES[l] });
   function say(message, isError) {
@@ -150,7 +151,7 @@
         h('section', { class: 'panel' }, h('h2', {}, '位置'), map)),
       h('section', { class: 'panel' }, h('h2', {}, '期限'), c.deadlines.length === 0 ? h('p', { class: 'muted' }, '没有进行中的期限') :
         table(['', '环节', '部门', '开始', '期限'], c.deadlines.map((d) => h('tr', {}, h('td', {}, light(d.light)), h('td', {}, { accept: '接哨', finish: '办结', verify: '核实' }[d.kind]), h('td', {}, d.department || ''), h('td', {}, fmt(d.since)), h('td', {}, fmt(d.due)))))),
-      h('section', { class: 'panel' }, h('h2', {}, '承办部门'), table(['部门', '角色', '状态', '接哨', '办结', '结果'], c.assignments.map((a) => h('tr', {}, h('td', {}, a.department), h('td', {}, a.role === 'lead' ? '牵头' : '协办'), h('td', {}, a.state), h('td', {}, a.acceptedBy ? `${a.acceptedBy} ${fmt(a.acceptedAt)}` : `期限 ${fmt(a.acceptDueAt)}`), h('td', {}, a.doneAt ? fmt(a.doneAt) : `期限 ${fmt(a.finishDueAt)}`), h('td', {}, a.resultText || a.returnReason || ''))))),
+      h('section', { class: 'panel' }, h('h2', {}, '承办部门'), table(['部门', '角色', '状态', '接哨', '办结', '结果'], c.assignments.map((a) => h('tr', {}, h('td', {}, a.department), h('td', {}, a.role === 'lead' ? '牵头' : '协办'), h('td', {}, ASSIGNMENT_STATES[a.state] || a.state), h('td', {}, a.acceptedBy ? `${a.acceptedBy} ${fmt(a.acceptedAt)}` : `期限 ${fmt(a.acceptDueAt)}`), h('td', {}, a.doneAt ? fmt(a.doneAt) : `期限 ${fmt(a.finishDueAt)}`), h('td', {}, a.resultText || a.returnReason || ''))))),
       h('section', { class: 'panel' }, h('h2', {}, '照片'), h('h3', {}, '处理前'), h('div', { class: 'photos' }, c.photos.before.map((p, i) => h('img', { src: p.url, alt: `处理前照片 ${i + 1}` })), c.photos.before.length ? null : h('span', { class: 'muted' }, '无')),
         h('h3', {}, '处理后'), h('div', { class: 'photos' }, c.photos.after.map((p, i) => h('img', { src: p.url, alt: `${p.department}处理后照片 ${i + 1}` })), c.photos.after.length ? null : h('span', { class: 'muted' }, '无'))),
       h('section', { class: 'panel actions', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, '操作'), c.actions.length === 0 ? h('p', { class: 'muted' }, '您对该案件没有可做的操作') : c.actions.map((a) => actionForm(c, a))),
