@@ -43,7 +43,7 @@ export const envSchema = z
     WECOM_API_BASE: z.string().url().default(PUBLIC_WECOM_API_BASE),
     WECOM_OAUTH_BASE: z.string().url().default(PUBLIC_WECOM_OAUTH_BASE),
     WECOM_SSO_BASE: z.string().url().default(PUBLIC_WECOM_SSO_BASE),
-    WECOM_CALLBACK_MAX_BYTES: positiveInt.default(1024 * 1024),
+    WECOM_CALLBACK_MAX_BYTES: positiveInt.default(32 * 1024),
     WECOM_TIMESTAMP_WINDOW_SECONDS: positiveInt.default(300),
     WECOM_SEND_RATE_PER_MINUTE: positiveInt.default(600),
     /** Per group robot (a department chat's webhook): WeChat Work allows 20 messages a minute. */
@@ -58,6 +58,8 @@ export const envSchema = z
     CONSOLE_TILE_URL: z.string().url().optional(),
     /** Bearer token of the 12345 hotline's work-order API; unset closes it. */
     HOTLINE_API_TOKEN: optionalString,
+    /** Hotline platforms told of each order's progress (signed webhooks); unset: none. */
+    HOTLINE_WEBHOOKS_CONFIG: optionalString,
   })
   .superRefine((env, ctx) => {
     if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { AppModule, Infrastructure } from '../../app/runtime';
 import type { WecomGateway } from '../../app/wecomGateway';
 import type { LifecycleDeps } from '../../commands/deps';
-import type { CaseChangeObserver } from '../../commands/observedNotifier';
+import type { CaseChangeSubscriber } from '../../commands/caseSubscribers';
 import { loadConsoleConfig } from '../../config/console';
 import { loadDistrictSeed } from '../../config/district';
 import { summarise } from '../../src/console/summary';
@@ -28,7 +28,7 @@ export interface ConsoleModuleOptions {
 
 export interface ConsoleModule extends AppModule {
   /** Publishes every stored change to the read models of all web processes (wire into the lifecycle). */
-  observer(infra: Infrastructure): CaseChangeObserver;
+  subscriber(infra: Infrastructure): CaseChangeSubscriber;
   services(infra: Infrastructure): ConsoleServices;
 }
 
@@ -102,7 +102,7 @@ export function consoleModule(options: ConsoleModuleOptions): ConsoleModule {
   };
 
   return {
-    observer: (infra) => {
+    subscriber: (infra) => {
       const feed = feedFor(infra);
       return async (change) => feed.publish(summarise(change.after));
     },
