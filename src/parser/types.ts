@@ -26,6 +26,14 @@ export interface ProblemMention {
   words: string[];
 }
 
+/** Whether a department here is asked to fix something; when not, why (for the dispatcher). */
+export interface Actionability {
+  actionable: boolean;
+  /** The kind of matter another body owns (school, pension, planning…), when recognised. */
+  matter: string | null;
+  reason: string | null;
+}
+
 export interface ParsedReport {
   /** Normalised text the rules read: half-width, simplified, chat noise removed. */
   normalizedText: string;
@@ -44,4 +52,7 @@ export interface ParsedReport {
   problems: ProblemMention[];
   isLikelyReport: boolean;
   imageCount: number;
+  actionability: Actionability;
+  /** For a long letter: the sentence that asks for something (请…, 希望…, 要求…), else null. */
+  request: string | null;
 }
