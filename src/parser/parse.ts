@@ -9,6 +9,7 @@ import { BigramClassifier } from './fallback';
 import { UrgencyClassifier } from './urgency';
 import { ActionabilityExplainer } from './actionability';
 import { findRequest } from './request';
+import { wordBoundaries, type Segmenter } from './segmenter';
 import { defaultVocab, type ParserVocab } from './vocab';
 import { LearnedClassifier, type ParserModelData } from './learned/model';
 
@@ -35,7 +36,11 @@ export interface Parser {
  * Builds a parser from vocabulary tables (the default is config/parser/*.json) and, optionally, a learned
  * model (config/parser/model.json, or a district's retrained one) that is weighed together with the rules.
  */
-export function createParser(vocab: ParserVocab = defaultVocab, model?: ParserModelData | LearnedClassifier): Parser {
+export function createParser(
+  vocab: ParserVocab = defaultVocab,
+  model?: ParserModelData | LearnedClassifier,
+  segment?: Segmenter,
+): Parser {
   const learned = model === undefined ? null : model instanceof LearnedClassifier ? model : new LearnedClassifier(model);
   const fixTypos = buildTypoFixer(vocab.typos);
   const categories = new CategoryScorer(vocab.categories);
@@ -66,6 +71,7 @@ export function createParser(vocab: ParserVocab = defaultVocab, model?: ParserMo
           cues: emergencyCues,
           denied: urgencyResult.negated,
           extra: plates.map((p) => ({ category: PLATE_CATEGORY, weight: PLATE_WEIGHT, word: p.value, start: p.start, end: p.end })),
+          boundaries: segment ? wordBoundaries(problemText, segment) : null,
         });
     // Weak words alone (晚上, 黑) do not make a problem: 大家晚上好 is chatter.
     const categoryResult = scored && scored.score >= MIN_CATEGORY_SCORE ? scored : null;
