@@ -3,6 +3,7 @@ import { lifecycleModule } from '../bots/wecom/lifecycle/module';
 import type { Env } from '../config';
 import { loadConversationConfig } from '../config/conversation';
 import { loadDistrictSeed } from '../config/district';
+import { hotlineProgressModule } from '../bots/hotline/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
 import { deadlinesModule } from './deadlinesModule';
@@ -18,16 +19,18 @@ import { wecomGatewayModule } from './wecomGateway';
 export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const gateway = wecomGatewayModule();
   const deadlines = deadlinesModule();
+  const hotlineProgress = hotlineProgressModule();
   // Declared before the lifecycle reads it; only called once the runtime starts.
   let residents: ReturnType<typeof mpModule> | undefined;
   const lifecycle = lifecycleModule({
     deadlines: (infra) => deadlines.sync(infra),
     dispatcher: (infra) => gateway.dispatcher(infra),
     residents: (infra) => residents!.notifyResidentMilestone(infra),
+    subscribers: (infra) => hotlineProgress.subscribers(infra),
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
-  const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra) });
+  const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, residents, hotline, conversation, ...sandboxConsole, gateway];
+  return [deadlines, lifecycle, residents, hotline, hotlineProgress, conversation, ...sandboxConsole, gateway];
 }

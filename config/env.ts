@@ -49,6 +49,8 @@ export const envSchema = z
     STATS_API_TOKEN: optionalString,
     /** Bearer token of the 12345 hotline's work-order API; unset closes it. */
     HOTLINE_API_TOKEN: optionalString,
+    /** Hotline platforms told of each order's progress (signed webhooks); unset: none. */
+    HOTLINE_WEBHOOKS_CONFIG: optionalString,
   })
   .superRefine((env, ctx) => {
     if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest
