@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { createParser } from '../src/parser';
+import { createParser, defaultSegmenter } from '../src/parser';
 import { ActionabilityExplainer } from '../src/parser/actionability';
 import type { ParserModelData } from '../src/parser/learned/model';
 import { trainParserModel, type LabelledText } from '../src/parser/learned/pipeline';
@@ -25,7 +25,7 @@ function main(): void {
     require('./parser/retrainDistrict');
     return;
   }
-  const rules = createParser(defaultVocab);
+  const rules = createParser(defaultVocab, undefined, defaultSegmenter);
   const explainer = new ActionabilityExplainer(defaultVocab.actionability);
   const seen = new Set<string>();
   const fineRows: LabelledText[] = [];

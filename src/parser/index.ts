@@ -12,7 +12,7 @@ export type { Segmenter } from './segmenter';
 export { maskSensitive, maskPhone, maskPlate, findSensitive, type SensitiveSpan } from './contacts';
 export { toHalfWidth, toSimplifiedChinese } from './normalize';
 export { defaultVocab, parseVocab, type ParserVocab } from './vocab';
-export type { ParseInput, ParsedReport, Evidence, GeoPoint, ProblemMention, Actionability } from './types';
+export type { ParseInput, ParsedReport, Evidence, GeoPoint, ProblemMention, Actionability, ModelOpinion } from './types';
 export { LearnedClassifier, parserModelSchema, type ParserModelData } from './learned/model';
 
 /** The model trained by `npm run parser:train` and committed with the code. */
@@ -26,7 +26,8 @@ function placeAwareSegmenter(): Segmenter {
   return (text) => jieba.cut(text, false);
 }
 
-const segment = placeAwareSegmenter();
+export const defaultSegmenter: Segmenter = placeAwareSegmenter();
+const segment = defaultSegmenter;
 let defaultParser: Parser = createParser(defaultVocab, new LearnedClassifier(baseModel), segment);
 
 /**

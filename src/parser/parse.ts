@@ -128,6 +128,16 @@ export function createParser(
       isLikelyReport: likelyReport,
       imageCount: input.imageCount ?? 0,
       actionability: actionability.explain(readable, category),
+      model:
+        verdict && learned
+          ? {
+              version: learned.version,
+              coarseLabel: verdict.coarse.label,
+              coarseProbability: round2(verdict.coarse.probability),
+              coarse: verdict.coarse.all,
+              otherProbability: round2(verdict.otherProbability),
+            }
+          : null,
       request: findRequest(text),
     };
   }
@@ -140,6 +150,8 @@ export function createParser(
     isGreeting: (text) => chatter.isGreeting(normalize(text)),
   };
 }
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
 
 function chineseCount(text: string): number {
   let n = 0;

@@ -34,6 +34,18 @@ export interface Actionability {
   reason: string | null;
 }
 
+/** What the learned model said (absent when the rules decide alone). */
+export interface ModelOpinion {
+  version: string;
+  /** The tipdm data set's coarse label the coarse model gives (城乡建设, 教育文体, …). */
+  coarseLabel: string;
+  coarseProbability: number;
+  /** Every coarse label's probability. */
+  coarse: Record<string, number>;
+  /** The fine model's probability that no department here owns the message. */
+  otherProbability: number;
+}
+
 export interface ParsedReport {
   /** Normalised text the rules read: half-width, simplified, chat noise removed. */
   normalizedText: string;
@@ -53,6 +65,7 @@ export interface ParsedReport {
   isLikelyReport: boolean;
   imageCount: number;
   actionability: Actionability;
+  model: ModelOpinion | null;
   /** For a long letter: the sentence that asks for something (请…, 希望…, 要求…), else null. */
   request: string | null;
 }

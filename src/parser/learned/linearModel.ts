@@ -1,4 +1,4 @@
-import { featuresOf, type FeatureSpec } from './features';
+import { decodeIdf, featuresOf, type FeatureSpec } from './features';
 
 /**
  * A multinomial logistic regression over hashed character n-grams, plus optional dense inputs (another
@@ -13,12 +13,15 @@ export interface LinearModelData {
   /** base64 of int8 weights, label-major: labels.length × (buckets + dense). */
   weights: string;
   bias: number[];
+  /** base64 of the quantised idf per bucket, for TF-IDF features. */
+  idf?: string;
 }
 
 export class LinearModel {
   readonly labels: readonly string[];
   private readonly width: number;
   private readonly weights: Int8Array;
+  private readonly idf: Float32Array | undefined;
 
   constructor(private readonly data: LinearModelData) {
     this.labels = data.labels;
@@ -29,18 +32,19 @@ export class LinearModel {
       throw new Error(`model weights hold ${this.weights.length} values, expected ${this.labels.length * this.width}`);
     }
     if (data.bias.length !== this.labels.length) throw new Error('model bias does not match its labels');
+    this.idf = data.idf === undefined ? undefined : decodeIdf(data.idf);
+    if (data.spec.tfidf && this.idf?.length !== data.spec.buckets) throw new Error('TF-IDF model without an idf per bucket');
   }
 
   /** Raw scores (logits) per label. */
   logits(text: string, dense: readonly number[] = []): Float64Array {
-    const { index, value } = featuresOf(text, this.data.spec);
+    const { index, values } = featuresOf(text, this.data.spec, this.idf);
     const out = new Float64Array(this.labels.length);
     const { buckets } = this.data.spec;
     for (let k = 0; k < this.labels.length; k++) {
       const row = k * this.width;
-      let sum = 0;
-      for (let i = 0; i < index.length; i++) sum += this.weights[row + (index[i] as number)] as number;
-      let s = sum * value;
+      let s = 0;
+      for (let i = 0; i < index.length; i++) s += (this.weights[row + (index[i] as number)] as number) * (values[i] as number);
       for (let d = 0; d < this.data.dense; d++) s += ((this.weights[row + buckets + d] as number) * (dense[d] ?? 0));
       out[k] = s * this.data.scale + (this.data.bias[k] as number);
     }

@@ -10,11 +10,12 @@ import { LinearModel, type LinearModelData } from './linearModel';
  */
 const linearSchema = z.object({
   labels: z.array(z.string().min(1)).min(2),
-  spec: z.object({ buckets: z.number().int().positive(), maxGram: z.number().int().min(1).max(4) }),
+  spec: z.object({ buckets: z.number().int().positive(), maxGram: z.number().int().min(1).max(4), tfidf: z.boolean().optional() }),
   dense: z.number().int().nonnegative(),
   scale: z.number().positive(),
   weights: z.string(),
   bias: z.array(z.number()),
+  idf: z.string().optional(),
 });
 
 export const parserModelSchema = z.object({
@@ -37,7 +38,7 @@ export interface LearnedVerdict {
   confidence: number;
   /** The model's probability that no department here owns the message. */
   otherProbability: number;
-  coarse: { label: string; probability: number };
+  coarse: { label: string; probability: number; all: Record<string, number> };
   /** Best categories after combining, most likely first. */
   ranked: Array<{ category: string; probability: number }>;
 }
@@ -89,7 +90,11 @@ export class LearnedClassifier {
       category: combined.category,
       confidence: applyCalibration(this.calibration, combined.raw),
       otherProbability: p[this.otherIndex] as number,
-      coarse: { label: this.coarse.labels[coarseBest] as string, probability: coarse[coarseBest] as number },
+      coarse: {
+        label: this.coarse.labels[coarseBest] as string,
+        probability: coarse[coarseBest] as number,
+        all: Object.fromEntries(this.coarse.labels.map((l, k) => [l, Math.round((coarse[k] as number) * 1000) / 1000])),
+      },
       ranked,
     };
   }

@@ -29,7 +29,7 @@ export interface PipelineInput {
   log?: (line: string) => void;
 }
 
-const COARSE_OPTIONS = { spec: { buckets: 1 << 16, maxGram: 3 }, epochs: 5, learningRate: 0.3, l2: 1e-7, seed: 1 };
+const COARSE_OPTIONS = { spec: { buckets: 1 << 18, maxGram: 3, tfidf: true }, epochs: 5, learningRate: 0.3, l2: 1e-7, seed: 1 };
 const FINE_OPTIONS = { spec: { buckets: 1 << 15, maxGram: 3 }, epochs: 12, learningRate: 0.3, l2: 1e-7, seed: 2 };
 const RULE_WEIGHTS = [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12];
 const OTHER_BIASES = Array.from({ length: 33 }, (_, i) => -3 + i * 0.25);

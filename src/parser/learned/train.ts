@@ -1,4 +1,4 @@
-import { featuresOf, type FeatureSpec } from './features';
+import { decodeIdf, featuresOf, fitIdf, type FeatureSpec } from './features';
 import type { LinearModelData } from './linearModel';
 
 export interface TrainingRow {
@@ -32,39 +32,48 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** One training row as a sparse vector: feature indices with their values, the label's index, a weight. */
+export interface SparseRow {
+  index: ArrayLike<number>;
+  values: ArrayLike<number> | number;
+  y: number;
+  weight: number;
+}
+
+export interface SoftmaxOptions {
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  seed: number;
+}
+
 /**
- * Softmax regression by AdaGrad over the rows, L2-regularised lazily, then quantised to int8. Pure and
- * deterministic for a given seed, so `npm run parser:train` reproduces the committed model.
+ * Softmax regression by AdaGrad over sparse rows, L2-regularised lazily (on the features a row touches).
+ * Deterministic for a given seed. Returns the weights label-major (classes × width) and the biases.
  */
-export function trainLinearModel(rows: readonly TrainingRow[], options: TrainOptions): LinearModelData {
-  const labels = [...new Set([...(options.labels ?? []), ...rows.map((r) => r.label)])].sort();
-  const labelIndex = new Map(labels.map((l, i) => [l, i]));
-  const dense = rows[0]?.dense?.length ?? 0;
-  const { buckets } = options.spec;
-  const width = buckets + dense;
-  const K = labels.length;
+export function trainSoftmax(rows: readonly SparseRow[], width: number, classes: number, options: SoftmaxOptions): { w: Float32Array; bias: Float64Array } {
+  const K = classes;
   const w = new Float32Array(K * width);
   const g2 = new Float32Array(K * width).fill(1e-6);
   const bias = new Float64Array(K);
   const biasG2 = new Float64Array(K).fill(1e-6);
-  const encoded = rows.map((r) => ({ ...featuresOf(r.text, options.spec), dense: r.dense ?? [], y: labelIndex.get(r.label) as number, weight: r.weight ?? 1 }));
   const random = mulberry32(options.seed);
-  const order = encoded.map((_, i) => i);
+  const order = rows.map((_, i) => i);
   const p = new Float64Array(K);
+  const valueAt = (row: SparseRow, i: number): number => (typeof row.values === 'number' ? row.values : (row.values[i] as number));
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j] as number, order[i] as number];
     }
     for (const n of order) {
-      const row = encoded[n];
+      const row = rows[n];
       if (!row) continue;
       let max = -Infinity;
       for (let k = 0; k < K; k++) {
         let s = bias[k] as number;
         const base = k * width;
-        for (let i = 0; i < row.index.length; i++) s += (w[base + (row.index[i] as number)] as number) * row.value;
-        for (let d = 0; d < dense; d++) s += (w[base + buckets + d] as number) * (row.dense[d] ?? 0);
+        for (let i = 0; i < row.index.length; i++) s += (w[base + (row.index[i] as number)] as number) * valueAt(row, i);
         p[k] = s;
         if (s > max) max = s;
       }
@@ -78,19 +87,46 @@ export function trainLinearModel(rows: readonly TrainingRow[], options: TrainOpt
         // A class the row already rules out contributes nothing worth the update (most of them, late on).
         if (Math.abs(grad) < 1e-4) continue;
         const base = k * width;
-        const update = (at: number, x: number): void => {
-          const g = grad * x + options.l2 * (w[at] as number);
+        for (let i = 0; i < row.index.length; i++) {
+          const at = base + (row.index[i] as number);
+          const g = grad * valueAt(row, i) + options.l2 * (w[at] as number);
           g2[at] = (g2[at] as number) + g * g;
           w[at] = (w[at] as number) - (options.learningRate * g) / Math.sqrt(g2[at] as number);
-        };
-        for (let i = 0; i < row.index.length; i++) update(base + (row.index[i] as number), row.value);
-        for (let d = 0; d < dense; d++) update(base + buckets + d, row.dense[d] ?? 0);
+        }
         biasG2[k] = (biasG2[k] as number) + grad * grad;
         bias[k] = (bias[k] as number) - (options.learningRate * grad) / Math.sqrt(biasG2[k] as number);
       }
     }
   }
-  return quantise(labels, options.spec, dense, w, bias);
+  return { w, bias };
+}
+
+/**
+ * The parser's linear model: hashed character n-grams (binary, unit length) plus dense inputs, trained by
+ * `trainSoftmax`, then quantised to int8. Pure, so `npm run parser:train` reproduces the committed model.
+ */
+export function trainLinearModel(rows: readonly TrainingRow[], options: TrainOptions): LinearModelData {
+  const labels = [...new Set([...(options.labels ?? []), ...rows.map((r) => r.label)])].sort();
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const dense = rows[0]?.dense?.length ?? 0;
+  const { buckets } = options.spec;
+  const idf = options.spec.tfidf ? fitIdf(rows.map((r) => r.text), options.spec) : undefined;
+  const idfValues = idf === undefined ? undefined : decodeIdf(idf);
+  const sparse: SparseRow[] = rows.map((r) => {
+    const features = featuresOf(r.text, options.spec, idfValues);
+    const { index } = features;
+    const all = new Int32Array(index.length + dense);
+    const values = new Float64Array(index.length + dense);
+    all.set(index);
+    values.set(features.values);
+    for (let d = 0; d < dense; d++) {
+      all[index.length + d] = buckets + d;
+      values[index.length + d] = r.dense?.[d] ?? 0;
+    }
+    return { index: all, values, y: labelIndex.get(r.label) as number, weight: r.weight ?? 1 };
+  });
+  const { w, bias } = trainSoftmax(sparse, buckets + dense, labels.length, options);
+  return { ...quantise(labels, options.spec, dense, w, bias), ...(idf === undefined ? {} : { idf }) };
 }
 
 function quantise(labels: string[], spec: FeatureSpec, dense: number, w: Float32Array, bias: Float64Array): LinearModelData {
