@@ -7,6 +7,7 @@ import { hotlineProgressModule } from '../bots/hotline/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
 import { deadlinesModule } from './deadlinesModule';
+import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
 import { sandboxModule } from './sandboxModule';
@@ -20,17 +21,18 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const gateway = wecomGatewayModule();
   const deadlines = deadlinesModule();
   const hotlineProgress = hotlineProgressModule();
+  const parserLearning = parserLearningModule();
   // Declared before the lifecycle reads it; only called once the runtime starts.
   let residents: ReturnType<typeof mpModule> | undefined;
   const lifecycle = lifecycleModule({
     deadlines: (infra) => deadlines.sync(infra),
     dispatcher: (infra) => gateway.dispatcher(infra),
     residents: (infra) => residents!.notifyResidentMilestone(infra),
-    subscribers: (infra) => hotlineProgress.subscribers(infra),
+    subscribers: (infra) => [...hotlineProgress.subscribers(infra), ...parserLearning.subscribers(infra)],
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, residents, hotline, hotlineProgress, conversation, ...sandboxConsole, gateway];
+  return [deadlines, parserLearning, lifecycle, residents, hotline, hotlineProgress, conversation, ...sandboxConsole, gateway];
 }
