@@ -6,62 +6,33 @@
  *     grid-style test/fixtures/parser-messages.jsonl and config/parser/examples.json;
  *   - the rule/model combination and the calibration, fitted on out-of-fold predictions.
  * Never read: the tipdm eval rows, test/fixtures/tipdm-dev-holdout.jsonl, parser-holdout.jsonl, the grid
- * urgency set. `-- --district <code>` retrains a district's model from dispatcher corrections instead
- * (see scripts/parser/retrainDistrict.ts).
+ * urgency set. `-- --reuse-coarse` keeps the committed coarse model (faster). `-- --district <id>` retrains
+ * that district's model from its dispatchers' corrections instead (scripts/parser/retrainDistrict.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createParser, defaultSegmenter } from '../src/parser';
-import { ActionabilityExplainer } from '../src/parser/actionability';
 import type { ParserModelData } from '../src/parser/learned/model';
-import { trainParserModel, type LabelledText } from '../src/parser/learned/pipeline';
-import { defaultVocab } from '../src/parser/vocab';
+import { trainParserModel } from '../src/parser/learned/pipeline';
 import { CATEGORY_CODES } from '../src/taxonomy';
-import { gridTune, realTune, repoRoot, tipdmTrainSeg } from './parser/data';
+import { repoRoot, tipdmTrainSeg } from './parser/data';
+import { retrainDistrictFromStore } from './parser/retrainDistrict';
+import { baseFineRows, rulesParser, rulesVerdict } from './parser/trainingRows';
 
-function main(): void {
-  if (process.argv.includes('--district')) {
-    require('./parser/retrainDistrict');
-    return;
-  }
-  const rules = createParser(defaultVocab, undefined, defaultSegmenter);
-  const explainer = new ActionabilityExplainer(defaultVocab.actionability);
-  const seen = new Set<string>();
-  const fineRows: LabelledText[] = [];
-  const add = (text: string, category: string, group: string): void => {
-    const normalised = rules.normalize(text);
-    if (seen.has(normalised)) return;
-    seen.add(normalised);
-    fineRows.push({ text: normalised, category, group });
-  };
-  for (const r of realTune()) add(r.text, r.category, 'real');
-  for (const r of gridTune()) add(r.text, r.category, 'grid');
-  for (const r of defaultVocab.examples) add(r.text, r.category, 'grid');
+function trainBase(): void {
+  const fineRows = baseFineRows();
   const started = Date.now();
   const out = join(repoRoot, 'config', 'parser', 'model.json');
-  // --reuse-coarse keeps the committed coarse model (it depends on train_seg alone) to iterate faster.
   const reuse = process.argv.includes('--reuse-coarse') && existsSync(out);
   const coarse = reuse ? (JSON.parse(readFileSync(out, 'utf8')) as ParserModelData).coarse : undefined;
-  const coarseRows = reuse ? [] : tipdmTrainSeg().map((r) => ({ text: rules.normalize(r.text), label: r.label }));
-  const digest = createHash('sha256')
-    .update(JSON.stringify(fineRows))
-    .update(String(coarseRows.length || 'reused'))
-    .digest('hex')
-    .slice(0, 10);
+  const coarseRows = reuse ? [] : tipdmTrainSeg().map((r) => ({ text: rulesParser.normalize(r.text), label: r.label }));
+  const digest = createHash('sha256').update(JSON.stringify(fineRows)).update(String(coarseRows.length || 'reused')).digest('hex').slice(0, 10);
   const model = trainParserModel({
     coarseRows,
-    coarse,
+    ...(coarse && { coarse }),
     fineRows,
     labels: CATEGORY_CODES,
-    rules: (text) => {
-      const parsed = rules.parseReport({ text });
-      return {
-        category: parsed.category,
-        confidence: parsed.evidence.category.length > 0 ? parsed.confidence : 0,
-        matter: explainer.opensWithMatter(text),
-      };
-    },
+    rules: rulesVerdict,
     version: `base-${digest}`,
     now: new Date(),
     log: (line) => console.log(line),
@@ -71,4 +42,20 @@ function main(): void {
   console.log(JSON.stringify(model.metrics));
 }
 
-main();
+const district = process.argv.indexOf('--district');
+if (district >= 0) {
+  const id = process.argv[district + 1];
+  if (!id || id.startsWith('--')) {
+    console.error('usage: npm run parser:train -- --district <district id>  (with MONGODB_URI set)');
+    process.exit(2);
+  }
+  retrainDistrictFromStore(id).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+} else {
+  trainBase();
+}
