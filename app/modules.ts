@@ -8,6 +8,7 @@ import { consoleModule } from '../web/console/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
 import { deadlinesModule } from './deadlinesModule';
+import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
 import { sandboxModule } from './sandboxModule';
@@ -21,6 +22,7 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const gateway = wecomGatewayModule();
   const deadlines = deadlinesModule();
   const hotlineProgress = hotlineProgressModule();
+  const parserLearning = parserLearningModule();
   // Declared before the lifecycle reads it; only called once the runtime starts.
   let residents: ReturnType<typeof mpModule> | undefined;
   let commandCentre: ReturnType<typeof consoleModule> | undefined;
@@ -28,12 +30,12 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
     deadlines: (infra) => deadlines.sync(infra),
     dispatcher: (infra) => gateway.dispatcher(infra),
     residents: (infra) => residents!.notifyResidentMilestone(infra),
-    subscribers: (infra) => [...hotlineProgress.subscribers(infra), commandCentre!.subscriber(infra)],
+    subscribers: (infra) => [...hotlineProgress.subscribers(infra), ...parserLearning.subscribers(infra), commandCentre!.subscriber(infra)],
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
   commandCentre = consoleModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, residents, hotline, hotlineProgress, conversation, commandCentre, ...sandboxConsole, gateway];
+  return [deadlines, parserLearning, lifecycle, residents, hotline, hotlineProgress, conversation, commandCentre, ...sandboxConsole, gateway];
 }
