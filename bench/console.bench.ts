@@ -1,0 +1,225 @@
+/**
+ * Command centre benchmark: 100,000 cases in the default store (FerretDB on SQLite), the real app
+ * (sandbox mode: fake WeChat Work login, real routes, sessions in Redis), timed over HTTP.
+ *
+ *   npm run bench:console -- --cases=100000 --requests=200 --baseline-runs=1   (add --baseline-stats to time the store's $group too)
+ *
+ * 1. Seeds `cases` cases made by the domain's own commands (every state, 17 departments, a year of
+ *    dates, coordinates) straight into the store, then starts the app and logs in as the district admin.
+ * 2. Times the read model's first load, then `requests` board and filtered-list requests each
+ *    (filters, search and sorts in rotation): p50 / p95 / max; the monthly report (JSON and .xlsx)
+ *    and a filtered .xlsx export.
+ * 3. Baseline in the same run: the same filtered list asked of the store (find + sort + skip/limit
+ *    + countDocuments), and the stats API's aggregation for the month, `baseline-runs` times each.
+ *
+ * Private loopback Redis and FerretDB are started here and stopped at the end.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Types } from 'mongoose';
+import { startApp } from '../app/startApp';
+import { loadEnv } from '../config';
+import { createLogger } from '../infra/logger';
+import { startFerretdb } from '../scripts/services/ferretdb';
+import { startRedisServer } from '../scripts/services/redis';
+import { accept, createCase, feedback, OPEN_CASE_STATES, rate, returnCase, verify, whistle, type Actor, type Case, type CommandContext, type DeadlinePlanner } from '../src/cases';
+import { localDate } from '../src/sla/timeZone';
+import { CATEGORY_CODES, DEPARTMENT_CODES, URGENCIES } from '../src/taxonomy';
+import { caseToDoc } from '../store/caseMapping';
+import { CaseRepository } from '../store/caseRepository';
+import { caseModel } from '../store/models/case';
+import { monthPeriod } from '../web/console/report';
+import { stopOnSignal } from './stopOnSignal';
+
+interface Args { cases: number; requests: number; baselineRuns: number; baselineStats: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const get = (name: string, fallback: number) => {
+    const hit = argv.find((a) => a.startsWith(`--${name}=`));
+    const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+    return value;
+  };
+  const cases = get('cases', 100_000);
+  // The store's $group over every case takes minutes already at a few thousand cases on FerretDB: opt in.
+  const baselineStats = argv.includes('--baseline-stats') || cases <= 5_000;
+  return { cases, requests: get('requests', 200), baselineRuns: get('baseline-runs', 3), baselineStats };
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const COMMUNITIES = ['nongji', 'jiangjunfu', 'heping'];
+const PLACES = ['文明大街与农机路交叉口', '农机社区3号楼', '将军府小区北门', '和平路菜市场', '文明街道办事处门前', '中心公园东门', '农机路12号', '将军府社区活动中心'];
+
+/** Deterministic pseudo-random numbers, so two runs seed the same district. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const plan: DeadlinePlanner = (_c, kind, from) => new Date(from.getTime() + (kind === 'accept' ? 8 * HOUR : kind === 'finish' ? 5 * DAY : DAY));
+const dispatcher: Actor = { userId: 'dispatcher-wenming', name: '文明街道调度员', role: 'dispatcher' };
+
+/** One case through the domain's commands up to a state picked at random (closed most often). */
+function benchCase(i: number, random: () => number, now: number): Case {
+  const createdAt = new Date(now - Math.floor(random() * 365 * DAY));
+  const at = (offsetMs: number): CommandContext => ({ actor: dispatcher, channel: 'system', now: new Date(createdAt.getTime() + offsetMs), plan });
+  const dept = DEPARTMENT_CODES[Math.floor(random() * DEPARTMENT_CODES.length)]!;
+  const place = PLACES[Math.floor(random() * PLACES.length)]!;
+  const category = CATEGORY_CODES[Math.floor(random() * CATEGORY_CODES.length)]!;
+  const year = createdAt.getUTCFullYear();
+  let c = createCase(
+    {
+      districtId: 'demo-district', streetId: 'wenming', communityId: COMMUNITIES[i % 3]!, source: 'grid',
+      reporter: { userId: 'grid-zhang', name: '张网格' }, text: `${place}${category}问题，请尽快处理（第${i}件）`, media: [],
+      parsed: { category, urgency: URGENCIES[Math.floor(random() * 3)]!, locationText: place, confidence: 0.9, lat: 45.752 + random() * 0.014, lng: 126.624 + random() * 0.024 },
+      level: 'street',
+    },
+    { id: new Types.ObjectId().toHexString(), number: `${year}-${String(i + 1).padStart(6, '0')}` },
+    { actor: { userId: 'grid-zhang', role: 'grid' }, channel: 'system', now: createdAt },
+  );
+  const step = (r: { ok: boolean; case?: Case }) => { if (r.ok && r.case) c = r.case; };
+  const stage = random();
+  if (stage < 0.05) return c; // triage
+  step(whistle(c, { departments: [dept] }, at(HOUR)));
+  if (stage < 0.15) return c;
+  const lead: Actor = { userId: `${dept}-lead`, role: 'dept_lead', deptCode: dept };
+  if (stage < 0.18) { step(returnCase(c, { reason: '不属于本部门职责' }, { ...at(2 * HOUR), actor: lead })); return c; }
+  step(accept(c, { ...at(random() < 0.8 ? 2 * HOUR : 10 * HOUR), actor: lead }));
+  if (stage < 0.35) return c;
+  step(feedback(c, { text: '已处理完毕' }, { ...at(random() < 0.8 ? 2 * DAY : 7 * DAY), actor: { ...lead, role: 'dept_member' } }));
+  if (stage < 0.42) return c;
+  step(verify(c, { outcome: 'solved' }, at(8 * DAY)));
+  const value = random() < 0.8 ? 'satisfied' : random() < 0.5 ? 'basically' : 'dissatisfied';
+  step(rate(c, { value }, { ...at(9 * DAY), actor: { userId: 'grid-zhang', role: 'reporter' } }));
+  return c;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function summary(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 };
+}
+const fmt = (s: { n: number; p50: number; p95: number; max: number }) => `p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+async function login(base: string, issueCode: (userId: string) => string, userId: string): Promise<string> {
+  const start = await fetch(`${base}/console/auth/start?flow=sso`, { redirect: 'manual' });
+  const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+  const bound = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const callback = await fetch(`${base}/console/auth/callback?code=${issueCode(userId)}&state=${encodeURIComponent(state)}`, { redirect: 'manual', headers: { cookie: bound } });
+  const session = (callback.headers.getSetCookie().find((c) => c.startsWith('wb_console=')) ?? '').split(';')[0];
+  if (!session) throw new Error(`login as ${userId} failed: ${callback.status}`);
+  return session;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-console-'));
+  const redis = await startRedisServer({ dir: join(dir, 'redis'), log });
+  const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: join(dir, 'ferretdb'), log });
+  const cleanup = async () => {
+    await Promise.allSettled([redis.stop(), ferret?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  stopOnSignal(cleanup);
+  const uri = process.env.MONGODB_URI ?? ferret!.uri.replace(/\/whistlebot$/, '/bench_console');
+  const rawEnv = { MONGODB_URI: uri, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', QUEUE_PREFIX: 'benchconsole', ROLE: 'web', MEDIA_DIR: join(dir, 'media'), STATS_API_TOKEN: 'bench' };
+  try {
+    log(`machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; store: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB (SQLite)'}`);
+    const env = loadEnv(rawEnv);
+    // Seed before the app starts, as a district with years of data would be.
+    const seedApp = await startApp({ ...env, ROLE: 'worker' }, createLogger({ level: 'silent' }), rawEnv);
+    const cases = caseModel(seedApp.runtime.mongo);
+    const random = rng(16);
+    const now = Date.now();
+    const seedStarted = performance.now();
+    for (let i = 0; i < args.cases; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, args.cases - i) }, (_, k) => caseToDoc(benchCase(i + k, random, now)));
+      await cases.insertMany(batch, { ordered: false });
+      if ((i / 1000) % 10 === 0) log(`seeded ${(i + batch.length).toLocaleString('en')} cases…`);
+    }
+    log(`seeded ${args.cases.toLocaleString('en')} cases in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+    await seedApp.runtime.stop();
+
+    const app = await startApp(env, createLogger({ level: 'warn' }), rawEnv);
+    const base = app.runtime.url!;
+    const cookie = await login(base, (u) => app.sandbox!.fake.issueOAuthCode(u), 'district-admin');
+    const get = async (path: string) => {
+      const response = await fetch(`${base}${path}`, { headers: { cookie } });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.arrayBuffer();
+    };
+    const loadMs = await timed(() => get('/console/api/board'));
+    log(`read model: first board answer after ${(loadMs / 1000).toFixed(1)} s (loads ${args.cases.toLocaleString('en')} case summaries; later answers use it)`);
+
+    const filters = [
+      'state=open&category=road&sort=due&order=asc',
+      'light=red&sort=createdAt',
+      `street=wenming&community=heping&from=${localDate(new Date(now - 90 * DAY), 'Asia/Shanghai')}&sort=urgency`,
+      'q=%E5%B0%86%E5%86%9B%E5%BA%9C&state=closed&page=3',
+      'dept=zhujian&urgency=emergency&sort=number&order=asc',
+    ];
+    const board: number[] = [];
+    const list: number[] = [];
+    for (let i = 0; i < args.requests; i++) {
+      board.push(await timed(() => get('/console/api/board')));
+      list.push(await timed(() => get(`/console/api/cases?${filters[i % filters.length]}`)));
+    }
+    const month = localDate(new Date(now), 'Asia/Shanghai').slice(0, 7);
+    const reportJson: number[] = [];
+    const reportXlsx: number[] = [];
+    const exportXlsx: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      reportJson.push(await timed(() => get(`/console/api/report?month=${month}`)));
+      reportXlsx.push(await timed(() => get(`/console/api/report.xlsx?month=${month}`)));
+      exportXlsx.push(await timed(() => get('/console/api/cases/export.xlsx?state=open&category=road')));
+    }
+    const rankings = await timed(() => get(`/console/api/rankings?month=${month}`));
+
+    // Baseline: the same list and the month's figures asked of the store.
+    const repository = new CaseRepository(app.runtime.mongo);
+    const model = caseModel(app.runtime.mongo);
+    const storeList: number[] = [];
+    const storeStats: number[] = [];
+    for (let i = 0; i < args.baselineRuns; i++) {
+      storeList.push(await timed(async () => {
+        const filter = { districtId: 'demo-district', state: { $in: [...OPEN_CASE_STATES] }, 'parsed.category': 'road' };
+        await Promise.all([model.find(filter, { timeline: 0 }).sort({ createdAt: -1 }).limit(20).lean().exec(), model.countDocuments(filter).exec()]);
+      }));
+      const period = monthPeriod(month, 'Asia/Shanghai');
+      if (args.baselineStats) storeStats.push(await timed(() => repository.departmentStats({ from: period.from, to: period.to, districtId: 'demo-district' })));
+    }
+    await app.runtime.stop();
+
+    const figures = { board: summary(board), list: summary(list), reportJson: summary(reportJson), reportXlsx: summary(reportXlsx), exportXlsx: summary(exportXlsx), rankingsMs: rankings, storeList: summary(storeList), storeStats: summary(storeStats), loadMs };
+    log('');
+    log(`board (all ${args.cases.toLocaleString('en')} cases, district admin): ${fmt(figures.board)}`);
+    log(`filtered case list (5 filters in rotation):     ${fmt(figures.list)}`);
+    log(`monthly report JSON:  ${fmt(figures.reportJson)}`);
+    log(`monthly report .xlsx: ${fmt(figures.reportXlsx)}`);
+    log(`rankings with 6-month trend: ${rankings.toFixed(1)} ms`);
+    log(`filtered .xlsx export (open road cases): ${fmt(figures.exportXlsx)}`);
+    log(`baseline, same list from the store (find+count): ${fmt(figures.storeList)} → read model p95 is ${(figures.storeList.p95 / Math.max(0.1, figures.list.p95)).toFixed(0)}× faster`);
+    log(`baseline, month's figures from the store ($group per figure): ${args.baselineStats ? fmt(figures.storeStats) : 'skipped (add --baseline-stats; minutes per run on FerretDB)'}`);
+    log(`targets: board and list p95 < 300 ms → ${figures.board.p95 < 300 && figures.list.p95 < 300 ? 'met' : 'MISSED'}; monthly report < 5 s → ${figures.reportXlsx.max < 5000 ? 'met' : 'MISSED'}`);
+    log(JSON.stringify({ args, figures }));
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
