@@ -8,6 +8,7 @@ function sandboxBanner(url: string | undefined): string {
     '',
     '  whistlebot is running in SANDBOX mode (WECOM_CORP_ID is not set): a fake WeChat Work runs inside this process.',
     `  Open the sandbox console:  ${consoleUrl}`,
+    `  The command centre (指挥中心): ${consoleUrl.replace(/\/sandbox$/, '/console')} — log in through the fake 扫码登录 as dispatcher-wenming, zhujian-lead or district-admin`,
     '  1. Pick "张网格" on the left and describe a problem, e.g. 文明大街与农机路交叉口路面塌陷，很危险',
     '  2. Tap 确认上报 on the card, then pick the department lead (e.g. 住建局) and tap 接哨报到.',
     '  3. Watch the group chats on the right for notices, reminders and escalations (demo time limits: minutes).',

@@ -27,6 +27,8 @@ export interface FakeWecomServerOptions {
    * 45009 beyond, as WeChat Work does (20 a minute). Off by default so load tests measure our side.
    */
   webhookLimit?: { perWindow: number; windowMs: number };
+  /** Offered on the fake 网页授权 / 扫码登录 pages (anyone may still be typed). */
+  loginMembers?: string[];
 }
 
 export interface RecordedCall {
@@ -394,7 +396,7 @@ export class FakeWecomServer {
       explanation: flow === 'oauth' ? '在企业微信客户端内打开时，企业微信会直接确认当前成员；这里请填写成员 userid。' : '真实环境中请用企业微信扫码；这里请填写在手机上确认登录的成员 userid。',
       redirectUri: q.redirect_uri,
       state: q.state ?? '',
-      members: this.options.knownUsers ?? [],
+      members: this.options.loginMembers ?? this.options.knownUsers ?? [],
     }));
   }
 

@@ -208,8 +208,58 @@ describe('command centre in Chromium', () => {
       expect.objectContaining({ userId: 'dispatcher-wenming', action: 'whistle', outcome: 'ok' }),
     ]));
     await shot(admin, 'desktop-audit');
-    // Only admins read it.
     await adminContext.close();
+  }, 120_000);
+
+  it('refuses what a role may not do and input it cannot read, with a reason', async () => {
+    const context = await browser.newContext();
+    const member = await loginBySso(context, 'chengguan-staff');
+    await member.waitForSelector('#board');
+    const me = (await (await member.request.get(`${base}/console/api/me`)).json()) as { csrf: string };
+    const own = await app.runtime.mongo.collection('cases').findOne({ 'assignments.deptCode': 'chengguan' });
+    // A department member reads their department's cases but acts in chat, not here.
+    expect((await member.request.get(`${base}/console/api/cases/${String(own?._id)}`)).status()).toBe(200);
+    const act = await member.request.post(`${base}/console/api/cases/${String(own?._id)}/actions`, { data: { type: 'return', reason: '不归我们' }, headers: { 'x-csrf-token': me.csrf } });
+    expect(act.status()).toBe(403);
+    expect(((await act.json()) as { error: { code: string } }).error.code).toBe('read_only');
+    // Only admins read the audit log.
+    expect((await member.request.get(`${base}/console/api/audit`)).status()).toBe(403);
+    // Filters and actions it cannot read: 400 with the field named.
+    const badFilter = await member.request.get(`${base}/console/api/cases?from=yesterday&pageSize=9999`);
+    expect(badFilter.status()).toBe(400);
+    expect(((await badFilter.json()) as { error: { message: string } }).error.message).toMatch(/起始日期|每页条数/);
+    const badAction = await member.request.post(`${base}/console/api/cases/${String(own?._id)}/actions`, { data: { type: 'teleport' }, headers: { 'x-csrf-token': me.csrf } });
+    expect(badAction.status()).toBe(400);
+    expect((await member.request.get(`${base}/console/api/cases/not-a-case-id`)).status()).toBe(404);
+    expect((await member.request.get(`${base}/console/api/report?month=2026-13`)).status()).toBe(400);
+    await context.close();
+
+    // The dispatcher's refusals are the lifecycle's: whistling a case already whistled is refused like in chat.
+    const dispatcherContext = await browser.newContext();
+    const dispatcher = await loginBySso(dispatcherContext, 'dispatcher-wenming');
+    await dispatcher.waitForSelector('#board');
+    const token = ((await (await dispatcher.request.get(`${base}/console/api/me`)).json()) as { csrf: string }).csrf;
+    const again = await dispatcher.request.post(`${base}/console/api/cases/${String(own?._id)}/actions`, { data: { type: 'whistle', departments: ['zhujian'] }, headers: { 'x-csrf-token': token } });
+    expect(again.status()).toBe(409);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toBe('该案件已派单或已结束，不能再次吹哨');
+    await dispatcherContext.close();
+  }, 120_000);
+
+  it('exports the case list as shown to .xlsx', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const page = await loginBySso(context, 'dispatcher-wenming');
+    await page.waitForSelector('#board');
+    await page.goto(`${base}/console#/cases?state=open&sort=number&order=asc`);
+    await page.waitForSelector('tbody tr[data-case]');
+    await shot(page, 'desktop-cases');
+    const shown = await page.locator('tbody tr[data-case]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case')));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await download.path());
+    const numbers: string[] = [];
+    workbook.getWorksheet('案件')!.eachRow((row, n) => void (n > 1 && numbers.push(String(row.getCell(1).value))));
+    expect(numbers).toEqual(shown);
+    expect(numbers.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('exports the monthly report whose .xlsx cells equal the stats API', async () => {
