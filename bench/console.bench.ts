@@ -14,8 +14,8 @@
  *
  * Private loopback Redis and FerretDB are started here and stopped at the end.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
 import { startApp } from '../app/startApp';
@@ -30,17 +30,13 @@ import { caseToDoc } from '../store/caseMapping';
 import { CaseRepository } from '../store/caseRepository';
 import { caseModel } from '../store/models/case';
 import { monthPeriod } from '../web/console/report';
+import { positiveArg } from './args';
 import { stopOnSignal } from './stopOnSignal';
 
 interface Args { cases: number; requests: number; baselineRuns: number; baselineStats: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string, fallback: number) => {
-    const hit = argv.find((a) => a.startsWith(`--${name}=`));
-    const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-    return value;
-  };
+  const get = (name: string, fallback: number) => positiveArg(argv, name, fallback);
   const cases = get('cases', 100_000);
   // The store's $group over every case takes minutes already at a few thousand cases on FerretDB: opt in.
   const baselineStats = argv.includes('--baseline-stats') || cases <= 5_000;
@@ -125,7 +121,7 @@ async function login(base: string, issueCode: (userId: string) => string, userId
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const dir = mkdtempSync(join(tmpdir(), 'bench-console-'));
+  const dir = join(__dirname, '../.data', `bench-console-${process.pid}`);
   const redis = await startRedisServer({ dir: join(dir, 'redis'), log });
   const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: join(dir, 'ferretdb'), log });
   const cleanup = async () => {

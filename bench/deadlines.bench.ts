@@ -24,6 +24,7 @@ import { DEADLINE_QUEUE_NAME, DeadlineScheduler, createDeadlineWorker, type Dead
 import { bullConnection } from '../jobs/outbox';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
+import { positiveArg } from './args';
 import { stopOnSignal } from './stopOnSignal';
 import type { Case } from '../src/cases';
 import { calendarFor, defaultSlaConfig, type SlaConfig } from '../src/sla';
@@ -41,12 +42,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string, fallback: number) => {
-    const hit = argv.find((a) => a.startsWith(`--${name}=`));
-    const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-    return value;
-  };
+  const get = (name: string, fallback: number) => positiveArg(argv, name, fallback);
   const count = get('count', 1_000_000);
   return {
     count,

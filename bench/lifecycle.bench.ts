@@ -51,6 +51,7 @@ import { caseFromDoc } from '../store/caseMapping';
 import { connectMongo } from '../store/connection';
 import { caseModel } from '../store/models/case';
 import { OrgRepository } from '../store/orgRepository';
+import { positiveArg } from './args';
 
 interface Args {
   cases: number;
@@ -65,12 +66,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string, fallback: number) => {
-    const hit = argv.find((a) => a.startsWith(`--${name}=`));
-    const value = hit ? Number(hit.slice(name.length + 3)) : fallback;
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
+  const get = (name: string, fallback: number) => positiveArg(argv, name, fallback, true);
   const store = argv.find((a) => a.startsWith('--store='))?.slice('--store='.length) ?? 'ferretdb-sqlite';
   if (store !== 'ferretdb-sqlite' && store !== 'ferretdb-postgresql') throw new Error('--store must be ferretdb-sqlite or ferretdb-postgresql');
   return { cases: get('cases', 10_000), users: get('users', 12), workers: get('workers', 12), minutes: get('minutes', 240), profileDb: argv.includes('--profile-db'), store };
