@@ -14,7 +14,7 @@
  *
  * Private loopback Redis and FerretDB are started here and stopped at the end.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
@@ -210,6 +210,10 @@ async function main(): Promise<void> {
     log(`baseline, month's figures from the store ($group per figure): ${args.baselineStats ? fmt(figures.storeStats) : 'skipped (add --baseline-stats; minutes per run on FerretDB)'}`);
     log(`targets: board and list p95 < 300 ms → ${figures.board.p95 < 300 && figures.list.p95 < 300 ? 'met' : 'MISSED'}; monthly report < 5 s → ${figures.reportXlsx.max < 5000 ? 'met' : 'MISSED'}`);
     log(JSON.stringify({ args, figures }));
+  } catch (error) {
+    // Keep what the store said: a crash of the store is the usual cause of a failed seed.
+    try { log(readFileSync(join(dir, 'ferretdb', 'ferretdb.log'), 'utf8').split('\n').slice(-15).join('\n')); } catch { /* no log */ }
+    throw error;
   } finally {
     await cleanup();
   }
