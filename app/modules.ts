@@ -6,6 +6,7 @@ import { loadDistrictSeed } from '../config/district';
 import { hotlineProgressModule } from '../bots/hotline/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
+import { open311Module } from '../web/open311/module';
 import { deadlinesModule } from './deadlinesModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
@@ -30,7 +31,8 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
+  const open311 = open311Module({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, residents, hotline, hotlineProgress, conversation, ...sandboxConsole, gateway];
+  return [deadlines, lifecycle, residents, hotline, hotlineProgress, open311, conversation, ...sandboxConsole, gateway];
 }
