@@ -11,6 +11,7 @@ import { connectMongo, mongoIsReady } from '../store/connection';
 import { OrgRepository } from '../store/orgRepository';
 import { createWebApp } from '../web/app';
 import { healthRoutes } from '../web/healthRoutes';
+import { calendarStatus } from './calendarStatus';
 import { closeAll, type Closeable } from './closeables';
 
 export interface Runtime {
@@ -80,9 +81,10 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
     for (const module of modules) closeables.push(...((await module.startWorkers?.(infra)) ?? []));
     logger.info('worker role started');
   }
+  const calendar = calendarStatus(env, logger);
   if (env.ROLE === 'web' || env.ROLE === 'all') {
     const routers = [
-      healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }),
+      healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }, () => ({ calendar: calendar() })),
       ...modules.flatMap((m) => m.routers?.(infra) ?? []),
     ];
     const app = createWebApp({ logger, routers, proxy: env.TRUST_PROXY });

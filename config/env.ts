@@ -38,7 +38,7 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey from the WeChat Work admin console')
       .optional(),
     WECOM_API_BASE: z.string().url().default(PUBLIC_WECOM_API_BASE),
-    WECOM_CALLBACK_MAX_BYTES: positiveInt.default(1024 * 1024),
+    WECOM_CALLBACK_MAX_BYTES: positiveInt.default(32 * 1024),
     WECOM_TIMESTAMP_WINDOW_SECONDS: positiveInt.default(300),
     WECOM_SEND_RATE_PER_MINUTE: positiveInt.default(600),
     /** Per group robot (a department chat's webhook): WeChat Work allows 20 messages a minute. */
