@@ -8,6 +8,7 @@ import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
 import { open311Module } from '../web/open311/module';
 import { deadlinesModule } from './deadlinesModule';
+import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
 import { sandboxModule } from './sandboxModule';
@@ -21,18 +22,19 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const gateway = wecomGatewayModule();
   const deadlines = deadlinesModule();
   const hotlineProgress = hotlineProgressModule();
+  const parserLearning = parserLearningModule();
   // Declared before the lifecycle reads it; only called once the runtime starts.
   let residents: ReturnType<typeof mpModule> | undefined;
   const lifecycle = lifecycleModule({
     deadlines: (infra) => deadlines.sync(infra),
     dispatcher: (infra) => gateway.dispatcher(infra),
     residents: (infra) => residents!.notifyResidentMilestone(infra),
-    subscribers: (infra) => hotlineProgress.subscribers(infra),
+    subscribers: (infra) => [...hotlineProgress.subscribers(infra), ...parserLearning.subscribers(infra)],
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
   const open311 = open311Module({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, residents, hotline, hotlineProgress, open311, conversation, ...sandboxConsole, gateway];
+  return [deadlines, parserLearning, lifecycle, residents, hotline, hotlineProgress, open311, conversation, ...sandboxConsole, gateway];
 }

@@ -26,6 +26,8 @@ export const envSchema = z
     QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('whistlebot'),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     DISTRICT_CONFIG: z.string().default('config/district.demo.json'),
+    /** How often each process looks for a newer parser model of its district (retrained by parser:train). */
+    PARSER_MODEL_POLL_SECONDS: positiveInt.default(30),
     SLA_CONFIG: z.string().default('config/sla.json'),
     CONVERSATION_CONFIG: z.string().default('config/conversation.json'),
     MEDIA_DIR: z.string().default('.data/media'),
