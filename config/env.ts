@@ -62,6 +62,8 @@ export const envSchema = z
     HOTLINE_API_TOKEN: optionalString,
     /** Hotline platforms told of each order's progress (signed webhooks); unset: none. */
     HOTLINE_WEBHOOKS_CONFIG: optionalString,
+    /** Open311 GeoReport v2 (`/open311/v2`): jurisdictions, services, limits; unset closes it (the sandbox opens the demo's). */
+    OPEN311_CONFIG: optionalString,
   })
   .superRefine((env, ctx) => {
     if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest
