@@ -27,6 +27,7 @@ import { accept, createCase, feedback, OPEN_CASE_STATES, rate, returnCase, verif
 import { localDate } from '../src/sla/timeZone';
 import { CATEGORY_CODES, DEPARTMENT_CODES, URGENCIES } from '../src/taxonomy';
 import { caseToDoc } from '../store/caseMapping';
+import { connectMongo } from '../store/connection';
 import { CaseRepository } from '../store/caseRepository';
 import { caseModel } from '../store/models/case';
 import { monthPeriod } from '../web/console/report';
@@ -134,9 +135,10 @@ async function main(): Promise<void> {
   try {
     log(`machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; store: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB (SQLite)'}`);
     const env = loadEnv(rawEnv);
-    // Seed before the app starts, as a district with years of data would be.
-    const seedApp = await startApp({ ...env, ROLE: 'worker' }, createLogger({ level: 'silent' }), rawEnv);
-    const cases = caseModel(seedApp.runtime.mongo);
+    // Seed before the app starts, as a district with years of data would be (no app running:
+    // FerretDB's SQLite backend answers SQLITE_BUSY to bulk inserts racing the workers' writes).
+    const seedConnection = await connectMongo(uri);
+    const cases = caseModel(seedConnection);
     const random = rng(16);
     const now = Date.now();
     const seedStarted = performance.now();
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
       if ((i / 1000) % 10 === 0) log(`seeded ${(i + batch.length).toLocaleString('en')} cases…`);
     }
     log(`seeded ${args.cases.toLocaleString('en')} cases in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
-    await seedApp.runtime.stop();
+    await seedConnection.close();
 
     const app = await startApp(env, createLogger({ level: 'warn' }), rawEnv);
     const base = app.runtime.url!;
