@@ -4,6 +4,7 @@ import type { Env } from '../config';
 import { loadConversationConfig } from '../config/conversation';
 import { loadDistrictSeed } from '../config/district';
 import { hotlineProgressModule } from '../bots/hotline/module';
+import { consoleModule } from '../web/console/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
 import { deadlinesModule } from './deadlinesModule';
@@ -24,15 +25,17 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const parserLearning = parserLearningModule();
   // Declared before the lifecycle reads it; only called once the runtime starts.
   let residents: ReturnType<typeof mpModule> | undefined;
+  let commandCentre: ReturnType<typeof consoleModule> | undefined;
   const lifecycle = lifecycleModule({
     deadlines: (infra) => deadlines.sync(infra),
     dispatcher: (infra) => gateway.dispatcher(infra),
     residents: (infra) => residents!.notifyResidentMilestone(infra),
-    subscribers: (infra) => [...hotlineProgress.subscribers(infra), ...parserLearning.subscribers(infra)],
+    subscribers: (infra) => [...hotlineProgress.subscribers(infra), ...parserLearning.subscribers(infra), commandCentre!.subscriber(infra)],
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
+  commandCentre = consoleModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, parserLearning, lifecycle, residents, hotline, hotlineProgress, conversation, ...sandboxConsole, gateway];
+  return [deadlines, parserLearning, lifecycle, residents, hotline, hotlineProgress, conversation, commandCentre, ...sandboxConsole, gateway];
 }

@@ -32,6 +32,8 @@ export interface Infrastructure {
   redis: Redis;
   org: OrgRepository;
   closeables: Closeable[];
+  /** Long-lived responses (server-sent events), ended before the HTTP server closes. */
+  streams?: Closeable[];
 }
 
 /** A part of the app (gateway, lifecycle, deadlines…) contributes routes when it serves web traffic and workers when it works. */
@@ -74,7 +76,7 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
   const counts = await org.loadSeed(seed);
   logger.info({ district: seed.district.id, ...counts }, 'district organisation loaded');
 
-  const infra: Infrastructure = { env, logger, mongo, redis, org, closeables };
+  const infra: Infrastructure = { env, logger, mongo, redis, org, closeables, streams: [] };
   let url: string | undefined;
 
   if (env.ROLE === 'worker' || env.ROLE === 'all') {
@@ -91,6 +93,8 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
     const server = createServer(app.callback());
     url = await listen(server, env.PORT, env.HOST);
     closeables.push(closeServer(server));
+    // Closed first (last opened): an open event stream would keep the server from closing.
+    closeables.push({ name: 'event streams', close: async () => void (await Promise.all((infra.streams ?? []).map((s) => s.close()))) });
     logger.info({ url }, 'web role listening');
   }
 

@@ -67,6 +67,8 @@ export async function startSandbox(env: Env, rawEnv: Record<string, string | und
     WECOM_TOKEN: credentials.token,
     WECOM_ENCODING_AES_KEY: credentials.encodingAesKey,
     WECOM_API_BASE: baseUrl,
+    WECOM_OAUTH_BASE: baseUrl,
+    WECOM_SSO_BASE: baseUrl,
     ...mp?.credentials(),
     SLA_CONFIG: rawEnv.SLA_CONFIG ? env.SLA_CONFIG : SANDBOX_SLA_CONFIG,
     CONVERSATION_CONFIG: rawEnv.CONVERSATION_CONFIG ? env.CONVERSATION_CONFIG : SANDBOX_CONVERSATION_CONFIG,

@@ -9,6 +9,8 @@ const ACTOR_ROLE: Record<Role, ActorRole> = {
   dispatcher: 'dispatcher',
   dept_lead: 'dept_lead',
   dept_member: 'dept_member',
+  street_leader: 'leader',
+  district_leader: 'leader',
   admin: 'leader',
 };
 
