@@ -7,6 +7,7 @@ import { hotlineProgressModule } from '../bots/hotline/module';
 import { consoleModule } from '../web/console/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
+import { open311Module } from '../web/open311/module';
 import { deadlinesModule } from './deadlinesModule';
 import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
@@ -35,7 +36,8 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
   commandCentre = consoleModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
+  const open311 = open311Module({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, parserLearning, lifecycle, residents, hotline, hotlineProgress, conversation, commandCentre, ...sandboxConsole, gateway];
+  return [deadlines, parserLearning, lifecycle, residents, hotline, hotlineProgress, open311, conversation, commandCentre, ...sandboxConsole, gateway];
 }

@@ -51,6 +51,7 @@ export function reportingActor(source: CaseSource, reporter: Reporter, community
     case 'grid': return { userId, ...name, role: 'grid', ...(communityId !== undefined && { communityId }) };
     case 'resident': return { userId, ...name, role: 'reporter' };
     case 'hotline':
+    case 'open311':
     case 'dispatcher': return { userId, ...name, role: 'dispatcher' };
   }
 }

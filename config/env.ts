@@ -67,6 +67,8 @@ export const envSchema = z
     LLM_API_KEY: optionalString,
     LLM_MODEL: optionalString,
     LLM_TIMEOUT_MS: positiveInt.default(8000),
+    /** Open311 GeoReport v2 (`/open311/v2`): jurisdictions, services, limits; unset closes it (the sandbox opens the demo's). */
+    OPEN311_CONFIG: optionalString,
   })
   .superRefine((env, ctx) => {
     for (const key of ['LLM_BASE_URL', 'LLM_API_KEY', 'LLM_MODEL'] as const) {

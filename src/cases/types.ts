@@ -1,6 +1,6 @@
 import type { Urgency } from '../taxonomy';
 
-export type CaseSource = 'grid' | 'resident' | 'hotline' | 'dispatcher';
+export type CaseSource = 'grid' | 'resident' | 'hotline' | 'open311' | 'dispatcher';
 export type CaseLevel = 'community' | 'street';
 export type CaseState =
   | 'triage'
@@ -22,7 +22,7 @@ export type AssignmentState = 'pending' | 'accepted' | 'returned' | 'done' | 'wi
 export const ACTIVE_ASSIGNMENT_STATES: readonly AssignmentState[] = ['pending', 'accepted', 'done'];
 export type AssignmentRole = 'lead' | 'assisting';
 
-export type Channel = 'wecom' | 'mp' | 'hotline' | 'system' | 'sandbox' | 'console';
+export type Channel = 'wecom' | 'mp' | 'hotline' | 'open311' | 'system' | 'sandbox' | 'console';
 export type Satisfaction = 'satisfied' | 'basically' | 'dissatisfied';
 export type Resolution = 'solved' | 'unsolved';
 
