@@ -49,6 +49,12 @@ export const envSchema = z
     STATS_API_TOKEN: optionalString,
     /** Bearer token of the 12345 hotline's work-order API; unset closes it. */
     HOTLINE_API_TOKEN: optionalString,
+    /** Alliance rules (points, quotas, check-in) and the participants registered from config. */
+    ALLIANCE_CONFIG: z.string().default('config/alliance.json'),
+    /** Bearer token of the alliance API the command centre calls; unset closes it. */
+    ALLIANCE_API_TOKEN: optionalString,
+    /** Signs on-site QR codes and personal check-in links; unset: one random secret is kept in Redis for every process. */
+    ALLIANCE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest
@@ -62,4 +68,4 @@ export const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /** Keys whose values must never reach a log line. */
-export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN'] as const;
+export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN', 'ALLIANCE_API_TOKEN', 'ALLIANCE_SECRET'] as const;
