@@ -22,7 +22,9 @@ export type AllianceRefusalCode =
   | 'already_checked_out'
   | 'checkout_closed'
   | 'insufficient_points'
-  | 'withdrawn';
+  | 'withdrawn'
+  | 'invalid_activity'
+  | 'not_found';
 
 export interface AllianceRefusal {
   ok: false;

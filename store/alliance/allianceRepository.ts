@@ -159,6 +159,11 @@ export class AllianceRepository {
     return insertUnlessPresent(this.models.claims, { _id: id, participantId, at });
   }
 
+  /** True the first time `key` is claimed (e.g. one reminder per participant and period). */
+  claimOnce(key: string, participantId: string, at: Date): Promise<boolean> {
+    return this.claim(`once:${key}`, participantId, at);
+  }
+
   private async release(id: string): Promise<void> {
     await this.models.claims.deleteOne({ _id: id });
   }
