@@ -5,6 +5,7 @@ import { loadConversationConfig } from '../config/conversation';
 import { loadDistrictSeed } from '../config/district';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
+import { allianceModule } from './allianceModule';
 import { deadlinesModule } from './deadlinesModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
@@ -28,6 +29,8 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
+  // Before the mini-program module: its catch-all under /api/mp would answer /api/mp/alliance first.
+  const alliance = allianceModule({ dispatcher: (infra) => gateway.dispatcher(infra) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, residents, hotline, conversation, ...sandboxConsole, gateway];
+  return [deadlines, lifecycle, alliance, residents, hotline, conversation, ...sandboxConsole, gateway];
 }

@@ -53,7 +53,7 @@ export const envSchema = z
     ALLIANCE_CONFIG: z.string().default('config/alliance.json'),
     /** Bearer token of the alliance API the command centre calls; unset closes it. */
     ALLIANCE_API_TOKEN: optionalString,
-    /** Signs on-site QR codes and personal check-in links; unset: one random secret is kept in Redis for every process. */
+    /** Signs on-site QR codes and personal check-in links; unset: derived from WECOM_SECRET. */
     ALLIANCE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
