@@ -31,7 +31,7 @@ export interface AllianceModuleOptions {
 }
 
 export interface AllianceModule extends AppModule {
-  deps(infra: Infrastructure): AllianceDeps;
+  deps(infra: Infrastructure): AllianceDeps & { reminders: ReturnType<typeof allianceReminderScheduler> };
 }
 
 const QUOTA_REMINDER_EVERY_MS = 24 * 3600_000;
@@ -46,15 +46,16 @@ function allianceSecret(env: Env, logger: Logger): string {
 
 /** 联盟单位、双报到、社会力量、网格成员报到: the command centre's API, check-in pages, volunteer routes, card taps and reminders. */
 export function allianceModule(options: AllianceModuleOptions = {}): AllianceModule {
-  const built = new WeakMap<Infrastructure, { deps: AllianceDeps; outbox: Outbox }>();
-  const build = (infra: Infrastructure): { deps: AllianceDeps; outbox: Outbox } => {
+  type Built = { deps: AllianceDeps & { reminders: ReturnType<typeof allianceReminderScheduler> }; outbox: Outbox };
+  const built = new WeakMap<Infrastructure, Built>();
+  const build = (infra: Infrastructure): Built => {
     const existing = built.get(infra);
     if (existing) return existing;
     const config = options.config ?? loadAllianceConfig(infra.env.ALLIANCE_CONFIG);
     const outbox = outboxFromEnv(infra.env);
     const reminders = allianceReminderScheduler({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, leadMinutes: config.remindBeforeStartMinutes, ...(options.clock && { clock: options.clock }) });
     infra.closeables.push({ name: 'alliance outbox', close: () => outbox.close() }, { name: 'alliance reminder queue', close: () => reminders.close() });
-    const value: AllianceDeps = {
+    const value = {
       repo: new AllianceRepository(infra.mongo),
       notifier: wecomAllianceNotifier({ outbox, timeZone: config.timeZone, logger: infra.logger.child({ module: 'alliance' }) }),
       reminders,
@@ -65,7 +66,7 @@ export function allianceModule(options: AllianceModuleOptions = {}): AllianceMod
     built.set(infra, { deps: value, outbox });
     return { deps: value, outbox };
   };
-  const deps = (infra: Infrastructure): AllianceDeps => build(infra).deps;
+  const deps = (infra: Infrastructure) => build(infra).deps;
 
   return {
     deps,
