@@ -3,10 +3,14 @@ import { lifecycleModule } from '../bots/wecom/lifecycle/module';
 import type { Env } from '../config';
 import { loadConversationConfig } from '../config/conversation';
 import { loadDistrictSeed } from '../config/district';
+import { hotlineProgressModule } from '../bots/hotline/module';
+import { consoleModule } from '../web/console/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
+import { open311Module } from '../web/open311/module';
 import { allianceModule } from './allianceModule';
 import { deadlinesModule } from './deadlinesModule';
+import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
 import { sandboxModule } from './sandboxModule';
@@ -19,18 +23,24 @@ import { wecomGatewayModule } from './wecomGateway';
 export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const gateway = wecomGatewayModule();
   const deadlines = deadlinesModule();
+  const hotlineProgress = hotlineProgressModule();
+  const parserLearning = parserLearningModule();
   // Declared before the lifecycle reads it; only called once the runtime starts.
   let residents: ReturnType<typeof mpModule> | undefined;
+  let commandCentre: ReturnType<typeof consoleModule> | undefined;
   const lifecycle = lifecycleModule({
     deadlines: (infra) => deadlines.sync(infra),
     dispatcher: (infra) => gateway.dispatcher(infra),
     residents: (infra) => residents!.notifyResidentMilestone(infra),
+    subscribers: (infra) => [...hotlineProgress.subscribers(infra), ...parserLearning.subscribers(infra), commandCentre!.subscriber(infra)],
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
-  const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra) });
+  commandCentre = consoleModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway });
+  const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
+  const open311 = open311Module({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   // Before the mini-program module: its catch-all under /api/mp would answer /api/mp/alliance first.
   const alliance = allianceModule({ dispatcher: (infra) => gateway.dispatcher(infra) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, lifecycle, alliance, residents, hotline, conversation, ...sandboxConsole, gateway];
+  return [deadlines, parserLearning, lifecycle, alliance, residents, hotline, hotlineProgress, open311, conversation, commandCentre, ...sandboxConsole, gateway];
 }

@@ -11,6 +11,7 @@ import { connectMongo, mongoIsReady } from '../store/connection';
 import { OrgRepository } from '../store/orgRepository';
 import { createWebApp } from '../web/app';
 import { healthRoutes } from '../web/healthRoutes';
+import { calendarStatus } from './calendarStatus';
 import { closeAll, type Closeable } from './closeables';
 
 export interface Runtime {
@@ -31,6 +32,8 @@ export interface Infrastructure {
   redis: Redis;
   org: OrgRepository;
   closeables: Closeable[];
+  /** Long-lived responses (server-sent events), ended before the HTTP server closes. */
+  streams?: Closeable[];
 }
 
 /** A part of the app (gateway, lifecycle, deadlines…) contributes routes when it serves web traffic and workers when it works. */
@@ -73,22 +76,25 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
   const counts = await org.loadSeed(seed);
   logger.info({ district: seed.district.id, ...counts }, 'district organisation loaded');
 
-  const infra: Infrastructure = { env, logger, mongo, redis, org, closeables };
+  const infra: Infrastructure = { env, logger, mongo, redis, org, closeables, streams: [] };
   let url: string | undefined;
 
   if (env.ROLE === 'worker' || env.ROLE === 'all') {
     for (const module of modules) closeables.push(...((await module.startWorkers?.(infra)) ?? []));
     logger.info('worker role started');
   }
+  const calendar = calendarStatus(env, logger);
   if (env.ROLE === 'web' || env.ROLE === 'all') {
     const routers = [
-      healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }),
+      healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }, () => ({ calendar: calendar() })),
       ...modules.flatMap((m) => m.routers?.(infra) ?? []),
     ];
     const app = createWebApp({ logger, routers, proxy: env.TRUST_PROXY });
     const server = createServer(app.callback());
     url = await listen(server, env.PORT, env.HOST);
     closeables.push(closeServer(server));
+    // Closed first (last opened): an open event stream would keep the server from closing.
+    closeables.push({ name: 'event streams', close: async () => void (await Promise.all((infra.streams ?? []).map((s) => s.close()))) });
     logger.info({ url }, 'web role listening');
   }
 

@@ -36,6 +36,7 @@ export interface Sandbox {
 
 const SANDBOX_SLA_CONFIG = 'config/sla.sandbox.json';
 const SANDBOX_CONVERSATION_CONFIG = 'config/conversation.sandbox.json';
+const SANDBOX_OPEN311_CONFIG = 'config/open311.json';
 
 /** Refuses to run a sandbox whose API base is anything but this machine. */
 export function assertLoopback(url: string, name: string): void {
@@ -67,9 +68,13 @@ export async function startSandbox(env: Env, rawEnv: Record<string, string | und
     WECOM_TOKEN: credentials.token,
     WECOM_ENCODING_AES_KEY: credentials.encodingAesKey,
     WECOM_API_BASE: baseUrl,
+    WECOM_OAUTH_BASE: baseUrl,
+    WECOM_SSO_BASE: baseUrl,
     ...mp?.credentials(),
     SLA_CONFIG: rawEnv.SLA_CONFIG ? env.SLA_CONFIG : SANDBOX_SLA_CONFIG,
     CONVERSATION_CONFIG: rawEnv.CONVERSATION_CONFIG ? env.CONVERSATION_CONFIG : SANDBOX_CONVERSATION_CONFIG,
+    // The demo's Open311 jurisdictions name the demo district's street.
+    ...(env.OPEN311_CONFIG === undefined && !rawEnv.DISTRICT_CONFIG && { OPEN311_CONFIG: SANDBOX_OPEN311_CONFIG }),
   };
   const close = async () => {
     await Promise.all([fake.close(), mp?.stop()]);

@@ -9,6 +9,8 @@ const ACTOR_ROLE: Record<Role, ActorRole> = {
   dispatcher: 'dispatcher',
   dept_lead: 'dept_lead',
   dept_member: 'dept_member',
+  street_leader: 'leader',
+  district_leader: 'leader',
   admin: 'leader',
 };
 
@@ -49,6 +51,7 @@ export function reportingActor(source: CaseSource, reporter: Reporter, community
     case 'grid': return { userId, ...name, role: 'grid', ...(communityId !== undefined && { communityId }) };
     case 'resident': return { userId, ...name, role: 'reporter' };
     case 'hotline':
+    case 'open311':
     case 'dispatcher': return { userId, ...name, role: 'dispatcher' };
   }
 }

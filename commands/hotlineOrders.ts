@@ -22,6 +22,8 @@ export interface HotlineOrder {
   communityId?: string;
   receivedAt?: Date;
   dueAt?: Date;
+  /** The platform that sent the order, told of its progress (HOTLINE_WEBHOOKS_CONFIG); absent: the default one. */
+  platform?: string;
 }
 
 /** Where orders are recorded. `claim` is a unique insert: exactly one caller gets true per attempt. */
@@ -102,6 +104,7 @@ function claimOf(deps: HotlineDeps, order: HotlineOrder, fingerprint: string, at
     ...(order.callerPhone !== undefined && { callerPhone: order.callerPhone }),
     ...(order.receivedAt !== undefined && { receivedAt: order.receivedAt }),
     ...(order.dueAt !== undefined && { dueAt: order.dueAt }),
+    ...(order.platform !== undefined && { platform: order.platform }),
   };
 }
 

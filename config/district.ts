@@ -9,7 +9,7 @@ export const groupChatSchema = z.discriminatedUnion('kind', [
 ]);
 export type GroupChat = z.infer<typeof groupChatSchema>;
 
-export const ROLES = ['grid_member', 'dispatcher', 'dept_lead', 'dept_member', 'community_worker', 'admin'] as const;
+export const ROLES = ['grid_member', 'dispatcher', 'dept_lead', 'dept_member', 'community_worker', 'street_leader', 'district_leader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 const id = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'ids use letters, digits and _ . @ - (at most 64)');
@@ -56,6 +56,7 @@ export const districtSeedSchema = z
       if (needsDept && !user.deptCode) at('deptCode', 'is required for dept_lead and dept_member');
       if (user.roles.includes('grid_member') && !user.gridId) at('gridId', 'is required for grid_member');
       if (user.roles.includes('dispatcher') && !user.streetId) at('streetId', 'is required for dispatcher');
+      if (user.roles.includes('street_leader') && !user.streetId) at('streetId', 'is required for street_leader');
     });
     const userIds = seed.users.map((u) => u.userId);
     const repeated = userIds.filter((u, i) => userIds.indexOf(u) !== i);

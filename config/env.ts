@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** The public WeChat Work API host; private deployments and tests point WECOM_API_BASE elsewhere. */
 export const PUBLIC_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 export const PUBLIC_WECHAT_API_BASE = 'https://api.weixin.qq.com';
+/** Where WeChat Work's 网页授权 (inside the client) and 扫码登录 (desktop) pages live. */
+export const PUBLIC_WECOM_OAUTH_BASE = 'https://open.weixin.qq.com';
+export const PUBLIC_WECOM_SSO_BASE = 'https://login.work.weixin.qq.com';
 
 const optionalString = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(0).max(65535);
@@ -26,6 +29,8 @@ export const envSchema = z
     QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('whistlebot'),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     DISTRICT_CONFIG: z.string().default('config/district.demo.json'),
+    /** How often each process looks for a newer parser model of its district (retrained by parser:train). */
+    PARSER_MODEL_POLL_SECONDS: positiveInt.default(30),
     SLA_CONFIG: z.string().default('config/sla.json'),
     CONVERSATION_CONFIG: z.string().default('config/conversation.json'),
     MEDIA_DIR: z.string().default('.data/media'),
@@ -38,7 +43,9 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey from the WeChat Work admin console')
       .optional(),
     WECOM_API_BASE: z.string().url().default(PUBLIC_WECOM_API_BASE),
-    WECOM_CALLBACK_MAX_BYTES: positiveInt.default(1024 * 1024),
+    WECOM_OAUTH_BASE: z.string().url().default(PUBLIC_WECOM_OAUTH_BASE),
+    WECOM_SSO_BASE: z.string().url().default(PUBLIC_WECOM_SSO_BASE),
+    WECOM_CALLBACK_MAX_BYTES: positiveInt.default(32 * 1024),
     WECOM_TIMESTAMP_WINDOW_SECONDS: positiveInt.default(300),
     WECOM_SEND_RATE_PER_MINUTE: positiveInt.default(600),
     /** Per group robot (a department chat's webhook): WeChat Work allows 20 messages a minute. */
@@ -47,8 +54,16 @@ export const envSchema = z
     MP_APP_SECRET: optionalString,
     MP_API_BASE: z.string().url().default(PUBLIC_WECHAT_API_BASE),
     STATS_API_TOKEN: optionalString,
+    /** The command centre: sessions, lights, assessment weights, map (config/console.json). */
+    CONSOLE_CONFIG: z.string().default('config/console.json'),
+    /** Map tiles for the console, e.g. 天地图 with your key; unset shows the district outline and markers only. */
+    CONSOLE_TILE_URL: z.string().url().optional(),
     /** Bearer token of the 12345 hotline's work-order API; unset closes it. */
     HOTLINE_API_TOKEN: optionalString,
+    /** Hotline platforms told of each order's progress (signed webhooks); unset: none. */
+    HOTLINE_WEBHOOKS_CONFIG: optionalString,
+    /** Open311 GeoReport v2 (`/open311/v2`): jurisdictions, services, limits; unset closes it (the sandbox opens the demo's). */
+    OPEN311_CONFIG: optionalString,
     /** Alliance rules (points, quotas, check-in) and the participants registered from config. */
     ALLIANCE_CONFIG: z.string().default('config/alliance.json'),
     /** Bearer token of the alliance API the command centre calls; unset closes it. */

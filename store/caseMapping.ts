@@ -38,5 +38,5 @@ export function caseFromDoc(doc: CaseDoc): Case {
 /** Top-level fields a transition may change; `timeline` and `version` are pushed and incremented instead. */
 export const MUTABLE_CASE_FIELDS = [
   'communityId', 'gridId', 'reporter', 'text', 'media', 'parsed', 'level', 'state', 'assignments', 'counters',
-  'verifyDueAt', 'verification', 'satisfaction', 'mergedInto', 'mergedDuplicates', 'cancelReason', 'updatedAt', 'closedAt',
+  'verifyDueAt', 'verification', 'satisfaction', 'mergedInto', 'mergedDuplicates', 'cancelReason', 'hardCase', 'reporterRelease', 'districtEscalation', 'updatedAt', 'closedAt',
 ] as const satisfies readonly (keyof CaseDoc)[];

@@ -41,6 +41,12 @@ export class HotlineOrderRepository {
     return doc ? recordOf(doc) : null;
   }
 
+  /** The order a case was created for (the latest attempt that recorded it), if any. */
+  async byCase(caseId: string): Promise<HotlineOrderRecord | null> {
+    const doc = await this.orders.findOne({ caseId }).sort({ attempt: -1 }).lean<HotlineOrderDoc>().exec();
+    return doc ? recordOf(doc) : null;
+  }
+
   async claim(record: HotlineOrderRecord): Promise<boolean> {
     try {
       await this.orders.create({ ...record, _id: HotlineOrderRepository.id(record) });

@@ -3,8 +3,11 @@ import Router from '@koa/router';
 /** A named dependency probe for /readyz: resolves true when the dependency answers. */
 export type ReadinessCheck = () => Promise<boolean>;
 
-/** `/healthz`: the process is alive. `/readyz`: every dependency answers, else 503 naming the ones that failed. */
-export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
+/**
+ * `/healthz`: the process is alive. `/readyz`: every dependency answers, else 503 naming the ones
+ * that failed; `details` adds what an operator should know without failing readiness.
+ */
+export function healthRoutes(checks: Record<string, ReadinessCheck>, details: () => Record<string, unknown> = () => ({})): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -18,6 +21,7 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
       status: failed.length === 0 ? 'ready' : 'not_ready',
       checks: Object.fromEntries(names.map((name, i) => [name, results[i] ? 'ok' : 'failed'])),
       ...(failed.length > 0 ? { failed } : {}),
+      details: details(),
     };
   });
   return router;

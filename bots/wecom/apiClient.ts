@@ -186,6 +186,21 @@ export class WecomApiClient {
     });
   }
 
+  /**
+   * Who a 网页授权 / 扫码登录 code belongs to (auth/getuserinfo): a member's userid, or for someone
+   * outside the corp only an openid. A used, expired or made-up code is errcode 40029.
+   */
+  async loginIdentity(code: string): Promise<{ userId: string } | { openid: string }> {
+    const path = '/cgi-bin/auth/getuserinfo';
+    const envelope = await this.authorized(path, async (token) => {
+      const response = await fetchWithTimeout(buildUrl(this.options.baseUrl, path, { access_token: token, code }), { method: 'GET' }, path, this.timeoutMs);
+      return this.outcome(await readEnvelope(response, path));
+    });
+    const userId = optionalString(envelope, 'userid') ?? optionalString(envelope, 'UserId');
+    if (userId !== undefined) return { userId };
+    return { openid: optionalString(envelope, 'openid') ?? '' };
+  }
+
   private async fetchToken(): Promise<IssuedToken> {
     const path = '/cgi-bin/gettoken';
     const response = await fetchWithTimeout(

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import type { Logger } from '../../infra/logger';
+import { assertDeclaredLengthWithin } from '../../web/declaredLength';
 import { assertFresh, openCallbackBody, openSealed, signedParams, type CallbackSecrets } from './callbackEnvelope';
 import { CallbackRejected } from './callbackErrors';
 import { parseCallbackQuery } from './callbackQuery';
@@ -57,16 +58,16 @@ export function createWecomCallbackRouter(deps: WecomCallbackDeps): Router {
     } else if (outcome === 'duplicate') {
       logger.info({ type: event.type, key: event.dedupeKey }, 'callback retry ignored');
     }
-    ctx.type = 'text/plain';
-    ctx.body = 'success';
+    // WeChat Work asks for HTTP 200 with an empty body ("success" is the Official Account convention).
+    ctx.status = 200;
+    ctx.body = '';
   });
 
   return router;
 }
 
 async function readBody(ctx: Context, limit: number): Promise<string> {
-  const declared = Number(ctx.get('content-length'));
-  if (declared > limit) throw tooLarge(limit);
+  assertDeclaredLengthWithin(ctx, limit, () => tooLarge(limit));
   try {
     return await getRawBody(ctx.req, { limit, encoding: 'utf8' });
   } catch (error) {

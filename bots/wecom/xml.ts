@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { rejectBadRequest } from './callbackErrors';
+import { CallbackRejected, rejectBadRequest } from './callbackErrors';
 
 /** A parsed `<xml>` element: leaf text stays a string (MsgId is 64-bit, never a JS number). */
 export type XmlNode = string | XmlObject | XmlNode[];
@@ -43,9 +43,17 @@ function decodePredefinedEntities(text: string): string {
   });
 }
 
+const CDATA_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>/g;
+
+/** A real DOCTYPE or ENTITY declaration; the same words inside CDATA are a member's text, not markup. */
+export function hasDtd(text: string): boolean {
+  if (!FORBIDDEN_MARKUP.test(text)) return false;
+  return FORBIDDEN_MARKUP.test(text.replace(CDATA_SECTION, ''));
+}
+
 /** Refuses any DTD or entity declaration before a parser sees the text (XXE, billion laughs). */
 export function assertNoDtd(text: string): void {
-  if (FORBIDDEN_MARKUP.test(text)) throw rejectBadRequest('dtd_forbidden', 'XML with a DOCTYPE or ENTITY declaration is refused');
+  if (hasDtd(text)) throw rejectBadRequest('dtd_forbidden', 'XML with a DOCTYPE or ENTITY declaration is refused');
 }
 
 // A flat `<xml>` of leaf elements with CDATA or plain text: every callback except card selections.
@@ -73,11 +81,21 @@ export function parseCallbackXml(text: string): XmlObject {
   assertNoDtd(text);
   const flat = parseFlat(text);
   if (flat) return flat;
-  if (XMLValidator.validate(text) !== true) throw rejectBadRequest('not_xml', 'body is not well-formed XML');
-  const parsed = flattenText(parser.parse(text) as unknown);
+  const parsed = flattenText(parseGeneral(text));
   const root = isXmlObject(parsed) ? parsed.xml : undefined;
   if (!isXmlObject(root)) throw rejectBadRequest('not_xml', 'XML root element must be <xml>');
   return root;
+}
+
+/** The general parser; its own refusals (nesting deeper than a callback ever goes) are bad XML, not a crash. */
+function parseGeneral(text: string): unknown {
+  try {
+    if (XMLValidator.validate(text) !== true) throw rejectBadRequest('not_xml', 'body is not well-formed XML');
+    return parser.parse(text) as unknown;
+  } catch (error) {
+    if (error instanceof CallbackRejected) throw error;
+    throw rejectBadRequest('not_xml', `callback XML could not be parsed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Folds `{#text, #cdata}` leaves back into plain strings. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { FailurePlan, type FailureKind, type FailureRule } from './failures';
 import { Inbox, type InboxMessage } from './inbox';
 import { parseMultipart } from './multipart';
+import { approvalPage, errorPage } from './oauthPages';
 
 /**
  * A fake WeChat Work server speaking real HTTP with WeChat Work's request and answer shapes, for
@@ -137,6 +138,7 @@ export class FakeWecomServer {
   private readonly chats = new Map<string, FakeAppChat>();
   private readonly mediaStore = new Map<string, FakeMedia>();
   private readonly responseCodes = new Map<string, { msgid: string; used: boolean }>();
+  private readonly oauthCodes = new Map<string, { userId: string; expiresAt: number; used: boolean }>();
   private expireAfter: { remaining: number; path?: string } | undefined;
   private server: Server | undefined;
   private url: string | undefined;
@@ -248,6 +250,16 @@ export class FakeWecomServer {
     return code;
   }
 
+  /**
+   * A login code for `userId`, as 网页授权 or 扫码登录 would redirect with after the member approved;
+   * valid for five minutes and once, like WeChat Work's.
+   */
+  issueOAuthCode(userId: string): string {
+    const code = `fake_oauth_${id(16)}`;
+    this.oauthCodes.set(code, { userId, expiresAt: Date.now() + 5 * 60_000, used: false });
+    return code;
+  }
+
   /** Forgets calls, deliveries, chats, media, tokens and armed failures. */
   reset(): void {
     this.calls.length = 0;
@@ -255,6 +267,7 @@ export class FakeWecomServer {
     this.chats.clear();
     this.mediaStore.clear();
     this.responseCodes.clear();
+    this.oauthCodes.clear();
     this.tokens.clear();
     this.clearFailures();
   }
@@ -332,11 +345,15 @@ export class FakeWecomServer {
     if (request.path === '/__fake/state') return { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(this.snapshot())) };
     if (request.path === '/cgi-bin/gettoken') return this.getToken(request);
     if (request.path === '/cgi-bin/webhook/send') return this.webhookSend(request);
+    if (request.path === '/connect/oauth2/authorize') return this.oauthPage(request, 'oauth');
+    if (request.path === '/wwlogin/sso/login') return this.oauthPage(request, 'sso');
+    if (request.path === '/__fake/oauth/approve') return this.oauthApprove(request);
     const tokenProblem = this.checkToken(request.query.access_token);
     if (tokenProblem) return tokenProblem;
     if (request.path === '/cgi-bin/media/upload') return this.mediaUpload(request);
     if (request.path === '/cgi-bin/media/get') return this.mediaGet(request);
     if (request.path === '/cgi-bin/appchat/get') return this.appChatGet(request);
+    if (request.path === '/cgi-bin/auth/getuserinfo') return this.oauthUserInfo(request);
     let body: unknown;
     try {
       body = JSON.parse(request.raw.toString('utf8'));
@@ -356,6 +373,50 @@ export class FakeWecomServer {
       default:
         return { kind: 'raw', status: 404, headers: { 'content-type': 'text/plain' }, body: Buffer.from(`fake WeChat Work has no ${request.path}`) };
     }
+  }
+
+  private html(status: number, body: string): Reply {
+    return { kind: 'raw', status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(body) };
+  }
+
+  /** 网页授权 (oauth2/authorize, snsapi_base) and 扫码登录 (wwlogin/sso/login): the member picks who they are. */
+  private oauthPage(request: Request, flow: 'oauth' | 'sso'): Reply {
+    const q = request.query;
+    if (q.appid !== this.corpId) return this.html(400, errorPage(`appid 不是本企业的 CorpID（${q.appid ?? '未提供'}）`));
+    if (flow === 'oauth' && q.response_type !== 'code') return this.html(400, errorPage('response_type 必须为 code'));
+    if (flow === 'oauth' && q.scope !== 'snsapi_base' && q.scope !== 'snsapi_privateinfo') return this.html(400, errorPage('scope 必须为 snsapi_base 或 snsapi_privateinfo'));
+    if (flow === 'sso' && q.login_type !== 'CorpApp') return this.html(400, errorPage('login_type 必须为 CorpApp'));
+    if (flow === 'sso' && q.agentid !== String(this.agentId)) return this.html(400, errorPage('agentid 不是本应用的 AgentId'));
+    if (!q.redirect_uri || !/^https?:\/\//.test(q.redirect_uri)) return this.html(400, errorPage('redirect_uri 缺失或不是 http(s) 地址'));
+    return this.html(200, approvalPage({
+      flow,
+      title: flow === 'oauth' ? '企业微信网页授权（模拟）' : '企业微信扫码登录（模拟）',
+      explanation: flow === 'oauth' ? '在企业微信客户端内打开时，企业微信会直接确认当前成员；这里请填写成员 userid。' : '真实环境中请用企业微信扫码；这里请填写在手机上确认登录的成员 userid。',
+      redirectUri: q.redirect_uri,
+      state: q.state ?? '',
+      members: this.options.knownUsers ?? [],
+    }));
+  }
+
+  private oauthApprove(request: Request): Reply {
+    const form = new URLSearchParams(request.raw.toString('utf8'));
+    const userId = form.get('userid')?.trim();
+    const redirectUri = form.get('redirect_uri') ?? '';
+    if (request.method !== 'POST' || !userId || !/^https?:\/\//.test(redirectUri)) return this.html(400, errorPage('请填写成员 userid'));
+    const target = new URL(redirectUri);
+    target.searchParams.set('code', this.issueOAuthCode(userId));
+    target.searchParams.set('state', form.get('state') ?? '');
+    return { kind: 'raw', status: 302, headers: { location: target.toString(), 'content-type': 'text/plain' }, body: Buffer.from('redirecting') };
+  }
+
+  /** auth/getuserinfo: a member's userid for a login code; a non-member gets an openid only. */
+  private oauthUserInfo(request: Request): Reply {
+    const entry = this.oauthCodes.get(request.query.code ?? '');
+    if (!entry || entry.used || entry.expiresAt <= Date.now()) return fail(40029, 'invalid code');
+    entry.used = true;
+    const known = this.options.knownUsers;
+    if (known && !known.includes(entry.userId)) return ok({ openid: `fake_openid_${id(8)}` });
+    return ok({ userid: entry.userId, user_ticket: `fake_ticket_${id(12)}`, expires_in: 1800 });
   }
 
   private getToken(request: Request): Reply {

@@ -7,7 +7,8 @@ import { returnCase, type ReturnInput } from './returnCase';
 import { refuse } from './transition';
 import type { Case, CommandContext, CommandResult } from './types';
 import { verify, type VerifyInput } from './verify';
-import { whistle, type WhistleInput } from './whistle';
+import { reassign, whistle, type WhistleInput } from './whistle';
+import { escalateToDistrict, markHardCase, releaseReporter, resolveHardCase, type SupervisionInput } from './supervision';
 
 /** Serialisable form of every command, so adapters and queued jobs can carry one. */
 export type CaseCommand =
@@ -23,7 +24,12 @@ export type CaseCommand =
   | ({ type: 'escalateToStreet' } & ReasonInput)
   | ({ type: 'merge' } & MergeInput)
   | ({ type: 'absorbDuplicate' } & AbsorbInput)
-  | ({ type: 'cancel' } & ReasonInput);
+  | ({ type: 'cancel' } & ReasonInput)
+  | ({ type: 'reassign' } & WhistleInput)
+  | ({ type: 'markHardCase' } & SupervisionInput)
+  | ({ type: 'resolveHardCase' } & SupervisionInput)
+  | ({ type: 'releaseReporter' } & SupervisionInput)
+  | ({ type: 'escalateToDistrict' } & SupervisionInput);
 
 export type CaseCommandType = CaseCommand['type'];
 
@@ -42,6 +48,11 @@ function dispatch(c: Case, command: CaseCommand, ctx: CommandContext): CommandRe
     case 'merge': return merge(c, command, ctx);
     case 'absorbDuplicate': return absorbDuplicate(c, command, ctx);
     case 'cancel': return cancel(c, command, ctx);
+    case 'reassign': return reassign(c, command, ctx);
+    case 'markHardCase': return markHardCase(c, command, ctx);
+    case 'resolveHardCase': return resolveHardCase(c, command, ctx);
+    case 'releaseReporter': return releaseReporter(c, command, ctx);
+    case 'escalateToDistrict': return escalateToDistrict(c, command, ctx);
   }
 }
 

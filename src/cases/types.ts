@@ -1,6 +1,6 @@
 import type { Urgency } from '../taxonomy';
 
-export type CaseSource = 'grid' | 'resident' | 'hotline' | 'dispatcher';
+export type CaseSource = 'grid' | 'resident' | 'hotline' | 'open311' | 'dispatcher';
 export type CaseLevel = 'community' | 'street';
 export type CaseState =
   | 'triage'
@@ -22,7 +22,7 @@ export type AssignmentState = 'pending' | 'accepted' | 'returned' | 'done' | 'wi
 export const ACTIVE_ASSIGNMENT_STATES: readonly AssignmentState[] = ['pending', 'accepted', 'done'];
 export type AssignmentRole = 'lead' | 'assisting';
 
-export type Channel = 'wecom' | 'mp' | 'hotline' | 'system' | 'sandbox';
+export type Channel = 'wecom' | 'mp' | 'hotline' | 'open311' | 'system' | 'sandbox' | 'console';
 export type Satisfaction = 'satisfied' | 'basically' | 'dissatisfied';
 export type Resolution = 'solved' | 'unsolved';
 
@@ -133,6 +133,11 @@ export type TimelineEventType =
   | 'merged'
   | 'duplicate_merged_in'
   | 'cancelled'
+  | 'reassigned'
+  | 'hard_case_marked'
+  | 'hard_case_resolved'
+  | 'reporter_released'
+  | 'escalated_to_district'
   // Written by the deadline engine (督办): a reminder to the department, an escalation upwards.
   | 'deadline_reminder'
   | 'deadline_escalation';
@@ -150,6 +155,28 @@ export interface TimelineEvent {
   /** Set when the command came with an id: a replay of the same id is refused. */
   commandId?: string;
   details: Record<string, EventDetailValue>;
+}
+
+/** 疑难件: a case the street tracks specially until it is resolved or closes. */
+export interface HardCaseMark {
+  by: string;
+  at: Date;
+  reason: string;
+  resolvedAt?: Date;
+}
+
+/** The street showed the reporter's identity and contact to the departments on the case. */
+export interface ReporterRelease {
+  by: string;
+  at: Date;
+  reason: string;
+}
+
+/** 提级督办: the street asked the district to supervise the case. */
+export interface DistrictEscalation {
+  by: string;
+  at: Date;
+  reason: string;
 }
 
 export interface Case {
@@ -174,6 +201,9 @@ export interface Case {
   mergedInto?: string;
   mergedDuplicates: string[];
   cancelReason?: string;
+  hardCase?: HardCaseMark;
+  reporterRelease?: ReporterRelease;
+  districtEscalation?: DistrictEscalation;
   createdAt: Date;
   updatedAt: Date;
   closedAt?: Date;

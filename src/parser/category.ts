@@ -1,6 +1,13 @@
 import type { CategoryVocab } from './vocab';
 import { KeywordTrie, type TrieHit } from './trie';
 import type { ProblemMention } from './types';
+import { isEmergencyNumber, trailingEmergencyNumber } from './numbers';
+
+/**
+ * A cue this short must be a word of its own in the segmented text: 狗 in 挂羊头卖狗肉, 电力 in 电力局,
+ * 洞 in 水洞底镇 are not the problem the message names.
+ */
+const WORD_CHECK_MAX = 2;
 
 interface Weighted {
   category: string;
@@ -32,6 +39,8 @@ export interface ScoringContext {
   denied?: ReadonlyArray<[number, number]>;
   /** Evidence found by other means (a licence plate says parking). */
   extra?: readonly CategoryHit[];
+  /** Word boundaries of the segmented text, when a segmenter is configured. */
+  boundaries?: ReadonlySet<number> | null;
   boost?: number;
 }
 
@@ -105,8 +114,11 @@ export class CategoryScorer {
     for (const word of vocab.neutral) this.trie.add(word, null);
   }
 
-  hits(text: string): CategoryHit[] {
+  hits(text: string, boundaries: ReadonlySet<number> | null = null): CategoryHit[] {
     return this.trie.scan(text).flatMap((hit: TrieHit<Weighted | null>) => {
+      if (boundaries && hit.word.length <= WORD_CHECK_MAX && !(boundaries.has(hit.start) && boundaries.has(hit.end))) return [];
+      const number = trailingEmergencyNumber(hit.word, hit.start);
+      if (number && !isEmergencyNumber(text, number[0], number[1])) return [];
       // 垃圾站边上的老鼠: a word that only says where (X附近, X旁边) is weak evidence of its own category.
       const place = this.marksPlace(text, hit.end);
       return hit.values
@@ -131,9 +143,9 @@ export class CategoryScorer {
    * problem is the main one) and the first strong word a small head start. Ties go to the earliest word.
    */
   score(text: string, context: ScoringContext = {}): CategoryResult {
-    const { cues = [], denied = [], extra = [], boost = 3 } = context;
+    const { cues = [], denied = [], extra = [], boost = 3, boundaries = null } = context;
     const hits = [
-      ...this.hits(text).filter(
+      ...this.hits(text, boundaries).filter(
         (h) => !denied.some(([start, end]) => h.start < end && start < h.end) && !this.isNegated(text, h.start),
       ),
       ...extra,

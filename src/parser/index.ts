@@ -1,13 +1,50 @@
-import { createParser } from './parse';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict';
+import modelJson from '../../config/parser/model.json';
+import { createParser, type Parser } from './parse';
+import { LearnedClassifier, parserModelSchema, type ParserModelData } from './learned/model';
 import type { ParseInput, ParsedReport } from './types';
+import { defaultVocab } from './vocab';
+import type { Segmenter } from './segmenter';
 
 export { createParser, type Parser } from './parse';
+export type { Segmenter } from './segmenter';
 export { maskSensitive, maskPhone, maskPlate, findSensitive, type SensitiveSpan } from './contacts';
 export { toHalfWidth, toSimplifiedChinese } from './normalize';
 export { defaultVocab, parseVocab, type ParserVocab } from './vocab';
-export type { ParseInput, ParsedReport, Evidence, GeoPoint, ProblemMention } from './types';
+export type { ParseInput, ParsedReport, Evidence, GeoPoint, ProblemMention, Actionability, ModelOpinion } from './types';
+export { LearnedClassifier, parserModelSchema, type ParserModelData } from './learned/model';
 
-const defaultParser = createParser();
+/** The model trained by `npm run parser:train` and committed with the code. */
+export const baseModel: ParserModelData = parserModelSchema.parse(modelJson);
+
+/** jieba with the district's place names, so 将军府小区 stays one word instead of 将军/府/小区. */
+function placeAwareSegmenter(): Segmenter {
+  const jieba = Jieba.withDict(dict);
+  const gazetteer = [...defaultVocab.places.known].map((name) => `${name} 100000 ns`).join('\n');
+  jieba.loadDict(Buffer.from(gazetteer, 'utf8'));
+  return (text) => jieba.cut(text, false);
+}
+
+export const defaultSegmenter: Segmenter = placeAwareSegmenter();
+const segment = defaultSegmenter;
+let defaultParser: Parser = createParser(defaultVocab, new LearnedClassifier(baseModel), segment);
+
+/**
+ * Swaps the model every parse uses from now on (a district's retrained one, picked up while running);
+ * null goes back to the committed base model. The new model is built before the swap, so a bad one throws
+ * here and the parser in use stays as it was.
+ */
+export function installModel(model: ParserModelData | null): string {
+  const classifier = new LearnedClassifier(model ?? baseModel);
+  defaultParser = createParser(defaultVocab, classifier, segment);
+  return classifier.version;
+}
+
+/** Version of the model the default parser uses. */
+export function activeModelVersion(): string {
+  return defaultParser.modelVersion ?? 'rules-only';
+}
 
 /** Parses one chat message with the district's vocabulary in config/parser/. */
 export function parseReport(input: ParseInput): ParsedReport {

@@ -7,7 +7,11 @@ import { buildTypoFixer, normalizeText } from './normalize';
 import type { ParseInput, ParsedReport } from './types';
 import { BigramClassifier } from './fallback';
 import { UrgencyClassifier } from './urgency';
+import { ActionabilityExplainer } from './actionability';
+import { findRequest } from './request';
+import { wordBoundaries, type Segmenter } from './segmenter';
 import { defaultVocab, type ParserVocab } from './vocab';
+import { LearnedClassifier, type ParserModelData } from './learned/model';
 
 const MIN_CATEGORY_SCORE = 3;
 /** A licence plate in a report is nearly always about a parked or abandoned car. */
@@ -16,22 +20,35 @@ const PLATE_WEIGHT = 3;
 /** The bigram model speaks only when it clearly prefers one category (natural-log lead). */
 const FALLBACK_MARGIN = 1;
 const FALLBACK_CONFIDENCE = 0.35;
+/** Below this many Chinese characters the model has too little to read: the rules decide alone. */
+const MODEL_MIN_CHARS = 6;
 
 export interface Parser {
+  /** Version of the learned model in use, or null when the rules decide alone. */
+  readonly modelVersion: string | null;
   parseReport(input: ParseInput): ParsedReport;
   normalize(text: string): string;
   isLikelyReport(text: string): boolean;
   isGreeting(text: string): boolean;
 }
 
-/** Builds a parser from vocabulary tables (the default is config/parser/*.json). */
-export function createParser(vocab: ParserVocab = defaultVocab): Parser {
+/**
+ * Builds a parser from vocabulary tables (the default is config/parser/*.json) and, optionally, a learned
+ * model (config/parser/model.json, or a district's retrained one) that is weighed together with the rules.
+ */
+export function createParser(
+  vocab: ParserVocab = defaultVocab,
+  model?: ParserModelData | LearnedClassifier,
+  segment?: Segmenter,
+): Parser {
+  const learned = model === undefined ? null : model instanceof LearnedClassifier ? model : new LearnedClassifier(model);
   const fixTypos = buildTypoFixer(vocab.typos);
   const categories = new CategoryScorer(vocab.categories);
   const urgency = new UrgencyClassifier(vocab.urgency);
   const places = new LocationExtractor(vocab.places);
   const departments = new DepartmentResolver(vocab.departments);
   const chatter = new ChatterDetector(vocab.chatter);
+  const actionability = new ActionabilityExplainer(vocab.actionability);
   const normalize = (text: string): string => normalizeText(text, fixTypos);
   const fallback = new BigramClassifier(vocab.examples, normalize);
 
@@ -54,12 +71,26 @@ export function createParser(vocab: ParserVocab = defaultVocab): Parser {
           cues: emergencyCues,
           denied: urgencyResult.negated,
           extra: plates.map((p) => ({ category: PLATE_CATEGORY, weight: PLATE_WEIGHT, word: p.value, start: p.start, end: p.end })),
+          boundaries: segment ? wordBoundaries(problemText, segment) : null,
         });
     // Weak words alone (晚上, 黑) do not make a problem: 大家晚上好 is chatter.
     const categoryResult = scored && scored.score >= MIN_CATEGORY_SCORE ? scored : null;
     const guess = categoryResult || chat ? null : fallback.guess(problemText);
     const guessed = guess && guess.margin >= FALLBACK_MARGIN ? guess.category : null;
-    const category = categoryResult?.category ?? guessed ?? OTHER;
+    const rulesCategory = categoryResult?.category ?? guessed ?? OTHER;
+    const rulesConfidence = guessed
+      ? FALLBACK_CONFIDENCE
+      : confidenceOf(categoryResult?.score ?? 0, categoryResult?.runnerUpScore ?? 0, location !== null, chat);
+    const verdict =
+      learned && !chat && chineseCount(text) >= MODEL_MIN_CHARS
+        ? learned.classify(text, {
+            category: rulesCategory,
+            confidence: categoryResult || guessed ? rulesConfidence : 0,
+            matter: actionability.opensWithMatter(text),
+          })
+        : null;
+    const category = verdict?.category ?? rulesCategory;
+    const byRules = category === rulesCategory;
     const likelyReport =
       !chat &&
       (category !== OTHER ||
@@ -67,7 +98,8 @@ export function createParser(vocab: ParserVocab = defaultVocab): Parser {
         urgencyResult.urgency === 'emergency' ||
         chatter.hasReportVerb(readable));
     const level = likelyReport ? urgencyResult.urgency : 'daily';
-    const problems = categoryResult?.problems ?? (guessed ? [{ category: guessed, score: 0, words: [] }] : []);
+    const ruleProblems = categoryResult?.problems ?? (guessed ? [{ category: guessed, score: 0, words: [] }] : []);
+    const problems = byRules ? ruleProblems : [{ category, score: 0, words: [] }, ...ruleProblems.filter((p) => p.category !== category)];
     const dept = departments.resolve(
       problemText,
       category,
@@ -80,11 +112,12 @@ export function createParser(vocab: ParserVocab = defaultVocab): Parser {
       location: location?.text ?? null,
       geo: input.location ?? null,
       departments: dept.departments,
-      confidence: guessed
-        ? FALLBACK_CONFIDENCE
-        : confidenceOf(categoryResult?.score ?? 0, categoryResult?.runnerUpScore ?? 0, location !== null, chat),
+      confidence: verdict?.confidence ?? rulesConfidence,
       evidence: {
-        category: categoryResult?.words ?? (guessed ? ['(similar labelled examples)'] : []),
+        category: [
+          ...(byRules ? (categoryResult?.words ?? (guessed ? ['(similar labelled examples)'] : [])) : []),
+          ...(verdict ? [`(model ${learned?.version}: ${verdict.ranked.map((r) => `${r.category} ${r.probability.toFixed(2)}`).join(', ')})`] : []),
+        ],
         urgency: likelyReport ? urgencyResult.cues.map((c) => c.word) : [],
         location: location?.parts ?? [],
         departments: dept.words,
@@ -94,15 +127,39 @@ export function createParser(vocab: ParserVocab = defaultVocab): Parser {
       problems,
       isLikelyReport: likelyReport,
       imageCount: input.imageCount ?? 0,
+      actionability: actionability.explain(readable, category),
+      model:
+        verdict && learned
+          ? {
+              version: learned.version,
+              coarseLabel: verdict.coarse.label,
+              coarseProbability: round2(verdict.coarse.probability),
+              coarse: verdict.coarse.all,
+              otherProbability: round2(verdict.otherProbability),
+            }
+          : null,
+      request: findRequest(text),
     };
   }
 
   return {
+    modelVersion: learned?.version ?? null,
     parseReport,
     normalize,
     isLikelyReport: (text) => parseReport({ text }).isLikelyReport,
     isGreeting: (text) => chatter.isGreeting(normalize(text)),
   };
+}
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+function chineseCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 && c <= 0x9fff) n++;
+  }
+  return n;
 }
 
 function blankOut(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {

@@ -26,6 +26,26 @@ export interface ProblemMention {
   words: string[];
 }
 
+/** Whether a department here is asked to fix something; when not, why (for the dispatcher). */
+export interface Actionability {
+  actionable: boolean;
+  /** The kind of matter another body owns (school, pension, planning…), when recognised. */
+  matter: string | null;
+  reason: string | null;
+}
+
+/** What the learned model said (absent when the rules decide alone). */
+export interface ModelOpinion {
+  version: string;
+  /** The tipdm data set's coarse label the coarse model gives (城乡建设, 教育文体, …). */
+  coarseLabel: string;
+  coarseProbability: number;
+  /** Every coarse label's probability. */
+  coarse: Record<string, number>;
+  /** The fine model's probability that no department here owns the message. */
+  otherProbability: number;
+}
+
 export interface ParsedReport {
   /** Normalised text the rules read: half-width, simplified, chat noise removed. */
   normalizedText: string;
@@ -44,4 +64,8 @@ export interface ParsedReport {
   problems: ProblemMention[];
   isLikelyReport: boolean;
   imageCount: number;
+  actionability: Actionability;
+  model: ModelOpinion | null;
+  /** For a long letter: the sentence that asks for something (请…, 希望…, 要求…), else null. */
+  request: string | null;
 }

@@ -1,6 +1,7 @@
 import type { Urgency } from '../taxonomy';
 import type { UrgencyVocab } from './vocab';
 import { KeywordTrie } from './trie';
+import { isEmergencyNumber, trailingEmergencyNumber } from './numbers';
 
 type CueKind = 'emergency' | 'key';
 
@@ -84,6 +85,7 @@ export class UrgencyClassifier {
         if (kind === 'emergency' && this.isDiscounted(text, m.index, m.index + m[0].length, negated)) continue;
         // 电动车充电，容易着火: the hypothetical may sit inside a long pattern.
         if (kind === 'emergency' && this.hypotheticalInside(m[0])) continue;
+        if (kind === 'emergency' && !this.callsForHelp(text, m[0], m.index)) continue;
         count({ kind, word: m[0], start: m.index, weight: STRONG });
       }
     }
@@ -91,6 +93,7 @@ export class UrgencyClassifier {
       const cue = hit.values[0];
       if (!cue || overlaps(hit.start, hit.end)) continue;
       if (cue.kind === 'emergency' && this.isDiscounted(text, hit.start, hit.end, negated)) continue;
+      if (cue.kind === 'emergency' && !this.callsForHelp(text, hit.word, hit.start)) continue;
       count({ kind: cue.kind, word: hit.word, start: hit.start, weight: cue.weight });
     }
     for (const duration of this.durations(text)) {
@@ -103,6 +106,12 @@ export class UrgencyClassifier {
     const urgency: Urgency =
       emergencyScore >= this.vocab.emergencyThreshold ? 'emergency' : keyScore >= this.vocab.keyThreshold ? 'key' : 'daily';
     return { urgency, emergencyScore, keyScore, cues, negated };
+  }
+
+  /** A cue ending in 110/119/120 counts only when the number is a call, not part of an address or a price. */
+  private callsForHelp(text: string, word: string, start: number): boolean {
+    const number = trailingEmergencyNumber(word, start);
+    return number === null || isEmergencyNumber(text, number[0], number[1]);
   }
 
   private hypotheticalInside(match: string): boolean {

@@ -6,6 +6,7 @@ import departmentsJson from '../../config/parser/departments.json';
 import chatterJson from '../../config/parser/chatter.json';
 import typosJson from '../../config/parser/typos.json';
 import examplesJson from '../../config/parser/examples.json';
+import actionabilityJson from '../../config/parser/actionability.json';
 import { isCategoryCode, isDepartmentCode } from '../taxonomy';
 
 const words = z.array(z.string().min(1));
@@ -72,6 +73,13 @@ const chatterSchema = z.object({
   reportVerbs: words,
 });
 
+const actionabilitySchema = z.object({
+  consultation: words,
+  groups: z.array(z.object({ code: z.string().min(1), reason: z.string().min(1), words })),
+  fallback: z.string().min(1),
+});
+
+export type ActionabilityVocab = z.infer<typeof actionabilitySchema>;
 export type CategoryVocab = z.infer<typeof categoriesSchema>;
 export type UrgencyVocab = z.infer<typeof urgencySchema>;
 export type PlacesVocab = z.infer<typeof placesSchema>;
@@ -86,6 +94,7 @@ export interface ParserVocab {
   chatter: ChatterVocab;
   typos: Record<string, string>;
   examples: Array<{ text: string; category: string }>;
+  actionability: ActionabilityVocab;
 }
 
 /** Validates raw vocabulary tables (e.g. a district's own copy); throws naming the bad field. */
@@ -97,6 +106,7 @@ export function parseVocab(raw: Record<keyof ParserVocab, unknown>): ParserVocab
     departments: departmentsSchema.parse(raw.departments),
     chatter: chatterSchema.parse(raw.chatter),
     typos: z.record(z.string(), z.string()).parse(raw.typos),
+    actionability: actionabilitySchema.parse(raw.actionability),
     examples: z
       .array(z.object({ text: z.string(), category: z.string().refine(isCategoryCode, 'unknown category code') }))
       .parse(raw.examples),
@@ -111,4 +121,5 @@ export const defaultVocab: ParserVocab = parseVocab({
   chatter: chatterJson,
   typos: (typosJson as { replacements: unknown }).replacements,
   examples: (examplesJson as { examples: unknown }).examples,
+  actionability: actionabilityJson,
 });

@@ -22,7 +22,7 @@ export const routingTableSchema = z.strictObject({
   duplicates: z.strictObject({ windowHours: z.number().positive(), maxDistanceMeters: z.number().min(0) }).default({ windowHours: 72, maxDistanceMeters: 50 }),
   /** Resident reports that the community handles first. */
   community: z.strictObject({
-    sources: z.array(z.enum(['grid', 'resident', 'hotline', 'dispatcher'])),
+    sources: z.array(z.enum(['grid', 'resident', 'hotline', 'open311', 'dispatcher'])),
     categories: z.array(categoryCode),
     urgencies: z.array(z.enum(URGENCIES as [Urgency, ...Urgency[]])),
   }),

@@ -1,4 +1,4 @@
-import { isWorkday as isChineseStatutoryWorkday } from 'chinese-days';
+import { statutoryWorkdayRule } from './statutoryYears';
 import { addDays, localDate, zonedInstant } from './timeZone';
 
 export interface WorkingPeriod {
@@ -26,10 +26,11 @@ export interface WorkingCalendar {
   workingTimeBetween(a: Date, b: Date): number;
 }
 
-/** Statutory working days: weekends, public holidays and 调休 make-up days from `chinese-days`. */
+/** Statutory working days: weekends, public holidays and 调休 make-up days (see statutoryYears.ts). */
 export type StatutoryWorkdayRule = (date: string) => boolean;
 
-export const chineseStatutoryWorkday: StatutoryWorkdayRule = (date) => isChineseStatutoryWorkday(date);
+/** `chinese-days` where it has the year, else the computed statutory holidays; no loaded notices. */
+export const chineseStatutoryWorkday: StatutoryWorkdayRule = statutoryWorkdayRule({});
 
 export function minuteOfDay(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);

@@ -49,6 +49,12 @@ const workingPeriodSchema = z.strictObject({
   end: z.string().regex(HHMM, 'must be a time like "18:00"'),
 });
 
+const yearNoticeSchema = z.strictObject({
+  source: z.string().min(1),
+  holidays: z.array(isoDate).min(1),
+  workdays: z.array(isoDate),
+});
+
 export const slaConfigSchema = z.strictObject({
   timeZone: z.string().refine(isValidTimeZone, 'is not a time zone this Node knows, e.g. "Asia/Shanghai"'),
   workingHours: z
@@ -61,6 +67,8 @@ export const slaConfigSchema = z.strictObject({
   escalation: z.array(escalationStepSchema),
   policies: z.strictObject({ emergency: urgencyPolicySchema, key: urgencyPolicySchema, daily: urgencyPolicySchema }),
   overrides: z.array(overrideSchema).default([]),
+  /** State Council notices by year (`"2027"`), loaded with `npm run calendar:import`; see statutoryYears.ts. */
+  statutoryYears: z.record(z.string().regex(/^\d{4}$/, 'must be a year like "2027"'), yearNoticeSchema).default({}),
 });
 
 export type SlaConfig = z.infer<typeof slaConfigSchema>;

@@ -25,6 +25,8 @@ export interface HotlineOrderDoc {
   /** The hotline's own deadline, kept for the status answer; the SLA policy sets the case's deadlines. */
   dueAt?: Date;
   completedAt?: Date;
+  /** The hotline platform the order came from (HOTLINE_WEBHOOKS_CONFIG); absent: the default platform. */
+  platform?: string;
 }
 
 const hotlineOrderSchema = new Schema<HotlineOrderDoc>(
@@ -42,6 +44,7 @@ const hotlineOrderSchema = new Schema<HotlineOrderDoc>(
     receivedAt: Date,
     dueAt: Date,
     completedAt: Date,
+    platform: String,
   },
   { versionKey: false, collection: 'hotline_orders' },
 );

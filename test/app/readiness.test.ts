@@ -8,7 +8,7 @@ import { startFerretdb, type RunningFerretdb } from '../../scripts/services/ferr
 import { startRedisServer, type RunningRedis } from '../../scripts/services/redis';
 import { waitUntil } from '../../scripts/services/process';
 
-interface Readiness { status: string; failed?: string[] }
+interface Readiness { status: string; failed?: string[]; details?: { calendar?: { years: Record<string, string>; warning?: string } } }
 
 async function readiness(url: string): Promise<{ code: number; body: Readiness }> {
   const response = await fetch(`${url}/readyz`);
@@ -44,6 +44,14 @@ describe('/readyz follows Redis and the store going away and coming back', () =>
   it('answers 200 and /healthz while both answer', async () => {
     expect(await readiness(url())).toEqual({ code: 200, body: expect.objectContaining({ status: 'ready' }) });
     expect((await fetch(`${url()}/healthz`)).status).toBe(200);
+  });
+
+  it('names in its details which holiday data covers this year and the next', async () => {
+    const year = new Date().getFullYear();
+    const { body } = await readiness(url());
+    expect(Object.keys(body.details?.calendar?.years ?? {}).map(Number)).toEqual(expect.arrayContaining([year, year + 1]));
+    const fallback = Object.values(body.details?.calendar?.years ?? {}).includes('fallback');
+    expect(body.details?.calendar?.warning !== undefined).toBe(fallback);
   });
 
   it('turns 503 naming redis when Redis stops, and 200 when it is back', async () => {

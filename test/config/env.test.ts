@@ -20,7 +20,7 @@ describe('environment configuration', () => {
     const env = loadEnv(base);
     expect(env.PORT).toBe(3000);
     expect(env.WECOM_API_BASE).toBe('https://qyapi.weixin.qq.com');
-    expect(env.WECOM_CALLBACK_MAX_BYTES).toBe(1024 * 1024);
+    expect(env.WECOM_CALLBACK_MAX_BYTES).toBe(32 * 1024);
     expect(isSandbox(env)).toBe(true);
     expect(env.TRUST_PROXY).toBe(false);
     expect(loadEnv({ ...base, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);

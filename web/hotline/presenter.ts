@@ -1,4 +1,5 @@
-import { activeAssignments, type Assignment, type AssignmentState, type Case, type CaseState, type TimelineEvent } from '../../src/cases';
+import { activeAssignments, type Assignment, type AssignmentState, type Case, type TimelineEvent } from '../../src/cases';
+import { PUBLIC_STATE_NAMES, SATISFACTION_NAMES } from '../../src/cases/publicLabels';
 import { maskPhone, maskSensitive } from '../../src/parser';
 import { category as categoryInfo, isCategoryCode, urgencyName } from '../../src/taxonomy';
 import type { HotlineOrderRecord, HotlineOutcome } from '../../store/hotlineOrderRepository';
@@ -9,17 +10,6 @@ import { departmentLabel, type HotlineDistrict } from './district';
  * internal notes never do: departments appear by name, steps as fixed sentences with their time.
  */
 
-export const STATE_NAMES: Record<CaseState, string> = {
-  triage: '待街道分派',
-  community: '社区办理中',
-  whistled: '已吹哨，待部门报到',
-  in_progress: '部门办理中',
-  awaiting_verification: '已办理，待核实',
-  closed: '已办结',
-  cancelled: '已撤销',
-  merged: '已并入其他案件办理',
-};
-
 const ASSIGNMENT_STATE_NAMES: Record<AssignmentState, string> = {
   pending: '待接哨',
   accepted: '办理中',
@@ -27,8 +17,6 @@ const ASSIGNMENT_STATE_NAMES: Record<AssignmentState, string> = {
   done: '已办理完毕',
   withdrawn: '已撤回',
 };
-
-const SATISFACTION_NAMES = { satisfied: '满意', basically: '基本满意', dissatisfied: '不满意' } as const;
 
 /** The case the work happens on: the open case a merged one went into, else the case itself. */
 export interface CaseOfOrder {
@@ -115,10 +103,10 @@ export function statusView(district: HotlineDistrict, order: HotlineOrderRecord,
   return {
     ...receiptView(district, order, found),
     mergedInto: found.mergedInto
-      ? { caseId: found.mergedInto.id, number: found.mergedInto.number, state: found.mergedInto.state, stateName: STATE_NAMES[found.mergedInto.state] }
+      ? { caseId: found.mergedInto.id, number: found.mergedInto.number, state: found.mergedInto.state, stateName: PUBLIC_STATE_NAMES[found.mergedInto.state] }
       : null,
     state: c.state,
-    stateName: STATE_NAMES[c.state],
+    stateName: PUBLIC_STATE_NAMES[c.state],
     category: code !== undefined && isCategoryCode(code) ? { code, name: categoryInfo(code).name } : null,
     urgency: { code: c.parsed.urgency, name: urgencyName(c.parsed.urgency) },
     address: c.parsed.locationText ?? null,

@@ -19,6 +19,8 @@ export interface HotlineServices {
   token: string | undefined;
   deps: HotlineDeps;
   district: HotlineDistrict;
+  /** Platforms told of progress (HOTLINE_WEBHOOKS_CONFIG): an order naming another platform is refused. */
+  platforms?: readonly string[];
   logger: Logger;
 }
 
@@ -47,6 +49,9 @@ export function hotlineRouter(services: HotlineServices): Router {
     if (!ctx.is('application/json')) throw hotlineError('unsupported_media_type');
     const request = parseOrder(hotlineOrderSchema, await readJsonBody(ctx, HOTLINE_BODY_LIMIT_BYTES));
     const { streetId, communityId, ...rest } = request;
+    if (rest.platform !== undefined && !(services.platforms ?? []).includes(rest.platform)) {
+      throw hotlineError('unknown_platform', { message: `平台 ${rest.platform} 未配置（HOTLINE_WEBHOOKS_CONFIG），请去掉 platform 或使用已配置的平台`, details: { field: 'platform', known: [...(services.platforms ?? [])] } });
+    }
     const order = { ...rest, ...placeOf(district, streetId, communityId) };
     const receipt = await receiveHotlineOrder(services.deps, order);
     ctx.set('Cache-Control', 'no-store');

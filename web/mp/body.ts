@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { Context } from 'koa';
 import multer, { MulterError } from 'multer';
 import getRawBody from 'raw-body';
+import { assertDeclaredLengthWithin } from '../declaredLength';
 import { mpError } from './errors';
 
 export interface UploadedFile {
@@ -25,6 +26,9 @@ export interface FormLimits {
 }
 
 const JSON_LIMIT_BYTES = 64 * 1024;
+const MAX_FORM_FIELDS = 40;
+/** Part headers and boundaries around the files and fields of one form. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 type MulterRequest = IncomingMessage & { files?: Express.Multer.File[]; body?: Record<string, unknown> };
 
@@ -44,10 +48,16 @@ function multerProblem(error: MulterError, limits: FormLimits): Error {
   }
 }
 
+/** The most a form within the limits can weigh: a declared length above it is refused before reading. */
+function multipartLimitBytes(limits: FormLimits): number {
+  return limits.maxFiles * limits.maxFileBytes + MAX_FORM_FIELDS * limits.maxFieldBytes + MULTIPART_OVERHEAD_BYTES;
+}
+
 async function readMultipart(ctx: Context, limits: FormLimits): Promise<RequestForm> {
+  assertDeclaredLengthWithin(ctx, multipartLimitBytes(limits), () => mpError('payload_too_large'));
   const handler = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 40, fieldSize: limits.maxFieldBytes, parts: limits.maxFiles + 40 },
+    limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: MAX_FORM_FIELDS, fieldSize: limits.maxFieldBytes, parts: limits.maxFiles + MAX_FORM_FIELDS },
   }).array(limits.fileField);
   const req = ctx.req as MulterRequest;
   await new Promise<void>((resolve, reject) => {
@@ -65,6 +75,7 @@ async function readMultipart(ctx: Context, limits: FormLimits): Promise<RequestF
 }
 
 async function readJson(ctx: Context): Promise<RequestForm> {
+  assertDeclaredLengthWithin(ctx, JSON_LIMIT_BYTES, () => mpError('payload_too_large'));
   let text: string;
   try {
     text = await getRawBody(ctx.req, { limit: JSON_LIMIT_BYTES, encoding: 'utf8' });

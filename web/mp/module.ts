@@ -18,7 +18,7 @@ import { mpDistrictFrom } from './district';
 import { ReportIdempotency } from './idempotency';
 import { MediaUrlSigner } from './mediaUrls';
 import { PhotoUploads } from './photoUploads';
-import { RateLimiter } from './rateLimit';
+import { RateLimiter } from '../rateLimit';
 import { mpRouters } from './router';
 import { requestSchemas } from './schemas';
 import type { LoginExchange, MpServices } from './services';

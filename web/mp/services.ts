@@ -11,7 +11,7 @@ import type { MpDistrict } from './district';
 import type { ReportIdempotency } from './idempotency';
 import type { MediaUrlSigner } from './mediaUrls';
 import type { PhotoUploads } from './photoUploads';
-import type { RateLimiter } from './rateLimit';
+import type { RateLimiter } from '../rateLimit';
 import type { RequestSchemas } from './schemas';
 import type { ResidentSession, SessionStore } from './session';
 

@@ -7,6 +7,8 @@ import type { Replier } from './reply';
 import { replies } from './replies';
 import { outcomeNote, submissionOf } from './submission';
 import { summariseDraft } from './summarise';
+import { reporterCorrection } from '../../../commands/parserExamples';
+import type { Case } from '../../../src/cases';
 
 export const STALE_LABEL = '已失效，请重新发送';
 
@@ -36,7 +38,20 @@ export async function confirmDraft(deps: ConversationDeps, reply: Replier, repor
     return;
   }
   await deps.drafts.finish(reporter._id, draft.id, outcome.case.number);
+  await keepCorrection(deps, outcome.case, summary.parserCategory);
   deps.logger.info({ draftId: draft.id, caseNumber: outcome.case.number, outcome: outcome.outcome }, 'draft confirmed');
   const card = settledCardFor(deps, reporter, draft, event.taskId, confirmedLabel(outcome.case.number), outcomeNote(outcome));
   await reply.updateCard(event.responseCode, card, confirmedLabel(outcome.case.number));
+}
+
+/** 修改类别 before submitting: the chosen category is a labelled example for the parser. */
+async function keepCorrection(deps: ConversationDeps, c: Case, parserCategory: string): Promise<void> {
+  const correction = reporterCorrection(c, parserCategory, deps.clock());
+  if (!correction || !deps.learning) return;
+  try {
+    await deps.learning.recordExample(...correction);
+  } catch (error) {
+    // The case is made; losing one training example must not fail the report.
+    deps.logger.warn({ err: error, caseId: c.id }, 'keeping the category correction as a parser example failed');
+  }
 }

@@ -4,6 +4,7 @@ import type { RoutingTable } from '../../../src/routing';
 import type { OrgRepository } from '../../../store/orgRepository';
 import type { DraftStore } from './draftStore';
 import type { CaseDesk, IntentClassifier, Masker, MediaFetcher, Outbound, ReportParser } from './ports';
+import type { ParserExampleSink } from '../../../commands/parserExamples';
 
 /** Starts the wait for photos sent just after a department's feedback (see `feedbackTimer.ts`). */
 export interface FeedbackTimer {
@@ -25,4 +26,6 @@ export interface ConversationDeps {
   routing: RoutingTable;
   clock: () => Date;
   logger: Logger;
+  /** Keeps a reporter's category correction as a labelled example for the parser (absent: not kept). */
+  learning?: ParserExampleSink;
 }

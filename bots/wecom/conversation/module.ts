@@ -10,6 +10,7 @@ import { settleFeedback } from './departmentFlow';
 import { createFeedbackTimer, startFeedbackWorker } from './feedbackTimer';
 import { registerConversation } from './register';
 import { conversationDeps } from './wiring';
+import { ParserLearningRepository } from '../../../store/parserLearningRepository';
 
 export interface ConversationModuleOptions {
   /** The lifecycle of this process (`lifecycleModule(...).deps`). */
@@ -46,6 +47,7 @@ export function conversationModule(options: ConversationModuleOptions): AppModul
         wecom: gateway.client(infra),
         media: gateway.media(infra),
         feedbackTimer,
+        learning: new ParserLearningRepository(infra.mongo),
         logger: infra.logger.child({ component: 'conversation' }),
         ...(options.config !== undefined && { config: options.config }),
       });

@@ -7,6 +7,8 @@ import type { ReportParser } from './ports';
 export interface DraftSummary {
   text: string;
   category: string;
+  /** What the parser said before any correction (to keep a 修改类别 as a labelled example). */
+  parserCategory: string;
   urgency: Urgency;
   location: string | null;
   /** The parser's extra departments (routing adds the category's lead). */
@@ -36,6 +38,7 @@ export function summariseDraft(draft: Draft, parse: ReportParser): DraftSummary 
   const summary: DraftSummary = {
     text,
     category: corrected ?? parsed.category,
+    parserCategory: parsed.category,
     urgency: draft.urgency ?? parsed.urgency,
     location,
     // A chosen category is certain; the parser's departments belonged to its own reading.

@@ -3,6 +3,7 @@ import { submitReport } from '../../../commands/submitReport';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
 import { caseByNumber, casesReportedBy } from '../../../commands/queries';
 import type { LifecycleDeps } from '../../../commands/deps';
+import type { ParserExampleSink } from '../../../commands/parserExamples';
 import { loadConversationConfig, type ConversationConfig } from '../../../config/conversation';
 import type { Logger } from '../../../infra/logger';
 import type { Outbox } from '../../../jobs/outbox';
@@ -50,6 +51,8 @@ export interface ConversationWiring {
   logger: Logger;
   config?: ConversationConfig;
   routing?: RoutingTable;
+  /** Where a reporter's category correction (修改类别) is kept for the parser's retraining. */
+  learning?: ParserExampleSink;
 }
 
 /** Everything the conversation needs, from the app's infrastructure. */
@@ -69,5 +72,6 @@ export function conversationDeps(w: ConversationWiring): ConversationDeps {
     routing: w.routing ?? w.lifecycle.config.routing,
     clock: w.lifecycle.clock,
     logger: w.logger,
+    ...(w.learning !== undefined && { learning: w.learning }),
   };
 }

@@ -3,6 +3,7 @@ import type { AppModule, Infrastructure } from '../../../app/runtime';
 import { cachedOrg } from '../../../commands/cachedOrg';
 import { caseStoreFrom } from '../../../commands/caseStore';
 import { lifecycleConfig } from '../../../commands/config';
+import type { CaseChangeSubscriber } from '../../../commands/caseSubscribers';
 import type { DeadlineSync, LifecycleConfig, LifecycleDeps } from '../../../commands/deps';
 import { loadDistrictSeed } from '../../../config/district';
 import type { InboundDispatcher } from '../../../jobs/inbound/dispatcher';
@@ -23,6 +24,8 @@ export interface LifecycleModuleOptions {
   dispatcher?(infra: Infrastructure): InboundDispatcher | undefined;
   /** Residents' milestones through the mini-program (`mpModule(...).notifyResidentMilestone`). */
   residents?(infra: Infrastructure): ResidentMilestoneNotifier;
+  /** Outside platforms told of every case change (the hotline's progress pushes). */
+  subscribers?(infra: Infrastructure): CaseChangeSubscriber[];
   /** Defaults: config/routing.json, SLA_CONFIG deadlines. */
   config?: LifecycleConfig;
 }
@@ -55,6 +58,7 @@ export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModul
     const repository = new CaseRepository(infra.mongo);
     const outbox = outboxFromEnv(infra.env);
     const residents = options.residents?.(infra);
+    const subscribers = options.subscribers?.(infra) ?? [];
     const lifecycle = createWecomLifecycle({
       mongo: infra.mongo,
       cases: caseStoreFrom(repository, districtId),
@@ -64,6 +68,7 @@ export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModul
       config: options.config ?? lifecycleConfig({ plan: plannerFromSlaFile(infra.env.SLA_CONFIG) }),
       logger: infra.logger,
       ...(residents !== undefined && { residents }),
+      subscribers,
     });
     const value: Built = { lifecycle, repository, districtId, closeables: [{ name: 'lifecycle outbox', close: () => outbox.close() }] };
     built.set(infra, value);

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { withSubscribers, type CaseChangeSubscriber } from '../../../commands/caseSubscribers';
 import type { CaseStore, DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory } from '../../../commands/deps';
 import type { Logger } from '../../../infra/logger';
 import type { CardActionEvent } from '../events';
@@ -18,6 +19,8 @@ export interface WecomLifecycleOptions {
   deadlines: DeadlineSync;
   config: LifecycleConfig;
   residents?: ResidentMilestoneNotifier;
+  /** Outside platforms told of each change (the hotline's progress pushes). */
+  subscribers?: readonly CaseChangeSubscriber[];
   clock?: () => Date;
   logger?: Logger;
 }
@@ -35,13 +38,14 @@ export function createWecomLifecycle(options: WecomLifecycleOptions): WecomLifec
   const clock = options.clock ?? (() => new Date());
   const cards = new CardStore(options.mongo);
   const sender = new LifecycleSender(options.outbox, cards, clock);
-  const notifier = new WecomLifecycleNotifier({
+  const wecomNotifier = new WecomLifecycleNotifier({
     sender,
     org: options.org,
     routing: options.config.routing,
     ...(options.residents !== undefined && { residents: options.residents }),
     ...(options.logger !== undefined && { logger: options.logger }),
   });
+  const notifier = withSubscribers(wecomNotifier, options.subscribers ?? []);
   const deps: LifecycleDeps = { cases: options.cases, org: options.org, notifier, deadlines: options.deadlines, clock, config: options.config };
   const tapDeps: TapDeps = { lifecycle: deps, cards, sender, updates: new CardUpdates(options.outbox), ...(options.logger !== undefined && { logger: options.logger }) };
   return { deps, cards, handleTap: (event) => handleCardTap(tapDeps, event) };

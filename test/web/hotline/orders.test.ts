@@ -10,6 +10,7 @@ import { HOTLINE_CLAIM_TIMINGS } from '../../../web/hotline/module';
 import { hotlineRouter, HOTLINE_BODY_LIMIT_BYTES, type HotlineServices } from '../../../web/hotline/router';
 import { DISTRICT_ID, testDistrict } from '../../bots/wecom/lifecycle/support/district';
 import { LifecycleHarness } from '../../bots/wecom/lifecycle/support/harness';
+import { statusBeforeBodyEnds } from '../../support/rawHttp';
 
 const TOKEN = 'hotline-secret-token';
 const PHONE = '13812345678';
@@ -185,6 +186,11 @@ describe('12345 hotline work-order API', () => {
     const huge = await post(order({ content: 'x'.repeat(HOTLINE_BODY_LIMIT_BYTES) }));
     expect(huge.status).toBe(413);
     expect(await caseCount()).toBe(before);
+  });
+
+  it('answers 413 at once to a body declaring 10 GiB, without waiting for it', async () => {
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': String(10 * 1024 ** 3) };
+    expect(await statusBeforeBodyEnds(baseUrl, { method: 'POST', path: '/api/hotline/orders', headers }, '{}')).toBe(413);
   });
 
   it('refuses an unknown street or community by name, and asks for the street when the district has several', async () => {

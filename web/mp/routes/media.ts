@@ -6,7 +6,7 @@ import type { MpServices, MpState } from '../services';
 export function mediaRoutes(services: MpServices): Router<MpState> {
   const router = new Router<MpState>({ prefix: '/api/mp' });
   router.get('/media/*key', async (ctx) => {
-    const key = decodeURIComponent(ctx.path.slice('/api/mp/media/'.length));
+    const key = decodedKey(ctx.path.slice('/api/mp/media/'.length));
     const expires = typeof ctx.query.expires === 'string' ? ctx.query.expires : undefined;
     const signature = typeof ctx.query.signature === 'string' ? ctx.query.signature : undefined;
     if (!(await services.signer.verify(key, expires, signature))) throw mpError('not_found', { message: '图片链接已失效，请刷新页面' });
@@ -18,4 +18,13 @@ export function mediaRoutes(services: MpServices): Router<MpState> {
     ctx.body = stored.data;
   });
   return router;
+}
+
+/** A link with broken percent-encoding was never one of ours: the same 404 as any bad link. */
+function decodedKey(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw mpError('not_found', { message: '图片链接无效，请刷新页面' });
+  }
 }

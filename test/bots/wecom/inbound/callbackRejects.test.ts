@@ -81,6 +81,19 @@ describe('inbound callbacks: bad input is refused, nothing stored or enqueued', 
     await expectRefused(() => h.sender.sendXml(xml), 400, 'dtd_forbidden');
   });
 
+  test('unsigned junk that is not an envelope is refused as such, before its signature is checked', async () => {
+    const junk = `<xml><Encrypt>abcd</Encrypt>${'<b>1</b>'.repeat(6000)}`;
+    await expectRefused(() => h.sender.sendRaw({ body: junk, signature: 'b'.repeat(40) }), 400, 'not_xml');
+    await expectRefused(() => h.sender.sendRaw({ body: '<xml><Encrypt>a</Encrypt><Encrypt>b</Encrypt></xml>' }), 400, 'not_xml');
+  });
+
+  test('deeply nested XML, unsigned or signed, is a 400 with one short line, never a 500 or a stack', async () => {
+    const nested = (depth: number) => `<xml>${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</xml>`;
+    await expectRefused(() => h.sender.sendRaw({ body: nested(7000) }), 400, 'not_xml');
+    await expectRefused(() => h.sender.sendXml(nested(5000)), 400, 'not_xml');
+    expect(h.logs.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   test('a payload that decrypts to non-XML', async () => {
     await expectRefused(() => h.sender.sendXml('hello, not xml'), 400, 'not_xml');
   });
@@ -114,7 +127,7 @@ describe('inbound callbacks: bad input is refused, nothing stored or enqueued', 
 
   test('the process is unharmed: a good callback still goes through afterwards', async () => {
     const response = await h.sender.sendText('zhangsan', '正常消息');
-    expect(response).toEqual({ status: 200, body: 'success' });
+    expect(response).toEqual({ status: 200, body: '' });
     await h.waitFor(async () => (await h.store.count()) === 1);
   });
 });

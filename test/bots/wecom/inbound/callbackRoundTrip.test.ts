@@ -20,7 +20,7 @@ describe.each<AcceptMode>(['queue-first', 'store-first'])('inbound callbacks rou
   async function deliver(send: () => Promise<{ status: number; body: string }>): Promise<InboundEvent> {
     const before = h.received.length;
     const response = await send();
-    expect(response).toEqual({ status: 200, body: 'success' });
+    expect(response).toEqual({ status: 200, body: '' });
     await h.waitFor(() => h.received.length > before);
     const event = h.received[h.received.length - 1]!;
     await h.waitFor(async () => (await h.store.isHandled(event.dedupeKey)));
@@ -36,6 +36,12 @@ describe.each<AcceptMode>(['queue-first', 'store-first'])('inbound callbacks rou
     expect(event).toMatchObject({ type: 'text', fromUser: 'zhangsan', toUser: TEST_CORP.corpId, agentId: TEST_CORP.agentId, content });
     expect(event.dedupeKey).toMatch(/^msg-\d+$/);
     expect(typeof event.createTime).toBe('number');
+  });
+
+  test('text whose words look like markup (<!DOCTYPE html>, <!ENTITY>) arrives intact: only real declarations are refused', async () => {
+    const content = '网页上写着 <!DOCTYPE html> 和 <!ENTITY x "y">，链接打不开';
+    const event = await deliver(() => h.sender.sendText('zhangsan', content));
+    expect(event).toMatchObject({ type: 'text', content });
   });
 
   test('image', async () => {

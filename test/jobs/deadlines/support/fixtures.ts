@@ -65,6 +65,7 @@ export function testSla(times: TestStageTimes = DEFAULT_TEST_TIMES): SlaConfig {
     workingHours: [{ start: '09:00', end: '12:00' }, { start: '13:30', end: '18:00' }],
     extraHolidays: [],
     extraWorkdays: [],
+    statutoryYears: {},
     reminders: policy.accept.reminders,
     escalation: policy.accept.escalation,
     policies: { emergency: policy, key: policy, daily: policy },

@@ -124,7 +124,7 @@ export class InboundDriver {
 
   /** The route queued the event before answering; wait until the worker has drained the queue. */
   private async handled(response: CallbackResponse): Promise<void> {
-    if (response.status !== 200 || response.body !== 'success') throw new Error(`callback refused: ${response.status} ${response.body}`);
+    if (response.status !== 200 || response.body !== '') throw new Error(`callback refused: ${response.status} ${response.body}`);
     const deadline = Date.now() + 15_000;
     for (;;) {
       const counts = await this.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');

@@ -19,6 +19,7 @@ import type { CardActionEvent, CardSelection } from '../../../../../bots/wecom/e
 import { createWecomLifecycle, type WecomLifecycle } from '../../../../../bots/wecom/lifecycle/wiring';
 import { caseStoreFrom } from '../../../../../commands/caseStore';
 import { lifecycleConfig } from '../../../../../commands/config';
+import type { CaseChangeSubscriber } from '../../../../../commands/caseSubscribers';
 import type { DeadlineSync, LifecycleConfig } from '../../../../../commands/deps';
 import { FakeWecomServer, type InboxMessage } from '../../../../../fakes/wecom';
 import { bullConnection, createOutbox, createOutboxWorker, type Outbox, type OutboxWorker } from '../../../../../jobs/outbox';
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   config?: Partial<LifecycleConfig>;
   clock?: () => Date;
   deadlines?: DeadlineSync;
+  /** Case-change subscribers built once the store is up (outside platforms' pushes). */
+  subscribers?: (harness: LifecycleHarness) => CaseChangeSubscriber[];
 }
 
 let tapSeq = 0;
@@ -81,6 +84,7 @@ export class LifecycleHarness {
       deadlines: this.options.deadlines ?? NO_DEADLINES,
       config: { ...lifecycleConfig(), ...this.options.config },
       ...(this.options.clock !== undefined && { clock: this.options.clock }),
+      ...(this.options.subscribers !== undefined && { subscribers: this.options.subscribers(this) }),
     });
     await this.startGateway(prefix);
     return this;

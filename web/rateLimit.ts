@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { RateWindow } from '../../config/mp';
+import type { RateWindow } from '../config/mp';
 
 /** Fixed window: the first hit of a window starts its expiry; answers the count and the time left. */
 const HIT = `
@@ -23,9 +23,9 @@ export class RateLimiter {
   ) {}
 
   async hit(bucket: string, subject: string, window: RateWindow): Promise<RateDecision> {
-    // Subjects are openids and IPs: keep them out of Redis key names in clear.
+    // Subjects are openids, IPs and client ids: keep them out of Redis key names in clear.
     const hashed = createHash('sha256').update(subject).digest('hex').slice(0, 32);
-    const key = `${this.prefix}:mp:rate:${bucket}:${hashed}`;
+    const key = `${this.prefix}:rate:${bucket}:${hashed}`;
     const answer = (await this.redis.eval(HIT, 1, key, String(window.windowSeconds * 1000))) as [number, number];
     const [count, ttlMs] = answer;
     return { allowed: count <= window.limit, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };

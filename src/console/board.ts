@@ -1,0 +1,112 @@
+import { OPEN_CASE_STATES, type CaseState } from '../cases/types';
+import { caseLight, nextDue, type Light, type LightRule } from './lights';
+import type { CaseSummary } from './summary';
+
+export interface BoardCount {
+  open: number;
+  red: number;
+  yellow: number;
+  today: number;
+}
+
+export interface BoardAlert {
+  id: string;
+  number: string;
+  category?: string;
+  locationText?: string;
+  streetId: string;
+  light: Exclude<Light, 'none'>;
+  due?: Date;
+  departments: string[];
+}
+
+export interface Board {
+  generatedAt: Date;
+  open: number;
+  byState: Record<string, number>;
+  red: number;
+  yellow: number;
+  todayIntake: number;
+  todayClosed: number;
+  hardCases: number;
+  escalated: number;
+  byStreet: ({ streetId: string } & BoardCount)[];
+  byDepartment: ({ deptCode: string } & BoardCount)[];
+  byCategory: { category: string; open: number }[];
+  alerts: BoardAlert[];
+}
+
+const ALERTS_SHOWN = 12;
+
+function emptyCount(): BoardCount {
+  return { open: 0, red: 0, yellow: 0, today: 0 };
+}
+
+function tally(map: Map<string, BoardCount>, key: string): BoardCount {
+  const count = map.get(key) ?? emptyCount();
+  map.set(key, count);
+  return count;
+}
+
+/**
+ * The board (大屏) over the cases a viewer may see: open cases by state, lights, today's intake,
+ * and the same by street and by department (a department counts its own active assignments' lights).
+ */
+export function buildBoard(cases: Iterable<CaseSummary>, now: Date, dayStart: Date, rule?: LightRule): Board {
+  const byState: Record<string, number> = Object.fromEntries(OPEN_CASE_STATES.map((s: CaseState) => [s, 0]));
+  const streets = new Map<string, BoardCount>();
+  const departments = new Map<string, BoardCount>();
+  const categories = new Map<string, number>();
+  const alerts: BoardAlert[] = [];
+  let open = 0, red = 0, yellow = 0, todayIntake = 0, todayClosed = 0, hardCases = 0, escalated = 0;
+  const dayStartMs = dayStart.getTime();
+
+  for (const c of cases) {
+    const createdToday = c.createdAt.getTime() >= dayStartMs;
+    if (createdToday) {
+      todayIntake += 1;
+      tally(streets, c.streetId).today += 1;
+    }
+    if (c.closedAt && c.closedAt.getTime() >= dayStartMs && c.state === 'closed') todayClosed += 1;
+    if (!c.open) continue;
+    open += 1;
+    byState[c.state] = (byState[c.state] ?? 0) + 1;
+    if (c.hardCase) hardCases += 1;
+    if (c.escalated) escalated += 1;
+    categories.set(c.category ?? 'other', (categories.get(c.category ?? 'other') ?? 0) + 1);
+    const light = caseLight(c, now, rule);
+    const street = tally(streets, c.streetId);
+    street.open += 1;
+    if (light === 'red') { red += 1; street.red += 1; }
+    if (light === 'yellow') { yellow += 1; street.yellow += 1; }
+    for (const a of c.assignments) {
+      if (!a.active) continue;
+      const dept = tally(departments, a.deptCode);
+      dept.open += 1;
+      if (createdToday) dept.today += 1;
+      const deptLight = caseLight(c, now, rule, a.deptCode);
+      if (deptLight === 'red') dept.red += 1;
+      if (deptLight === 'yellow') dept.yellow += 1;
+    }
+    if (light !== 'none') {
+      const due = nextDue(c);
+      alerts.push({
+        id: c.id, number: c.number, streetId: c.streetId, light,
+        ...(c.category !== undefined && { category: c.category }),
+        ...(c.locationText !== undefined && { locationText: c.locationText }),
+        ...(due !== undefined && { due }),
+        departments: c.assignments.filter((a) => a.active).map((a) => a.deptCode),
+      });
+    }
+  }
+  alerts.sort((a, b) => (a.light === b.light ? (a.due?.getTime() ?? 0) - (b.due?.getTime() ?? 0) : a.light === 'red' ? -1 : 1));
+  const byCount = <T extends BoardCount>(a: T, b: T) => b.red - a.red || b.open - a.open;
+  return {
+    generatedAt: now,
+    open, byState, red, yellow, todayIntake, todayClosed, hardCases, escalated,
+    byStreet: [...streets].map(([streetId, count]) => ({ streetId, ...count })).sort(byCount),
+    byDepartment: [...departments].map(([deptCode, count]) => ({ deptCode, ...count })).sort(byCount),
+    byCategory: [...categories].map(([category, n]) => ({ category, open: n })).sort((a, b) => b.open - a.open),
+    alerts: alerts.slice(0, ALERTS_SHOWN),
+  };
+}

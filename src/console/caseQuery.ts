@@ -1,0 +1,82 @@
+import type { CaseState } from '../cases/types';
+import type { Urgency } from '../taxonomy';
+import { caseLight, nextDue, type Light, type LightRule } from './lights';
+import type { CaseSummary } from './summary';
+
+export type CaseSortKey = 'createdAt' | 'number' | 'urgency' | 'due' | 'updatedAt';
+
+export interface CaseFilter {
+  states?: CaseState[];
+  category?: string;
+  urgency?: Urgency;
+  deptCode?: string;
+  streetId?: string;
+  communityId?: string;
+  /** Reported at or after `from` and before `to`. */
+  from?: Date;
+  to?: Date;
+  /** Only cases whose worst light is this (red = overdue). */
+  light?: Exclude<Light, 'none'>;
+  hardCase?: boolean;
+  /** Matches the case number, the place or the text (case-insensitive, any part). */
+  q?: string;
+}
+
+export interface CaseQuery extends CaseFilter {
+  sort: CaseSortKey;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+export interface CasePage {
+  total: number;
+  page: number;
+  pageSize: number;
+  items: CaseSummary[];
+}
+
+const URGENCY_RANK: Record<Urgency, number> = { emergency: 0, key: 1, daily: 2 };
+
+export function matches(c: CaseSummary, f: CaseFilter, now: Date, rule?: LightRule): boolean {
+  if (f.states && !f.states.includes(c.state)) return false;
+  if (f.category !== undefined && c.category !== f.category) return false;
+  if (f.urgency !== undefined && c.urgency !== f.urgency) return false;
+  if (f.streetId !== undefined && c.streetId !== f.streetId) return false;
+  if (f.communityId !== undefined && c.communityId !== f.communityId) return false;
+  if (f.deptCode !== undefined && !c.assignments.some((a) => a.deptCode === f.deptCode)) return false;
+  if (f.from && c.createdAt < f.from) return false;
+  if (f.to && c.createdAt >= f.to) return false;
+  if (f.hardCase !== undefined && c.hardCase !== f.hardCase) return false;
+  if (f.light !== undefined && caseLight(c, now, rule) !== f.light) return false;
+  if (f.q !== undefined) {
+    const q = f.q.toLowerCase();
+    if (!c.number.includes(q) && !(c.locationText ?? '').toLowerCase().includes(q) && !c.text.toLowerCase().includes(q)) return false;
+  }
+  return true;
+}
+
+function comparator(sort: CaseSortKey): (a: CaseSummary, b: CaseSummary) => number {
+  switch (sort) {
+    case 'createdAt': return (a, b) => a.createdAt.getTime() - b.createdAt.getTime();
+    case 'updatedAt': return (a, b) => a.updatedAt.getTime() - b.updatedAt.getTime();
+    case 'number': return (a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0);
+    case 'urgency': return (a, b) => URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency] || a.createdAt.getTime() - b.createdAt.getTime();
+    // Cases without a running deadline come last either way.
+    case 'due': return (a, b) => (nextDue(a)?.getTime() ?? Number.MAX_SAFE_INTEGER) - (nextDue(b)?.getTime() ?? Number.MAX_SAFE_INTEGER);
+  }
+}
+
+/** Every match, sorted (the export takes all of them; the list a page). */
+export function findCases(cases: Iterable<CaseSummary>, query: Omit<CaseQuery, 'page' | 'pageSize'>, now: Date, rule?: LightRule): CaseSummary[] {
+  const found: CaseSummary[] = [];
+  for (const c of cases) if (matches(c, query, now, rule)) found.push(c);
+  const compare = comparator(query.sort);
+  found.sort(query.order === 'asc' ? compare : (a, b) => compare(b, a));
+  return found;
+}
+
+export function pageOf(found: CaseSummary[], page: number, pageSize: number): CasePage {
+  const start = (page - 1) * pageSize;
+  return { total: found.length, page, pageSize, items: found.slice(start, start + pageSize) };
+}

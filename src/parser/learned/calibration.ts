@@ -1,0 +1,79 @@
+/** One prediction scored against the truth: how sure it was, and whether it was right. */
+export interface Scored {
+  confidence: number;
+  correct: boolean;
+}
+
+/**
+ * Expected calibration error: the gap between confidence and accuracy, averaged over equal-width
+ * confidence bins weighted by how many predictions fall in each.
+ */
+export function expectedCalibrationError(scored: readonly Scored[], bins = 10): number {
+  if (scored.length === 0) return 0;
+  const count = new Array<number>(bins).fill(0);
+  const conf = new Array<number>(bins).fill(0);
+  const right = new Array<number>(bins).fill(0);
+  for (const s of scored) {
+    const b = Math.min(bins - 1, Math.floor(s.confidence * bins));
+    count[b] = (count[b] as number) + 1;
+    conf[b] = (conf[b] as number) + s.confidence;
+    right[b] = (right[b] as number) + (s.correct ? 1 : 0);
+  }
+  let sum = 0;
+  for (let b = 0; b < bins; b++) {
+    const n = count[b] as number;
+    if (n > 0) sum += (n / scored.length) * Math.abs((conf[b] as number) / n - (right[b] as number) / n);
+  }
+  return sum;
+}
+
+/**
+ * Isotonic (pool-adjacent-violators) map from raw confidence to the observed share right, fitted on
+ * predictions for rows the model was not trained on. Stored as knots; applied by linear interpolation.
+ */
+export interface CalibrationMap {
+  /** Raw confidences, increasing. */
+  x: number[];
+  /** Calibrated confidences, non-decreasing. */
+  y: number[];
+}
+
+export function fitIsotonic(scored: readonly Scored[]): CalibrationMap {
+  const sorted = [...scored].sort((a, b) => a.confidence - b.confidence);
+  const blocks: Array<{ sum: number; n: number; lo: number; hi: number }> = [];
+  for (const s of sorted) {
+    blocks.push({ sum: s.correct ? 1 : 0, n: 1, lo: s.confidence, hi: s.confidence });
+    while (blocks.length > 1) {
+      const last = blocks[blocks.length - 1] as (typeof blocks)[number];
+      const prev = blocks[blocks.length - 2] as (typeof blocks)[number];
+      if (prev.sum / prev.n <= last.sum / last.n) break;
+      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + last.sum, n: prev.n + last.n, lo: prev.lo, hi: last.hi });
+    }
+  }
+  const x: number[] = [];
+  const y: number[] = [];
+  for (const b of blocks) {
+    const mean = round((b.sum + 0.5) / (b.n + 1));
+    x.push(round(b.lo), round(b.hi));
+    y.push(mean, mean);
+  }
+  return { x, y };
+}
+
+export function applyCalibration(map: CalibrationMap, confidence: number): number {
+  const { x, y } = map;
+  if (x.length === 0) return confidence;
+  if (confidence <= (x[0] as number)) return y[0] as number;
+  for (let i = 1; i < x.length; i++) {
+    const x1 = x[i] as number;
+    if (confidence <= x1) {
+      const x0 = x[i - 1] as number;
+      const y0 = y[i - 1] as number;
+      const y1 = y[i] as number;
+      return x1 === x0 ? y1 : y0 + ((y1 - y0) * (confidence - x0)) / (x1 - x0);
+    }
+  }
+  return y[y.length - 1] as number;
+}
+
+const round = (v: number): number => Math.round(v * 1e4) / 1e4;

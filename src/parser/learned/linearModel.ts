@@ -1,0 +1,70 @@
+import { decodeIdf, featuresOf, type FeatureSpec } from './features';
+
+/**
+ * A multinomial logistic regression over hashed character n-grams, plus optional dense inputs (another
+ * model's probabilities). Weights are stored as int8 with one scale, so a model is a few hundred KB.
+ */
+export interface LinearModelData {
+  labels: string[];
+  spec: FeatureSpec;
+  /** Dense inputs after the hashed ones (e.g. the coarse model's probabilities). */
+  dense: number;
+  scale: number;
+  /** base64 of int8 weights, label-major: labels.length × (buckets + dense). */
+  weights: string;
+  bias: number[];
+  /** base64 of the quantised idf per bucket, for TF-IDF features. */
+  idf?: string;
+}
+
+export class LinearModel {
+  readonly labels: readonly string[];
+  private readonly width: number;
+  private readonly weights: Int8Array;
+  private readonly idf: Float32Array | undefined;
+
+  constructor(private readonly data: LinearModelData) {
+    this.labels = data.labels;
+    this.width = data.spec.buckets + data.dense;
+    const bytes = Buffer.from(data.weights, 'base64');
+    this.weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (this.weights.length !== this.labels.length * this.width) {
+      throw new Error(`model weights hold ${this.weights.length} values, expected ${this.labels.length * this.width}`);
+    }
+    if (data.bias.length !== this.labels.length) throw new Error('model bias does not match its labels');
+    this.idf = data.idf === undefined ? undefined : decodeIdf(data.idf);
+    if (data.spec.tfidf && this.idf?.length !== data.spec.buckets) throw new Error('TF-IDF model without an idf per bucket');
+  }
+
+  /** Raw scores (logits) per label. */
+  logits(text: string, dense: readonly number[] = []): Float64Array {
+    const { index, values } = featuresOf(text, this.data.spec, this.idf);
+    const out = new Float64Array(this.labels.length);
+    const { buckets } = this.data.spec;
+    for (let k = 0; k < this.labels.length; k++) {
+      const row = k * this.width;
+      let s = 0;
+      for (let i = 0; i < index.length; i++) s += (this.weights[row + (index[i] as number)] as number) * (values[i] as number);
+      for (let d = 0; d < this.data.dense; d++) s += ((this.weights[row + buckets + d] as number) * (dense[d] ?? 0));
+      out[k] = s * this.data.scale + (this.data.bias[k] as number);
+    }
+    return out;
+  }
+
+  probabilities(text: string, dense: readonly number[] = [], temperature = 1): Float64Array {
+    return softmax(this.logits(text, dense), temperature);
+  }
+}
+
+export function softmax(logits: Float64Array, temperature = 1): Float64Array {
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  const out = new Float64Array(logits.length);
+  let total = 0;
+  for (let i = 0; i < logits.length; i++) {
+    out[i] = Math.exp(((logits[i] as number) - max) / temperature);
+    total += out[i] as number;
+  }
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / total;
+  return out;
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { applyCalibration, type CalibrationMap } from './calibration';
+import { combine, type CombineParams, type RulesVerdict } from './combine';
+import { LinearModel, type LinearModelData } from './linearModel';
+
+/**
+ * The learned part of the parser, as data: a coarse model (the data set's 7 labels, trained on the
+ * tipdm segmented rows) whose probabilities feed a fine model (our category codes), the weights that
+ * combine it with the rules, and the calibration map fitted on rows it was not trained on.
+ */
+const linearSchema = z.object({
+  labels: z.array(z.string().min(1)).min(2),
+  spec: z.object({ buckets: z.number().int().positive(), maxGram: z.number().int().min(1).max(4), tfidf: z.boolean().optional() }),
+  dense: z.number().int().nonnegative(),
+  scale: z.number().positive(),
+  weights: z.string(),
+  bias: z.array(z.number()),
+  idf: z.string().optional(),
+});
+
+export const parserModelSchema = z.object({
+  format: z.literal('whistlebot-parser-model/1'),
+  version: z.string().min(1),
+  trainedAt: z.string(),
+  /** What it was trained on and how it scored on rows it never saw (printed by parser:eval). */
+  metrics: z.record(z.string(), z.number()),
+  coarse: linearSchema,
+  fine: linearSchema,
+  combine: z.object({ ruleWeight: z.number(), otherBias: z.number(), matterBias: z.number().default(0) }),
+  calibration: z.object({ x: z.array(z.number()), y: z.array(z.number()) }),
+});
+
+export type ParserModelData = z.infer<typeof parserModelSchema>;
+
+export interface LearnedVerdict {
+  category: string;
+  /** Calibrated: of messages given this confidence, about this share were right. */
+  confidence: number;
+  /** The model's probability that no department here owns the message. */
+  otherProbability: number;
+  coarse: { label: string; probability: number; all: Record<string, number> };
+  /** Best categories after combining, most likely first. */
+  ranked: Array<{ category: string; probability: number }>;
+}
+
+export class LearnedClassifier {
+  readonly version: string;
+  private readonly coarse: LinearModel;
+  private readonly fine: LinearModel;
+  private readonly params: CombineParams;
+  private readonly calibration: CalibrationMap;
+  private readonly otherIndex: number;
+
+  constructor(data: ParserModelData) {
+    const parsed = parserModelSchema.parse(data);
+    this.version = parsed.version;
+    this.coarse = new LinearModel(parsed.coarse as LinearModelData);
+    this.fine = new LinearModel(parsed.fine as LinearModelData);
+    if (parsed.fine.dense !== parsed.coarse.labels.length) throw new Error('fine model does not read the coarse model it ships with');
+    this.params = parsed.combine;
+    this.calibration = parsed.calibration;
+    this.otherIndex = this.fine.labels.indexOf('other');
+    if (this.otherIndex < 0) throw new Error('fine model has no "other" label');
+  }
+
+  get labels(): readonly string[] {
+    return this.fine.labels;
+  }
+
+  coarseProbabilities(text: string): Float64Array {
+    return this.coarse.probabilities(text);
+  }
+
+  /** The fine model's probabilities alone (before the rules are weighed in). */
+  modelProbabilities(text: string, coarse = this.coarseProbabilities(text)): Float64Array {
+    return this.fine.probabilities(text, [...coarse]);
+  }
+
+  classify(text: string, rules: RulesVerdict): LearnedVerdict {
+    const coarse = this.coarseProbabilities(text);
+    const p = this.modelProbabilities(text, coarse);
+    const combined = combine(this.fine.labels, p, rules, this.params);
+    let coarseBest = 0;
+    for (let k = 1; k < coarse.length; k++) if ((coarse[k] as number) > (coarse[coarseBest] as number)) coarseBest = k;
+    const ranked = [...combined.probabilities]
+      .map((probability, k) => ({ category: this.fine.labels[k] as string, probability }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, 3);
+    return {
+      category: combined.category,
+      confidence: applyCalibration(this.calibration, combined.raw),
+      otherProbability: p[this.otherIndex] as number,
+      coarse: {
+        label: this.coarse.labels[coarseBest] as string,
+        probability: coarse[coarseBest] as number,
+        all: Object.fromEntries(this.coarse.labels.map((l, k) => [l, Math.round((coarse[k] as number) * 1000) / 1000])),
+      },
+      ranked,
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import { expectedCalibrationError } from './learned/calibration';
+import type { ParsedReport } from './types';
+
+/** A real message labelled with our codes (test/fixtures/tipdm-dev-*.jsonl). */
+export interface RealLabelled {
+  text: string;
+  category: string;
+  department: string;
+}
+
+export interface RealMeasures {
+  total: number;
+  category: number;
+  /** Of messages whose problem a category covers (label is not `other`): category right. */
+  covered: number;
+  /** Of messages no department handles (label `other`): answered `other`. */
+  otherRecall: number;
+  leadDepartment: number;
+  answeredOther: number;
+  expectedOther: number;
+  /** Share right among messages at or above the auto-dispatch threshold (and not `other`). */
+  autoPrecision: number;
+  /** Of messages a category covers: dispatched without a person (confidence ≥ threshold, not `other`). */
+  autoCoverage: number;
+  threshold: number;
+  ece: number;
+  medianConfidenceRight: number;
+  medianConfidenceWrong: number;
+  confusion: Map<string, Map<string, number>>;
+}
+
+const ratio = (n: number, d: number): number => (d === 0 ? 1 : n / d);
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+export function measureReal(rows: readonly RealLabelled[], parse: (text: string) => ParsedReport, threshold: number): RealMeasures {
+  let category = 0;
+  let coveredN = 0;
+  let coveredOk = 0;
+  let otherN = 0;
+  let otherOk = 0;
+  let lead = 0;
+  let answeredOther = 0;
+  let autoN = 0;
+  let autoOk = 0;
+  let autoCovered = 0;
+  const scored: Array<{ confidence: number; correct: boolean }> = [];
+  const confusion = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    const parsed = parse(row.text);
+    const right = parsed.category === row.category;
+    const line = confusion.get(row.category) ?? new Map<string, number>();
+    line.set(parsed.category, (line.get(parsed.category) ?? 0) + 1);
+    confusion.set(row.category, line);
+    if (right) category++;
+    if (parsed.departments[0] === row.department) lead++;
+    if (parsed.category === 'other') answeredOther++;
+    if (row.category === 'other') {
+      otherN++;
+      if (right) otherOk++;
+    } else {
+      coveredN++;
+      if (right) coveredOk++;
+    }
+    const auto = parsed.category !== 'other' && parsed.confidence >= threshold;
+    if (auto) {
+      autoN++;
+      if (right) autoOk++;
+      if (row.category !== 'other') autoCovered++;
+    }
+    scored.push({ confidence: parsed.confidence, correct: right });
+  }
+  return {
+    total: rows.length,
+    category: ratio(category, rows.length),
+    covered: ratio(coveredOk, coveredN),
+    otherRecall: ratio(otherOk, otherN),
+    leadDepartment: ratio(lead, rows.length),
+    answeredOther: ratio(answeredOther, rows.length),
+    expectedOther: ratio(otherN, rows.length),
+    autoPrecision: ratio(autoOk, autoN),
+    autoCoverage: ratio(autoCovered, coveredN),
+    threshold,
+    ece: expectedCalibrationError(scored),
+    medianConfidenceRight: median(scored.filter((s) => s.correct).map((s) => s.confidence)),
+    medianConfidenceWrong: median(scored.filter((s) => !s.correct).map((s) => s.confidence)),
+    confusion,
+  };
+}
+
+const f3 = (x: number): string => x.toFixed(3);
+
+export function formatRealMeasures(name: string, m: RealMeasures): string {
+  const lines = [
+    `== ${name}: ${m.total} real messages`,
+    `real messages: category, all rows                     ${f3(m.category)}   (target ≥ 0.85)`,
+    `real messages whose problem a category covers         ${f3(m.covered)}   (target ≥ 0.90)`,
+    `real messages no department handles → other          ${f3(m.otherRecall)}   (target ≥ 0.80)`,
+    `real messages: lead department (departments[0])       ${f3(m.leadDepartment)}   (target ≥ 0.85)`,
+    `real messages answered other                          ${f3(m.answeredOther)}   (${f3(m.expectedOther)} expected)`,
+    `confidence ≥ ${m.threshold} (auto-dispatch): share right        ${f3(m.autoPrecision)}   (target ≥ 0.97)`,
+    `  messages a category covers dispatched without a person ${f3(m.autoCoverage)}   (target ≥ 0.60)`,
+    `calibration error (ECE, 10 bins)                      ${f3(m.ece)}`,
+    `median confidence: right ${f3(m.medianConfidenceRight)}, wrong ${f3(m.medianConfidenceWrong)}`,
+    'category confusion (expected: right/total, then wrong predictions):',
+  ];
+  for (const [expected, row] of [...m.confusion.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const total = [...row.values()].reduce((s, n) => s + n, 0);
+    const wrong = [...row.entries()].filter(([g]) => g !== expected).map(([g, n]) => `${g}×${n}`);
+    lines.push(`  ${expected.padEnd(22)}${`${row.get(expected) ?? 0}/${total}`.padStart(7)}  ${wrong.join(' ')}`);
+  }
+  return lines.join('\n');
+}

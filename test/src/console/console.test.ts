@@ -1,0 +1,107 @@
+import { accept, feedback, rate, verify, whistle } from '../../../src/cases';
+import { canSee, viewerFor } from '../../../src/console/access';
+import { buildBoard } from '../../../src/console/board';
+import { findCases, pageOf } from '../../../src/console/caseQuery';
+import { findHotspots } from '../../../src/console/hotspots';
+import { caseLight } from '../../../src/console/lights';
+import { assess, departmentFigures, weightedScore, DEFAULT_ASSESSMENT } from '../../../src/console/rankings';
+import { summarise } from '../../../src/console/summary';
+import { statsByDepartment, assignmentFacts } from '../../../src/stats';
+import { actors, ctx, HOUR, newCase, ok, T0 } from '../cases/fixtures';
+
+const whistledTo = (dept: string, id: string, overrides = {}) => ok(whistle(newCase(overrides, id), { departments: [dept] }, ctx(actors.dispatcher)));
+
+describe('who sees what', () => {
+  test('the widest console role wins; grid members get no console', () => {
+    expect(viewerFor({ userId: 'a', name: 'A', districtId: 'd1', roles: ['admin', 'dispatcher'], streetId: 's1' })?.scope).toEqual({ kind: 'district' });
+    expect(viewerFor({ userId: 'b', name: 'B', districtId: 'd1', roles: ['dispatcher'], streetId: 's1' })).toMatchObject({ scope: { kind: 'streets', streetIds: ['s1'] }, actorRole: 'dispatcher' });
+    expect(viewerFor({ userId: 'c', name: 'C', districtId: 'd1', roles: ['dept_lead'], deptCode: 'zhujian' })).toMatchObject({ scope: { kind: 'department', deptCode: 'zhujian' }, actorRole: 'dept_lead' });
+    expect(viewerFor({ userId: 'd', name: 'D', districtId: 'd1', roles: ['grid_member'] })).toBeUndefined();
+    expect(viewerFor({ userId: 'e', name: 'E', districtId: 'd1', roles: ['dispatcher'] })).toBeUndefined();
+  });
+
+  test('a department sees only cases it was whistled on; a street only its streets', () => {
+    const c = summarise(whistledTo('zhujian', 'c1'));
+    expect(canSee({ kind: 'department', deptCode: 'zhujian' }, c)).toBe(true);
+    expect(canSee({ kind: 'department', deptCode: 'chengguan' }, c)).toBe(false);
+    expect(canSee({ kind: 'streets', streetIds: ['s1'] }, c)).toBe(true);
+    expect(canSee({ kind: 'streets', streetIds: ['s2'] }, c)).toBe(false);
+    expect(canSee({ kind: 'district' }, c)).toBe(true);
+  });
+});
+
+describe('lights, board and case list', () => {
+  test('yellow after 80% of the limit, red after the deadline (simple plan: accept within an hour)', () => {
+    const c = summarise(whistledTo('zhujian', 'c1'));
+    const since = c.clocks[0]!.since.getTime();
+    expect(caseLight(c, new Date(since + 0.5 * HOUR))).toBe('none');
+    expect(caseLight(c, new Date(since + 0.85 * HOUR))).toBe('yellow');
+    expect(caseLight(c, new Date(since + 1.1 * HOUR))).toBe('red');
+  });
+
+  test('the board counts open cases by state, street, department and light', () => {
+    const late = summarise(whistledTo('zhujian', 'c1'));
+    const fresh = summarise(whistledTo('chengguan', 'c2', { streetId: 's2' }));
+    const triage = summarise(newCase({}, 'c3'));
+    const now = new Date(fresh.clocks[0]!.due.getTime() + 60_000);
+    const board = buildBoard([late, fresh, triage], now, new Date(T0.getTime() - HOUR));
+    expect(board).toMatchObject({ open: 3, byState: { triage: 1, whistled: 2 }, todayIntake: 3 });
+    expect(board.red).toBe(2); // both whistles are past their hour by now
+    expect(board.byDepartment.map((d) => [d.deptCode, d.open, d.red])).toEqual(expect.arrayContaining([['zhujian', 1, 1], ['chengguan', 1, 1]]));
+    expect(board.byStreet.find((s) => s.streetId === 's2')).toMatchObject({ open: 1 });
+    expect(board.alerts.map((a) => a.id).sort()).toEqual(['c1', 'c2']);
+  });
+
+  test('filters, search, sort and paging', () => {
+    const cases = [
+      summarise(whistledTo('zhujian', 'a', { text: '幸福路井盖丢失', parsed: { category: 'manhole', urgency: 'key', locationText: '幸福路3号', confidence: 1 } })),
+      summarise(whistledTo('chengguan', 'b', { parsed: { category: 'road', urgency: 'emergency', locationText: '和平街', confidence: 1 } })),
+      summarise(newCase({}, 'c')),
+    ];
+    const now = new Date(T0.getTime() + 10 * 60_000);
+    const base = { sort: 'createdAt', order: 'asc' } as const;
+    expect(findCases(cases, { ...base, q: '井盖' }, now).map((c) => c.id)).toEqual(['a']);
+    expect(findCases(cases, { ...base, q: '和平' }, now).map((c) => c.id)).toEqual(['b']);
+    expect(findCases(cases, { ...base, deptCode: 'chengguan' }, now).map((c) => c.id)).toEqual(['b']);
+    expect(findCases(cases, { ...base, states: ['triage'] }, now).map((c) => c.id)).toEqual(['c']);
+    expect(findCases(cases, { ...base, sort: 'urgency' }, now).map((c) => c.id)[0]).toBe('b');
+    const page = pageOf(findCases(cases, { ...base }, now), 2, 2);
+    expect(page).toMatchObject({ total: 3, page: 2 });
+    expect(page.items).toHaveLength(1);
+  });
+
+  test('hotspots: the same category at the same place three times', () => {
+    const same = (id: string) => summarise(whistledTo('zhujian', id, { parsed: { category: 'road', urgency: 'daily', locationText: '幸福路12号', locationKey: '幸福路12号', confidence: 1 } }));
+    const spots = findHotspots([same('a'), same('b'), same('c'), summarise(newCase({ parsed: { category: 'road', urgency: 'daily', locationText: '和平街8号', confidence: 1 } }, 'd'))], new Date(T0.getTime() - HOUR), new Date(T0.getTime() + 1000 * HOUR));
+    expect(spots).toHaveLength(1);
+    expect(spots[0]).toMatchObject({ category: 'road', count: 3, open: 3 });
+  });
+});
+
+describe('assessment', () => {
+  test('the summaries give the same department figures as the facts the stats API sums', () => {
+    let closed = whistledTo('zhujian', 'a');
+    closed = ok(accept(closed, ctx(actors.lisi)));
+    closed = ok(feedback(closed, { text: '已修复' }, ctx(actors.zhangsan)));
+    closed = ok(verify(closed, { outcome: 'solved' }, ctx(actors.dispatcher)));
+    closed = ok(rate(closed, { value: 'satisfied' }, ctx({ userId: 'grid-wang', role: 'reporter' })));
+    const open = whistledTo('chengguan', 'b');
+    const period = { from: new Date(T0.getTime() - HOUR), to: new Date(T0.getTime() + 1000 * HOUR) };
+    const { stats } = departmentFigures([summarise(closed), summarise(open)], period);
+    expect(stats).toEqual(statsByDepartment([...assignmentFacts(closed), ...assignmentFacts(open)], period));
+    expect(stats.find((s) => s.deptCode === 'zhujian')).toMatchObject({ whistlesReceived: 1, solved: 1, satisfactionRate: 1 });
+  });
+
+  test('weights and the minimum case count decide score and rank', () => {
+    const row = (deptCode: string, received: number, response: number | null, resolution: number | null, satisfaction: number | null) => ({
+      deptCode, whistlesReceived: received, responseRate: response, resolutionRate: resolution, satisfactionRate: satisfaction,
+      accepted: 0, acceptedOnTime: 0, returns: 0, done: 0, doneOnTime: 0, onTimeCompletionRate: null, closed: 0, solved: 0, rated: 0,
+      meanTimeToAcceptMs: null, meanTimeToFinishMs: null, whistleRated: 0, whistleReasonableRate: null,
+    });
+    expect(weightedScore(row('x', 9, 1, 0.5, 0.5), DEFAULT_ASSESSMENT)).toBe(65);
+    expect(weightedScore(row('x', 9, 1, null, null), DEFAULT_ASSESSMENT)).toBe(100);
+    const ranked = assess([row('a', 10, 1, 1, 1), row('b', 10, 0.5, 0.5, 0.5), row('c', 2, 1, 1, 1)], new Map([['b', 3]]), DEFAULT_ASSESSMENT);
+    expect(ranked.map((r) => [r.deptCode, r.rank, r.score, r.reopens])).toEqual([['a', 1, 100, 0], ['b', 2, 50, 3], ['c', null, null, 0]]);
+    expect(assess([row('c', 2, 1, 1, 1)], new Map(), { ...DEFAULT_ASSESSMENT, minCases: 0 })[0]?.rank).toBe(1);
+  });
+});

@@ -1,0 +1,32 @@
+import { connect } from 'node:net';
+
+/**
+ * Sends request headers and only `body` (which may be far shorter than the declared length) over a
+ * raw socket, and resolves with the status line's code as soon as the server answers — while the
+ * rest of the declared body is still outstanding. Rejects after `timeoutMs` without an answer.
+ */
+export function statusBeforeBodyEnds(url: string, head: { method: string; path: string; headers: Record<string, string> }, body: string, timeoutMs = 5_000): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms while the declared body was still outstanding`));
+    }, timeoutMs);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(received);
+      if (!status) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(Number(status[1]));
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    const lines = [`${head.method} ${head.path} HTTP/1.1`, `Host: ${hostname}:${port}`, ...Object.entries(head.headers).map(([k, v]) => `${k}: ${v}`)];
+    socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
+  });
+}
