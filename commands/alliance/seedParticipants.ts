@@ -17,15 +17,17 @@ export function gridMembersOf(seed: DistrictSeed): Participant[] {
 
 /** Registers the participants of the config and the seed; one that clashes with an earlier registration is logged and skipped. */
 export async function registerSeedParticipants(deps: Pick<AllianceDeps, 'repo' | 'clock'>, participants: readonly Participant[], logger: Logger): Promise<number> {
-  let registered = 0;
-  for (const participant of participants) {
-    try {
-      await deps.repo.registerParticipant(participant, 'config', deps.clock());
-      registered += 1;
-    } catch (error) {
-      if (!(error instanceof ParticipantKeyTaken)) throw error;
-      logger.warn({ participantId: participant.id, key: error.key, holder: error.participantId }, 'alliance participant from config skipped: its WeChat Work member or resident is registered as another participant');
-    }
-  }
-  return registered;
+  const results = await Promise.all(
+    participants.map(async (participant) => {
+      try {
+        await deps.repo.registerParticipant(participant, 'config', deps.clock());
+        return 1;
+      } catch (error) {
+        if (!(error instanceof ParticipantKeyTaken)) throw error;
+        logger.warn({ participantId: participant.id, key: error.key, holder: error.participantId }, 'alliance participant from config skipped: its WeChat Work member or resident is registered as another participant');
+        return 0;
+      }
+    }),
+  );
+  return results.reduce<number>((a, b) => a + b, 0);
 }
