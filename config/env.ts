@@ -69,6 +69,12 @@ export const envSchema = z
     LLM_TIMEOUT_MS: positiveInt.default(8000),
     /** Open311 GeoReport v2 (`/open311/v2`): jurisdictions, services, limits; unset closes it (the sandbox opens the demo's). */
     OPEN311_CONFIG: optionalString,
+    /** Alliance rules (points, quotas, check-in) and the participants registered from config. */
+    ALLIANCE_CONFIG: z.string().default('config/alliance.json'),
+    /** Bearer token of the alliance API the command centre calls; unset closes it. */
+    ALLIANCE_API_TOKEN: optionalString,
+    /** Signs on-site QR codes and personal check-in links; unset: derived from WECOM_SECRET. */
+    ALLIANCE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
     for (const key of ['LLM_BASE_URL', 'LLM_API_KEY', 'LLM_MODEL'] as const) {
@@ -88,4 +94,4 @@ export const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /** Keys whose values must never reach a log line. */
-export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN', 'LLM_API_KEY'] as const;
+export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN', 'ALLIANCE_API_TOKEN', 'ALLIANCE_SECRET', 'LLM_API_KEY'] as const;
