@@ -8,6 +8,7 @@ import { consoleModule } from '../web/console/module';
 import { hotlineModule } from '../web/hotline/module';
 import { mpModule } from '../web/mp/module';
 import { open311Module } from '../web/open311/module';
+import { allianceModule } from './allianceModule';
 import { deadlinesModule } from './deadlinesModule';
 import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
@@ -38,6 +39,8 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
   const open311 = open311Module({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
+  // Before the mini-program module: its catch-all under /api/mp would answer /api/mp/alliance first.
+  const alliance = allianceModule({ dispatcher: (infra) => gateway.dispatcher(infra) });
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, parserLearning, lifecycle, residents, hotline, hotlineProgress, open311, conversation, commandCentre, ...sandboxConsole, gateway];
+  return [deadlines, parserLearning, lifecycle, alliance, residents, hotline, hotlineProgress, open311, conversation, commandCentre, ...sandboxConsole, gateway];
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseReport } from '../src/parser';
+import { LearnedClassifier, parseReport, parserModelSchema } from '../src/parser';
 import { defaultVocab } from '../src/parser/vocab';
 
 const MIN_MESSAGES = 50_000;
@@ -57,6 +57,12 @@ function rate(label: string, fn: (text: string) => unknown): Rate {
   return best;
 }
 
+// The model's load: read the committed file, validate it, decode the weights (what a restart or a hot swap costs).
+const loadStart = process.hrtime.bigint();
+const modelFile = readFileSync(join(__dirname, '..', 'config/parser/model.json'), 'utf8');
+const loaded = new LearnedClassifier(parserModelSchema.parse(JSON.parse(modelFile)));
+const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
+console.log(`model ${loaded.version}: ${(modelFile.length / 1e6).toFixed(1)} MB, loads in ${loadMs.toFixed(0)} ms (target < 1,000 ms: ${loadMs < 1000 ? 'met' : 'NOT met'})`);
 console.log(`node ${process.version}, ${texts.length} distinct messages, ≥${MIN_MESSAGES.toLocaleString('en-US')} per round, best of ${ROUNDS}`);
 const base = rate('baseline (includes scan, category)', baseline);
 const full = rate('parser (parseReport, all fields)', (text) => parseReport({ text }));

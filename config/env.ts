@@ -62,10 +62,27 @@ export const envSchema = z
     HOTLINE_API_TOKEN: optionalString,
     /** Hotline platforms told of each order's progress (signed webhooks); unset: none. */
     HOTLINE_WEBHOOKS_CONFIG: optionalString,
+    /** Optional LLM second opinion for low-confidence reports (an OpenAI-compatible chat-completions API on premises). */
+    LLM_BASE_URL: z.string().url().optional(),
+    LLM_API_KEY: optionalString,
+    LLM_MODEL: optionalString,
+    LLM_TIMEOUT_MS: positiveInt.default(8000),
     /** Open311 GeoReport v2 (`/open311/v2`): jurisdictions, services, limits; unset closes it (the sandbox opens the demo's). */
     OPEN311_CONFIG: optionalString,
+    /** Alliance rules (points, quotas, check-in) and the participants registered from config. */
+    ALLIANCE_CONFIG: z.string().default('config/alliance.json'),
+    /** Bearer token of the alliance API the command centre calls; unset closes it. */
+    ALLIANCE_API_TOKEN: optionalString,
+    /** Signs on-site QR codes and personal check-in links; unset: derived from WECOM_SECRET. */
+    ALLIANCE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
+    for (const key of ['LLM_BASE_URL', 'LLM_API_KEY', 'LLM_MODEL'] as const) {
+      const set = [env.LLM_BASE_URL, env.LLM_API_KEY, env.LLM_MODEL].filter((v) => v !== undefined).length;
+      if (set > 0 && set < 3 && env[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when any of LLM_BASE_URL, LLM_API_KEY, LLM_MODEL is set (all three turn the LLM second opinion on)' });
+      }
+    }
     if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest
     for (const key of ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const) {
       if (env[key] === undefined) {
@@ -77,4 +94,4 @@ export const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /** Keys whose values must never reach a log line. */
-export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN'] as const;
+export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN', 'ALLIANCE_API_TOKEN', 'ALLIANCE_SECRET', 'LLM_API_KEY'] as const;

@@ -41,8 +41,8 @@ function gridSets(paths: string[]): void {
 if (files.length > 0) {
   gridSets(files);
 } else {
-  console.log(`model ${activeModelVersion()} (trained ${baseModel.trainedAt}); auto-dispatch threshold ${threshold} (config/routing.json)`);
-  console.log(`model's own out-of-fold figures: ${JSON.stringify(baseModel.metrics)}\n`);
+  console.log(`model ${activeModelVersion()} (trained ${baseModel().trainedAt}); auto-dispatch threshold ${threshold} (config/routing.json)`);
+  console.log(`model's own out-of-fold figures: ${JSON.stringify(baseModel().metrics)}\n`);
   const holdout = measureReal(realHoldout(), parse, threshold);
   console.log(formatRealMeasures('test/fixtures/tipdm-dev-holdout.jsonl (labelled dev rows, never trained or tuned on)', holdout));
   if (showErrors) {
@@ -50,6 +50,11 @@ if (files.length > 0) {
       const got = parse(row.text);
       if (got.category !== row.category) console.log(`  expected ${row.category}, got ${got.category} (${got.confidence}): ${row.text.slice(0, 60)}`);
     }
+  }
+  console.log('auto-dispatch at other thresholds (share right / covered messages dispatched without a person):');
+  for (const t of [0.7, 0.8, 0.9, 0.95]) {
+    const m = measureReal(realHoldout(), parse, t);
+    console.log(`  ≥ ${t.toFixed(2)}: ${m.autoPrecision.toFixed(3)} / ${m.autoCoverage.toFixed(3)}`);
   }
   console.log('');
   const tune = measureReal(realTune(), parse, threshold);

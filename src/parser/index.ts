@@ -1,6 +1,4 @@
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
-import modelJson from '../../config/parser/model.json';
 import { createParser, type Parser } from './parse';
 import { LearnedClassifier, parserModelSchema, type ParserModelData } from './learned/model';
 import type { ParseInput, ParsedReport } from './types';
@@ -15,20 +13,37 @@ export { defaultVocab, parseVocab, type ParserVocab } from './vocab';
 export type { ParseInput, ParsedReport, Evidence, GeoPoint, ProblemMention, Actionability, ModelOpinion } from './types';
 export { LearnedClassifier, parserModelSchema, type ParserModelData } from './learned/model';
 
-/** The model trained by `npm run parser:train` and committed with the code. */
-export const baseModel: ParserModelData = parserModelSchema.parse(modelJson);
+// The model (4 MB) and jieba's dictionary load on the first parse, not on import: code that only masks
+// phone numbers, and every test file that never parses, does not pay for them.
+let base: ParserModelData | undefined;
 
-/** jieba with the district's place names, so 将军府小区 stays one word instead of 将军/府/小区. */
-function placeAwareSegmenter(): Segmenter {
-  const jieba = Jieba.withDict(dict);
-  const gazetteer = [...defaultVocab.places.known].map((name) => `${name} 100000 ns`).join('\n');
-  jieba.loadDict(Buffer.from(gazetteer, 'utf8'));
-  return (text) => jieba.cut(text, false);
+/** The model trained by `npm run parser:train` and committed with the code (config/parser/model.json). */
+export function baseModel(): ParserModelData {
+  base ??= parserModelSchema.parse(require('../../config/parser/model.json'));
+  return base;
 }
 
-export const defaultSegmenter: Segmenter = placeAwareSegmenter();
+let jieba: Jieba | undefined;
+
+/** jieba with the district's place names, so 将军府小区 stays one word instead of 将军/府/小区. */
+function placeAwareJieba(): Jieba {
+  if (jieba) return jieba;
+  const { dict } = require('@node-rs/jieba/dict') as { dict: Buffer };
+  const loaded = Jieba.withDict(dict);
+  const gazetteer = [...defaultVocab.places.known].map((name) => `${name} 100000 ns`).join('\n');
+  loaded.loadDict(Buffer.from(gazetteer, 'utf8'));
+  jieba = loaded;
+  return loaded;
+}
+
+export const defaultSegmenter: Segmenter = (text) => placeAwareJieba().cut(text, false);
 const segment = defaultSegmenter;
-let defaultParser: Parser = createParser(defaultVocab, new LearnedClassifier(baseModel), segment);
+let current: Parser | undefined;
+
+function defaultParser(): Parser {
+  current ??= createParser(defaultVocab, new LearnedClassifier(baseModel()), segment);
+  return current;
+}
 
 /**
  * Swaps the model every parse uses from now on (a district's retrained one, picked up while running);
@@ -36,31 +51,31 @@ let defaultParser: Parser = createParser(defaultVocab, new LearnedClassifier(bas
  * here and the parser in use stays as it was.
  */
 export function installModel(model: ParserModelData | null): string {
-  const classifier = new LearnedClassifier(model ?? baseModel);
-  defaultParser = createParser(defaultVocab, classifier, segment);
+  const classifier = new LearnedClassifier(model ?? baseModel());
+  current = createParser(defaultVocab, classifier, segment);
   return classifier.version;
 }
 
 /** Version of the model the default parser uses. */
 export function activeModelVersion(): string {
-  return defaultParser.modelVersion ?? 'rules-only';
+  return defaultParser().modelVersion ?? 'rules-only';
 }
 
 /** Parses one chat message with the district's vocabulary in config/parser/. */
 export function parseReport(input: ParseInput): ParsedReport {
-  return defaultParser.parseReport(input);
+  return defaultParser().parseReport(input);
 }
 
 /** Half-width, simplified, typos fixed, chat noise removed. */
 export function normalizeReportText(text: string): string {
-  return defaultParser.normalize(text);
+  return defaultParser().normalize(text);
 }
 
 /** False for chatter (你好, 谢谢, 收到) and for text naming no problem and no place. */
 export function isLikelyReport(text: string): boolean {
-  return defaultParser.isLikelyReport(text);
+  return defaultParser().isLikelyReport(text);
 }
 
 export function isGreeting(text: string): boolean {
-  return defaultParser.isGreeting(text);
+  return defaultParser().isGreeting(text);
 }

@@ -65,8 +65,8 @@ describe('learning from the street: corrections kept, retrained models picked up
     installModel(null);
     const watcher = startParserModelWatcher({ learning, districtId: 'learn-3', intervalMs: 60_000, logger: silent });
     try {
-      expect(await watcher.refresh()).toBe(baseModel.version);
-      const retrained = { ...baseModel, version: 'learn-3-v2' };
+      expect(await watcher.refresh()).toBe(baseModel().version);
+      const retrained = { ...baseModel(), version: 'learn-3-v2' };
       await learning.saveModel({ districtId: 'learn-3', version: 'learn-3-v2', createdAt: new Date(), model: JSON.stringify(retrained), metrics: { heldBackAccuracy: 1 } });
       expect(await watcher.refresh()).toBe('learn-3-v2');
       expect(activeModelVersion()).toBe('learn-3-v2');

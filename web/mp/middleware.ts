@@ -19,7 +19,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** `Authorization: Bearer <token>` → the session; expired, revoked, forged and missing tokens all answer 401. */
-export function authenticate(services: MpServices): Middleware<MpState> {
+export function authenticate(services: Pick<MpServices, 'sessions'>): Middleware<MpState> {
   return async (ctx, next) => {
     const token = bearerToken(ctx.get('authorization'));
     if (!token) throw mpError('unauthenticated', { message: '请先登录' });

@@ -8,6 +8,7 @@ import { replies } from './replies';
 import { outcomeNote, submissionOf } from './submission';
 import { summariseDraft } from './summarise';
 import { reporterCorrection } from '../../../commands/parserExamples';
+import { withSecondOpinion } from '../../../commands/secondOpinion';
 import type { Case } from '../../../src/cases';
 
 export const STALE_LABEL = '已失效，请重新发送';
@@ -27,9 +28,12 @@ export async function confirmDraft(deps: ConversationDeps, reply: Replier, repor
   if (claim.kind === 'confirmed') return reply.disableCard(event.responseCode, confirmedLabel(claim.caseNumber));
 
   const { draft } = claim;
-  const summary = summariseDraft(draft, deps.parse);
   let outcome: SubmitOutcome;
+  let summary = summariseDraft(draft, deps.parse);
   try {
+    // In the worker, after the callback was acknowledged: an LLM's answer may take seconds.
+    const opinion = draft.category === undefined ? await withSecondOpinion(summary, deps.secondOpinion, deps.routing.confidenceThreshold) : summary;
+    if (opinion.category !== summary.category) summary = { ...opinion, departments: [] };
     outcome = await deps.desk.submitReport(submissionOf(reporter, summary));
   } catch (error) {
     await deps.drafts.release(reporter._id, draft.id);
@@ -38,7 +42,7 @@ export async function confirmDraft(deps: ConversationDeps, reply: Replier, repor
     return;
   }
   await deps.drafts.finish(reporter._id, draft.id, outcome.case.number);
-  await keepCorrection(deps, outcome.case, summary.parserCategory);
+  if (draft.category !== undefined) await keepCorrection(deps, outcome.case, summary.parserCategory);
   deps.logger.info({ draftId: draft.id, caseNumber: outcome.case.number, outcome: outcome.outcome }, 'draft confirmed');
   const card = settledCardFor(deps, reporter, draft, event.taskId, confirmedLabel(outcome.case.number), outcomeNote(outcome));
   await reply.updateCard(event.responseCode, card, confirmedLabel(outcome.case.number));

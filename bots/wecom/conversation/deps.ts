@@ -5,6 +5,7 @@ import type { OrgRepository } from '../../../store/orgRepository';
 import type { DraftStore } from './draftStore';
 import type { CaseDesk, IntentClassifier, Masker, MediaFetcher, Outbound, ReportParser } from './ports';
 import type { ParserExampleSink } from '../../../commands/parserExamples';
+import type { SecondOpinionPort } from '../../../commands/secondOpinion';
 
 /** Starts the wait for photos sent just after a department's feedback (see `feedbackTimer.ts`). */
 export interface FeedbackTimer {
@@ -28,4 +29,6 @@ export interface ConversationDeps {
   logger: Logger;
   /** Keeps a reporter's category correction as a labelled example for the parser (absent: not kept). */
   learning?: ParserExampleSink;
+  /** The optional LLM second opinion on low-confidence reports (LLM_BASE_URL / LLM_API_KEY / LLM_MODEL). */
+  secondOpinion?: SecondOpinionPort;
 }

@@ -11,6 +11,7 @@ import { createFeedbackTimer, startFeedbackWorker } from './feedbackTimer';
 import { registerConversation } from './register';
 import { conversationDeps } from './wiring';
 import { ParserLearningRepository } from '../../../store/parserLearningRepository';
+import { ChatCompletionsSecondOpinion } from '../../../infra/llm/chatCompletions';
 
 export interface ConversationModuleOptions {
   /** The lifecycle of this process (`lifecycleModule(...).deps`). */
@@ -48,6 +49,7 @@ export function conversationModule(options: ConversationModuleOptions): AppModul
         media: gateway.media(infra),
         feedbackTimer,
         learning: new ParserLearningRepository(infra.mongo),
+        ...secondOpinionFromEnv(infra),
         logger: infra.logger.child({ component: 'conversation' }),
         ...(options.config !== undefined && { config: options.config }),
       });
@@ -61,4 +63,11 @@ export function conversationModule(options: ConversationModuleOptions): AppModul
       ];
     },
   };
+}
+
+/** The LLM second opinion, only when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set. */
+function secondOpinionFromEnv(infra: Infrastructure): { secondOpinion?: ChatCompletionsSecondOpinion } {
+  const { LLM_BASE_URL: baseUrl, LLM_API_KEY: apiKey, LLM_MODEL: model, LLM_TIMEOUT_MS: timeoutMs } = infra.env;
+  if (!baseUrl || !apiKey || !model) return {};
+  return { secondOpinion: new ChatCompletionsSecondOpinion({ baseUrl, apiKey, model, timeoutMs }, infra.logger.child({ component: 'llm' })) };
 }

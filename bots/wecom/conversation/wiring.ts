@@ -4,6 +4,7 @@ import { runCaseCommand } from '../../../commands/runCaseCommand';
 import { caseByNumber, casesReportedBy } from '../../../commands/queries';
 import type { LifecycleDeps } from '../../../commands/deps';
 import type { ParserExampleSink } from '../../../commands/parserExamples';
+import type { SecondOpinionPort } from '../../../commands/secondOpinion';
 import { loadConversationConfig, type ConversationConfig } from '../../../config/conversation';
 import type { Logger } from '../../../infra/logger';
 import type { Outbox } from '../../../jobs/outbox';
@@ -53,6 +54,7 @@ export interface ConversationWiring {
   routing?: RoutingTable;
   /** Where a reporter's category correction (修改类别) is kept for the parser's retraining. */
   learning?: ParserExampleSink;
+  secondOpinion?: SecondOpinionPort;
 }
 
 /** Everything the conversation needs, from the app's infrastructure. */
@@ -73,5 +75,6 @@ export function conversationDeps(w: ConversationWiring): ConversationDeps {
     clock: w.lifecycle.clock,
     logger: w.logger,
     ...(w.learning !== undefined && { learning: w.learning }),
+    ...(w.secondOpinion !== undefined && { secondOpinion: w.secondOpinion }),
   };
 }

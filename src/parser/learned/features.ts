@@ -16,45 +16,58 @@ export interface Features {
   values: Float64Array;
 }
 
-const KEEP = /[\u4e00-\u9fffa-z0-9]/;
+const SPACE = 32;
 
-function fold(text: string): string {
-  let out = '';
-  for (const raw of text.toLowerCase()) {
-    const ch = raw >= '0' && raw <= '9' ? '0' : raw;
-    out += KEEP.test(ch) ? ch : ' ';
+/** The text as character codes: CJK and ASCII letters and digits kept (digits as 0, letters lower case), the rest a space. */
+function fold(text: string): Uint16Array {
+  const out = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 && c <= 0x9fff) out[i] = c;
+    else if (c >= 48 && c <= 57) out[i] = 48;
+    else if (c >= 97 && c <= 122) out[i] = c;
+    else if (c >= 65 && c <= 90) out[i] = c + 32;
+    else out[i] = SPACE;
   }
   return out;
 }
 
-/** 32-bit FNV-1a over UTF-16 code units. */
-function hash(text: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+/**
+ * Every n-gram of the text as a number (FNV-1a of its characters, with its length mixed in so that a bigram
+ * never shares a bucket with a trigram by design); taken modulo a model's bucket count. Computed once per
+ * message and shared by the coarse and the fine model.
+ */
+export function gramHashes(text: string, maxGram: number): number[] {
+  const folded = fold(text);
+  const out: number[] = [];
+  for (let i = 0; i < folded.length; i++) {
+    if (folded[i] === SPACE) continue;
+    // 32-bit FNV-1a, extended one character at a time: the n-gram's hash is the (n-1)-gram's, continued.
+    let h = 0x811c9dc5;
+    for (let n = 1; n <= maxGram && i + n <= folded.length; n++) {
+      const c = folded[i + n - 1] as number;
+      if (c === SPACE) break;
+      h = Math.imul(h ^ c, 0x01000193);
+      out.push(((h >>> 0) + n * 0x9e3779b1) * 8 + n);
+    }
   }
-  return h >>> 0;
+  return out;
 }
 
-/** Buckets the text touches, with their counts. */
-export function bucketCounts(text: string, spec: FeatureSpec): Map<number, number> {
-  const folded = fold(text);
+/** Buckets the grams touch (grams longer than the spec's are skipped), with their counts. */
+export function bucketCounts(text: string | readonly number[], spec: FeatureSpec): Map<number, number> {
+  const hashes = typeof text === 'string' ? gramHashes(text, spec.maxGram) : text;
   const counts = new Map<number, number>();
-  for (let i = 0; i < folded.length; i++) {
-    if (folded.charCodeAt(i) === 32) continue;
-    for (let n = 1; n <= spec.maxGram && i + n <= folded.length; n++) {
-      if (folded.charCodeAt(i + n - 1) === 32) break;
-      // The gram length is mixed in so that a bigram never shares a bucket with a trigram by design.
-      const bucket = (hash(folded, i, i + n) + n * 0x9e3779b1) % spec.buckets;
-      counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
-    }
+  for (const coded of hashes) {
+    if (coded % 8 > spec.maxGram) continue;
+    const bucket = Math.floor(coded / 8) % spec.buckets;
+    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
   }
   return counts;
 }
 
 /** The text's feature vector: binary or TF-IDF over hashed n-grams, scaled to unit length. */
-export function featuresOf(text: string, spec: FeatureSpec, idf?: ArrayLike<number>): Features {
+export function featuresOf(text: string | readonly number[], spec: FeatureSpec, idf?: ArrayLike<number>): Features {
   const counts = bucketCounts(text, spec);
   const index = Int32Array.from(counts.keys());
   const values = new Float64Array(index.length);

@@ -27,9 +27,16 @@ export class LinearModel {
     this.labels = data.labels;
     this.width = data.spec.buckets + data.dense;
     const bytes = Buffer.from(data.weights, 'base64');
-    this.weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-    if (this.weights.length !== this.labels.length * this.width) {
-      throw new Error(`model weights hold ${this.weights.length} values, expected ${this.labels.length * this.width}`);
+    const labelMajor = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    const K = this.labels.length;
+    if (labelMajor.length !== K * this.width) {
+      throw new Error(`model weights hold ${labelMajor.length} values, expected ${K * this.width}`);
+    }
+    // Stored label-major; read feature-major, so the weights of one feature for every label sit together.
+    this.weights = new Int8Array(labelMajor.length);
+    for (let k = 0; k < K; k++) {
+      const row = k * this.width;
+      for (let f = 0; f < this.width; f++) this.weights[f * K + k] = labelMajor[row + f] as number;
     }
     if (data.bias.length !== this.labels.length) throw new Error('model bias does not match its labels');
     this.idf = data.idf === undefined ? undefined : decodeIdf(data.idf);
@@ -37,21 +44,27 @@ export class LinearModel {
   }
 
   /** Raw scores (logits) per label. */
-  logits(text: string, dense: readonly number[] = []): Float64Array {
+  /** `text` may be the message's gram hashes (features.ts `gramHashes`), computed once for several models. */
+  logits(text: string | readonly number[], dense: readonly number[] = []): Float64Array {
     const { index, values } = featuresOf(text, this.data.spec, this.idf);
-    const out = new Float64Array(this.labels.length);
+    const K = this.labels.length;
+    const out = new Float64Array(K);
     const { buckets } = this.data.spec;
-    for (let k = 0; k < this.labels.length; k++) {
-      const row = k * this.width;
-      let s = 0;
-      for (let i = 0; i < index.length; i++) s += (this.weights[row + (index[i] as number)] as number) * (values[i] as number);
-      for (let d = 0; d < this.data.dense; d++) s += ((this.weights[row + buckets + d] as number) * (dense[d] ?? 0));
-      out[k] = s * this.data.scale + (this.data.bias[k] as number);
+    for (let i = 0; i < index.length; i++) {
+      const base = (index[i] as number) * K;
+      const v = values[i] as number;
+      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (this.weights[base + k] as number) * v;
     }
+    for (let d = 0; d < this.data.dense; d++) {
+      const base = (buckets + d) * K;
+      const v = dense[d] ?? 0;
+      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (this.weights[base + k] as number) * v;
+    }
+    for (let k = 0; k < K; k++) out[k] = (out[k] as number) * this.data.scale + (this.data.bias[k] as number);
     return out;
   }
 
-  probabilities(text: string, dense: readonly number[] = [], temperature = 1): Float64Array {
+  probabilities(text: string | readonly number[], dense: readonly number[] = [], temperature = 1): Float64Array {
     return softmax(this.logits(text, dense), temperature);
   }
 }

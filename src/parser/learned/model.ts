@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { applyCalibration, type CalibrationMap } from './calibration';
 import { combine, type CombineParams, type RulesVerdict } from './combine';
+import { gramHashes } from './features';
 import { LinearModel, type LinearModelData } from './linearModel';
 
 /**
@@ -50,6 +51,7 @@ export class LearnedClassifier {
   private readonly params: CombineParams;
   private readonly calibration: CalibrationMap;
   private readonly otherIndex: number;
+  private readonly maxGram: number;
 
   constructor(data: ParserModelData) {
     const parsed = parserModelSchema.parse(data);
@@ -60,6 +62,7 @@ export class LearnedClassifier {
     this.params = parsed.combine;
     this.calibration = parsed.calibration;
     this.otherIndex = this.fine.labels.indexOf('other');
+    this.maxGram = Math.max(parsed.coarse.spec.maxGram, parsed.fine.spec.maxGram);
     if (this.otherIndex < 0) throw new Error('fine model has no "other" label');
   }
 
@@ -67,18 +70,19 @@ export class LearnedClassifier {
     return this.fine.labels;
   }
 
-  coarseProbabilities(text: string): Float64Array {
+  coarseProbabilities(text: string | readonly number[]): Float64Array {
     return this.coarse.probabilities(text);
   }
 
   /** The fine model's probabilities alone (before the rules are weighed in). */
-  modelProbabilities(text: string, coarse = this.coarseProbabilities(text)): Float64Array {
+  modelProbabilities(text: string | readonly number[], coarse = this.coarseProbabilities(text)): Float64Array {
     return this.fine.probabilities(text, [...coarse]);
   }
 
   classify(text: string, rules: RulesVerdict): LearnedVerdict {
-    const coarse = this.coarseProbabilities(text);
-    const p = this.modelProbabilities(text, coarse);
+    const grams = gramHashes(text, this.maxGram);
+    const coarse = this.coarseProbabilities(grams);
+    const p = this.modelProbabilities(grams, coarse);
     const combined = combine(this.fine.labels, p, rules, this.params);
     let coarseBest = 0;
     for (let k = 1; k < coarse.length; k++) if ((coarse[k] as number) > (coarse[coarseBest] as number)) coarseBest = k;

@@ -30,7 +30,7 @@ describe('retraining a district model from street corrections', () => {
 
   it('refuses to train without corrections to hold back', () => {
     const result = retrainDistrictModel({
-      current: baseModel, baseRows, examples: corrections.slice(0, 1), normalize, rules: verdict, labels: CATEGORY_CODES,
+      current: baseModel(), baseRows, examples: corrections.slice(0, 1), normalize, rules: verdict, labels: CATEGORY_CODES,
       categoryWith: () => () => 'power', ranked: () => [], version: 'd-1', now: new Date(), folds: 2,
     });
     expect(result.accepted).toBe(false);
@@ -40,9 +40,9 @@ describe('retraining a district model from street corrections', () => {
 
   it('refuses a retrained model that scores worse on held-back corrections than the current one', () => {
     const result = retrainDistrictModel({
-      current: baseModel, baseRows, examples: corrections, normalize, rules: verdict, labels: CATEGORY_CODES,
+      current: baseModel(), baseRows, examples: corrections, normalize, rules: verdict, labels: CATEGORY_CODES,
       // The current model gets every held-back correction right, any new one gets them wrong.
-      categoryWith: (model: ParserModelData) => () => (model === baseModel ? 'power' : 'noise'),
+      categoryWith: (model: ParserModelData) => () => (model === baseModel() ? 'power' : 'noise'),
       ranked: () => [], version: 'd-2', now: new Date(), folds: 2,
     });
     expect(result.heldBack).toBeGreaterThan(0);
@@ -52,7 +52,7 @@ describe('retraining a district model from street corrections', () => {
 
   it('accepts a model that learned the corrections, and it answers them', () => {
     const result = retrainDistrictModel({
-      current: baseModel, baseRows, examples: corrections, normalize, rules: verdict, labels: CATEGORY_CODES,
+      current: baseModel(), baseRows, examples: corrections, normalize, rules: verdict, labels: CATEGORY_CODES,
       categoryWith: (model) => {
         const parser = createParser(defaultVocab, model);
         return (text) => parser.parseReport({ text }).category;

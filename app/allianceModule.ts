@@ -1,0 +1,100 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { registerAllianceListeners } from '../bots/wecom/alliance/tapListener';
+import { wecomAllianceNotifier } from '../bots/wecom/alliance/notifier';
+import type { AllianceDeps } from '../commands/alliance/deps';
+import { remindBeforeStart, remindBehindQuota } from '../commands/alliance/reminders';
+import { gridMembersOf, registerSeedParticipants } from '../commands/alliance/seedParticipants';
+import { loadAllianceConfig, type AllianceConfig } from '../config/alliance';
+import { loadDistrictSeed } from '../config/district';
+import { loadMpConfig } from '../config/mp';
+import type { Env } from '../config';
+import type { Logger } from '../infra/logger';
+import { allianceReminderScheduler, createAllianceReminderWorker } from '../jobs/alliance/reminderQueue';
+import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
+import { bullConnection } from '../jobs/outbox/connection';
+import { outboxFromEnv } from '../jobs/outbox/fromEnv';
+import type { Outbox } from '../jobs/outbox';
+import { createPeriodicJob } from '../jobs/periodic/periodicJob';
+import type { Participant } from '../src/alliance/types';
+import { AllianceRepository } from '../store/alliance/allianceRepository';
+import { allianceAdminRouter } from '../web/alliance/adminRouter';
+import { allianceAttendRouter } from '../web/alliance/attendRouter';
+import { allianceMpRouter } from '../web/alliance/mpRouter';
+import { SessionStore } from '../web/mp/session';
+import type { AppModule, Infrastructure } from './runtime';
+
+export interface AllianceModuleOptions {
+  /** The inbound worker's dispatcher, where 哨令 card taps arrive (worker role). */
+  dispatcher?(infra: Infrastructure): InboundDispatcher | undefined;
+  config?: AllianceConfig;
+  clock?: () => Date;
+}
+
+export interface AllianceModule extends AppModule {
+  deps(infra: Infrastructure): AllianceDeps & { reminders: ReturnType<typeof allianceReminderScheduler> };
+}
+
+const QUOTA_REMINDER_EVERY_MS = 24 * 3600_000;
+
+/** ALLIANCE_SECRET, else one derived from the app's WeChat Work secret; a random one (this process only) as the last resort. */
+function allianceSecret(env: Env, logger: Logger): string {
+  if (env.ALLIANCE_SECRET) return env.ALLIANCE_SECRET;
+  if (env.WECOM_SECRET) return createHmac('sha256', env.WECOM_SECRET).update('whistlebot alliance check-in').digest('base64url');
+  logger.warn('ALLIANCE_SECRET is not set and there is no WECOM_SECRET to derive it from: QR codes and check-in links work in this process only');
+  return randomBytes(32).toString('base64url');
+}
+
+/** 联盟单位、双报到、社会力量、网格成员报到: the command centre's API, check-in pages, volunteer routes, card taps and reminders. */
+export function allianceModule(options: AllianceModuleOptions = {}): AllianceModule {
+  type Built = { deps: AllianceDeps & { reminders: ReturnType<typeof allianceReminderScheduler> }; outbox: Outbox };
+  const built = new WeakMap<Infrastructure, Built>();
+  const build = (infra: Infrastructure): Built => {
+    const existing = built.get(infra);
+    if (existing) return existing;
+    const config = options.config ?? loadAllianceConfig(infra.env.ALLIANCE_CONFIG);
+    const outbox = outboxFromEnv(infra.env);
+    const reminders = allianceReminderScheduler({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, leadMinutes: config.remindBeforeStartMinutes, ...(options.clock && { clock: options.clock }) });
+    infra.closeables.push({ name: 'alliance outbox', close: () => outbox.close() }, { name: 'alliance reminder queue', close: () => reminders.close() });
+    const value = {
+      repo: new AllianceRepository(infra.mongo),
+      notifier: wecomAllianceNotifier({ outbox, timeZone: config.timeZone, logger: infra.logger.child({ module: 'alliance' }) }),
+      reminders,
+      config,
+      secret: allianceSecret(infra.env, infra.logger),
+      clock: options.clock ?? (() => new Date()),
+    };
+    built.set(infra, { deps: value, outbox });
+    return { deps: value, outbox };
+  };
+  const deps = (infra: Infrastructure) => build(infra).deps;
+
+  return {
+    deps,
+    routers(infra) {
+      const services = {
+        deps: deps(infra),
+        token: infra.env.ALLIANCE_API_TOKEN,
+        sessions: new SessionStore(infra.redis, infra.env.QUEUE_PREFIX, loadMpConfig().session.ttlSeconds),
+        logger: infra.logger.child({ module: 'alliance' }),
+      };
+      return [allianceAdminRouter(services), allianceAttendRouter(services), allianceMpRouter(services)];
+    },
+    async startWorkers(infra) {
+      const alliance = deps(infra);
+      const logger = infra.logger.child({ module: 'alliance' });
+      const seeded: Participant[] = [...(alliance.config.participants as Participant[]), ...gridMembersOf(loadDistrictSeed(infra.env.DISTRICT_CONFIG))];
+      logger.info({ registered: await registerSeedParticipants(alliance, seeded, logger) }, 'alliance participants from config registered');
+      const dispatcher = options.dispatcher?.(infra);
+      if (dispatcher) registerAllianceListeners(dispatcher, { alliance, outbox: build(infra).outbox, logger });
+      else logger.warn('no inbound dispatcher wired: 哨令 card taps will not be handled');
+      const connection = bullConnection(infra.env.REDIS_URL);
+      const worker = createAllianceReminderWorker({ connection, prefix: infra.env.QUEUE_PREFIX, remind: (id, minutes) => remindBeforeStart(alliance, id, minutes), logger });
+      const quota = createPeriodicJob({ connection, prefix: infra.env.QUEUE_PREFIX, queueName: 'alliance-quota-reminders', schedulerId: 'alliance-quota-reminders', everyMs: QUOTA_REMINDER_EVERY_MS, run: () => remindBehindQuota(alliance), what: 'alliance quota reminder', logger });
+      await quota.ensureScheduled();
+      return [
+        { name: 'alliance reminder worker', close: () => worker.close() },
+        { name: 'alliance quota reminders', close: () => quota.close() },
+      ];
+    },
+  };
+}

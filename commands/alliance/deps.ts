@@ -1,0 +1,31 @@
+import type { AllianceConfig } from '../../config/alliance';
+import type { Activity, Participant } from '../../src/alliance/types';
+import type { ParticipantYear } from '../../src/alliance/yearlyFigures';
+import type { AllianceRepository } from '../../store/alliance/allianceRepository';
+
+/** What the alliance tells people; the WeCom side sends cards and texts, residents read the API. */
+export interface AllianceNotifier {
+  /** The 哨令 card to every target that can receive one. */
+  activityPosted(activity: Activity, targets: readonly Participant[]): Promise<void>;
+  /** A plain answer to one participant (the outcome of a tap, a promotion, a confirmation, a reminder). */
+  tell(participant: Participant, text: string, idempotencyKey: string): Promise<void>;
+  /** A notice to the organiser who posted the 哨令. */
+  tellOrganiser(activity: Activity, text: string, idempotencyKey: string): Promise<void>;
+}
+
+/** The reminders before an activity starts (BullMQ delayed jobs in production). */
+export interface ReminderScheduler {
+  schedule(activity: Activity): Promise<void>;
+}
+
+export interface AllianceDeps {
+  repo: AllianceRepository;
+  notifier: AllianceNotifier;
+  reminders: ReminderScheduler;
+  config: AllianceConfig;
+  /** Signs QR codes and personal check-in links. */
+  secret: string;
+  clock: () => Date;
+}
+
+export type { ParticipantYear };
