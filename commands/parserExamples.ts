@@ -1,22 +1,18 @@
 import type { Case, TimelineEvent } from '../src/cases';
+import type { StreetExample } from '../src/parser/learned/district';
 import type { CaseChangeSubscriber } from './caseSubscribers';
 
 /** One correction of the parser, as the retraining reads it (see store/parserLearningRepository.ts). */
-export interface ParserCorrection {
+export interface ParserCorrection extends StreetExample {
   districtId: string;
   caseId: string;
   kind: 'reporter_correction' | 'triage' | 'return' | 'reassignment';
-  text: string;
-  parsedCategory?: string;
-  category?: string;
-  department?: string;
-  rejectedDepartment?: string;
   at: Date;
 }
 
 export interface ParserExampleSink {
   /** Keeps the correction once per id; false when it was already kept. */
-  recordExample(id: string, example: Omit<ParserCorrection, never>): Promise<boolean>;
+  recordExample(id: string, example: ParserCorrection): Promise<boolean>;
 }
 
 const PEOPLE_WHO_TRIAGE: readonly string[] = ['dispatcher', 'leader'];

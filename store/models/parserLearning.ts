@@ -1,25 +1,15 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { StreetExample } from '../../src/parser/learned/district';
 
 /**
  * A dispatcher's or reporter's correction of the parser, kept as a labelled example for the district's
  * retraining (`npm run parser:train -- --district <id>`). `_id` is derived from the case and the event,
  * so a replayed change records nothing twice.
  */
-export interface ParserExampleDoc {
+export interface ParserExampleDoc extends StreetExample {
   _id: string;
   districtId: string;
   caseId: string;
-  /** reporter_correction (修改类别), triage (the dispatcher's pick), return (退回: not ours), reassignment. */
-  kind: string;
-  text: string;
-  /** What the parser said when the case was made. */
-  parsedCategory?: string;
-  /** The category a person chose (修改类别). */
-  category?: string;
-  /** The lead department a person chose (triage, reassignment). */
-  department?: string;
-  /** A department that said the case is not theirs (退回). */
-  rejectedDepartment?: string;
   at: Date;
 }
 

@@ -5,11 +5,16 @@ import type { RulesVerdict } from './combine';
 
 /** A correction as the store keeps it (commands/parserExamples.ts). */
 export interface StreetExample {
+  /** reporter_correction (修改类别), triage (the dispatcher's pick), return (退回: not ours), reassignment. */
   kind: string;
   text: string;
+  /** What the parser said when the case was made. */
   parsedCategory?: string;
+  /** The category a person chose (修改类别). */
   category?: string;
+  /** The lead department a person chose (triage, reassignment). */
   department?: string;
+  /** A department that said the case is not theirs (退回). */
   rejectedDepartment?: string;
 }
 
