@@ -57,7 +57,7 @@ export function allianceModule(options: AllianceModuleOptions = {}): AllianceMod
     infra.closeables.push({ name: 'alliance outbox', close: () => outbox.close() }, { name: 'alliance reminder queue', close: () => reminders.close() });
     const value = {
       repo: new AllianceRepository(infra.mongo),
-      notifier: wecomAllianceNotifier({ outbox, timeZone: config.timeZone, logger: infra.logger.child({ module: 'alliance' }) }),
+      notifier: wecomAllianceNotifier({ outbox, timeZone: config.timeZone, ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance' }) }),
       reminders,
       config,
       secret: allianceSecret(infra.env, infra.logger),

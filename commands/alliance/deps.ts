@@ -9,6 +9,8 @@ export interface AllianceNotifier {
   activityPosted(activity: Activity, targets: readonly Participant[]): Promise<void>;
   /** A plain answer to one participant (the outcome of a tap, a promotion, a confirmation, a reminder). */
   tell(participant: Participant, text: string, idempotencyKey: string): Promise<void>;
+  /** The organiser's card to confirm one seated participant (a 确认参加 button). */
+  confirmRequest(activity: Activity, participant: Participant, text: string, idempotencyKey: string): Promise<void>;
   /** A notice to the organiser who posted the 哨令. */
   tellOrganiser(activity: Activity, text: string, idempotencyKey: string): Promise<void>;
 }
@@ -16,6 +18,8 @@ export interface AllianceNotifier {
 /** The reminders before an activity starts (BullMQ delayed jobs in production). */
 export interface ReminderScheduler {
   schedule(activity: Activity): Promise<void>;
+  /** Removes the activity's pending reminders (before a reschedule, or on cancellation). */
+  cancel(activity: Activity): Promise<void>;
 }
 
 export interface AllianceDeps {

@@ -7,7 +7,7 @@ import { figuresOfYear } from './figures';
 /** Tells everyone holding a seat that the activity starts soon (once per activity and lead time). */
 export async function remindBeforeStart(deps: AllianceDeps, activityId: string, minutesBefore: number): Promise<number> {
   const activity = await deps.repo.activity(activityId);
-  if (!activity || activity.startsAt.getTime() <= deps.clock().getTime()) return 0;
+  if (!activity || activity.cancelledAt !== undefined || activity.startsAt.getTime() <= deps.clock().getTime()) return 0;
   const seated = (await deps.repo.signupsOf(activityId)).filter((s) => s.seat !== undefined && s.withdrawnAt === undefined);
   const when = new Intl.DateTimeFormat('zh-CN', { timeZone: deps.config.timeZone, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(activity.startsAt);
   let told = 0;

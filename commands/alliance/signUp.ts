@@ -33,7 +33,7 @@ export async function signUp(deps: AllianceDeps, activityId: string, participant
       return fullRefusal(activity);
     case 'seated': {
       const message = `报到成功：「${activity.title}」第 ${outcome.seat} 个名额（共 ${activity.capacity} 个），请等待组织方确认`;
-      await deps.notifier.tellOrganiser(activity, `${participant.name} 报到「${activity.title}」（第 ${outcome.seat}/${activity.capacity} 个名额），待确认`, `al-org-signup:${activity.id}:${participant.id}`);
+      await deps.notifier.confirmRequest(activity, participant, `${participant.name} 报到「${activity.title}」（第 ${outcome.seat}/${activity.capacity} 个名额），待确认`, `al-org-signup:${activity.id}:${participant.id}`);
       return { ok: true, seat: outcome.seat, message };
     }
     case 'waitlisted': {
@@ -52,12 +52,19 @@ export async function withdraw(deps: AllianceDeps, activityId: string, participa
   if (!decision.ok) return decision;
   if (!(await deps.repo.withdraw(activity, participant.id, now))) return refuse('not_signed_up', `${participant.name}已取消报名「${activity.title}」`);
   await deps.notifier.tellOrganiser(activity, `${participant.name} 取消了「${activity.title}」的报名`, `al-org-withdraw:${activity.id}:${participant.id}`);
+  const promoted = await promoteNext(deps, activity, now);
+  return promoted ? { ok: true, promoted } : { ok: true };
+}
+
+/** The first on the waiting list takes a free seat; they and the organiser (with a card to confirm) are told. */
+export async function promoteNext(deps: AllianceDeps, activity: Activity, now: Date): Promise<string | undefined> {
   const promoted = await deps.repo.promoteFromWaitlist(activity, now);
-  if (!promoted) return { ok: true };
+  if (!promoted) return undefined;
   const who = await deps.repo.participant(promoted.participantId);
   if (who) {
-    await deps.notifier.tell(who, `候补递补成功：您已获得「${activity.title}」第 ${promoted.seat} 个名额，请等待组织方确认`, `al-promoted:${activity.id}:${who.id}`);
-    await deps.notifier.tellOrganiser(activity, `${who.name} 由候补递补「${activity.title}」第 ${promoted.seat} 个名额，待确认`, `al-org-promoted:${activity.id}:${who.id}`);
+    const at = now.getTime();
+    await deps.notifier.tell(who, `候补递补成功：您已获得「${activity.title}」第 ${promoted.seat} 个名额，请等待组织方确认`, `al-promoted:${activity.id}:${who.id}:${at}`);
+    await deps.notifier.confirmRequest(activity, who, `${who.name} 由候补递补「${activity.title}」第 ${promoted.seat} 个名额，待确认`, `al-org-promoted:${activity.id}:${who.id}:${at}`);
   }
-  return { ok: true, promoted: promoted.participantId };
+  return promoted.participantId;
 }

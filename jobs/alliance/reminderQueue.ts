@@ -23,6 +23,9 @@ export function allianceReminderScheduler(options: { connection: ConnectionOptio
         await queue.add('remind', { activityId: activity.id, minutesBefore }, { jobId: `${activity.id}-${minutesBefore}`, delay, attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: true, removeOnFail: 100 });
       }
     },
+    async cancel(activity: Activity) {
+      for (const minutesBefore of options.leadMinutes) await queue.remove(`${activity.id}-${minutesBefore}`);
+    },
     close: () => queue.close(),
   };
 }

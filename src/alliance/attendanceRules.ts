@@ -1,3 +1,4 @@
+import { cancelledRefusal } from './activityChanges';
 import { distanceMeters, type Point } from './geo';
 import { verifyQrToken, type QrRotation } from './qrToken';
 import { ALLOWED, refuse, type AllianceRefusal, type Decision } from './refusals';
@@ -29,6 +30,7 @@ function evidenceDecision(activity: Activity, evidence: Evidence, now: Date, rot
 }
 
 function seatedDecision(activity: Activity, signup: Signup | undefined): AllianceRefusal | undefined {
+  if (activity.cancelledAt !== undefined) return cancelledRefusal(activity);
   if (!signup || signup.withdrawnAt !== undefined) return refuse('not_signed_up', `您没有报名「${activity.title}」，不能签到`);
   if (signup.seat === undefined) return refuse('not_seated', `您在「${activity.title}」的候补名单上，尚未获得名额，不能签到`);
   if (signup.confirmedAt === undefined) return refuse('not_confirmed', `组织方尚未确认您参加「${activity.title}」，请联系组织方确认后再签到`);

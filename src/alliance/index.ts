@@ -9,3 +9,4 @@ export * from './points';
 export * from './quotas';
 export * from './rewards';
 export * from './yearlyFigures';
+export * from './activityChanges';

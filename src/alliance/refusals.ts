@@ -23,6 +23,8 @@ export type AllianceRefusalCode =
   | 'checkout_closed'
   | 'insufficient_points'
   | 'withdrawn'
+  | 'cancelled'
+  | 'not_organiser'
   | 'invalid_activity'
   | 'not_found';
 

@@ -85,6 +85,12 @@ export interface Activity {
   /** The need, resource or project this call-out serves. */
   listItemId?: string;
   postedAt: Date;
+  /** Counts the organiser's edits (0 as posted); change notices are keyed by it. */
+  revision?: number;
+  /** 撤销哨令: nothing can be signed up, confirmed or checked in after this. */
+  cancelledAt?: Date;
+  cancelledBy?: string;
+  cancelReason?: string;
 }
 
 export type CheckMethod = 'location' | 'qr';

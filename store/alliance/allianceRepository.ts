@@ -122,6 +122,12 @@ export class AllianceRepository {
     await this.models.activities.create(compact({ ...rest, _id: id, year }));
   }
 
+  /** Writes an edited or cancelled activity back (the organiser's change; `_id` stays). */
+  async saveActivity(activity: Activity, year: number): Promise<void> {
+    const { id, ...rest } = activity;
+    await this.models.activities.replaceOne({ _id: id }, compact({ ...rest, _id: id, year }));
+  }
+
   async activity(id: string): Promise<Activity | undefined> {
     const doc = await this.models.activities.findById(id).lean();
     return doc ? activityOf(doc) : undefined;
@@ -222,6 +228,33 @@ export class AllianceRepository {
     }
     if (doc?.waitSlot !== undefined) await this.release(`wait:${activity.id}:${doc.waitSlot}`);
     return true;
+  }
+
+  /**
+   * A capacity cut takes a seat back: the seat, the hold and the confirmation are released and the
+   * sign-up waits, ordered by when it signed up. Its waiting place may lie beyond the waiting list's
+   * size, because nobody already holding a seat is turned away. Returns the waiting position.
+   */
+  async moveToWaitlist(activity: Activity, signup: Signup): Promise<number> {
+    const _id = signupId(activity.id, signup.participantId);
+    if (signup.seat !== undefined) await this.release(`seat:${activity.id}:${signup.seat}`);
+    await this.release(`hold:${activity.id}:${signup.participantId}`);
+    await this.release(`confirm:${_id}`);
+    let slot = 1;
+    while (!(await this.claim(`wait:${activity.id}:${slot}`, signup.participantId, signup.signedUpAt))) slot += 1;
+    await this.models.signups.updateOne({ _id }, { $set: { waitlistedAt: signup.signedUpAt, waitSlot: slot }, $unset: { seat: 1, confirmedAt: 1, confirmedBy: 1 } });
+    return this.waitingPosition(activity.id, signup.signedUpAt, signup.participantId);
+  }
+
+  /** A kept seat numbered above a cut capacity moves to a free seat within it. */
+  async renumberSeat(activity: Activity, signup: Signup, now: Date): Promise<number | undefined> {
+    for (let seat = 1; seat <= activity.capacity; seat += 1) {
+      if (!(await this.claim(`seat:${activity.id}:${seat}`, signup.participantId, now))) continue;
+      await this.models.signups.updateOne({ _id: signupId(activity.id, signup.participantId) }, { $set: { seat } });
+      if (signup.seat !== undefined) await this.release(`seat:${activity.id}:${signup.seat}`);
+      return seat;
+    }
+    return undefined;
   }
 
   /** Gives a freed seat to the first on the waiting list; returns who got it. */

@@ -1,3 +1,4 @@
+import { cancelActivity, editActivity } from '../../commands/alliance/changeActivity';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
@@ -20,7 +21,7 @@ import { attendPath } from './attendLink';
 import { parseRequest, unwrap } from './errors';
 import { memberAppraisal, unitRecord } from './reportData';
 import { reportHtml, reportXlsx } from './reportFormats';
-import { activitySchema, confirmSchema, correctionSchema, exchangeSchema, listItemSchema, listKindSchema, participantSchema, yearSchema } from './schemas';
+import { activityCancelSchema, activityEditSchema, activitySchema, confirmSchema, correctionSchema, exchangeSchema, listItemSchema, listKindSchema, participantSchema, yearSchema } from './schemas';
 import type { AllianceWebServices } from './services';
 import { activityView, signupView, yearView } from './views';
 
@@ -95,6 +96,18 @@ export function allianceAdminRouter(services: AllianceWebServices): Router {
     if (!activity) throw new NotFoundError(`活动 ${ctx.params.id ?? ''} 不存在`);
     const signups = await deps.repo.signupsOf(activity.id);
     ctx.body = { activity: activityView(activity), signups: signups.map((s) => ({ ...signupView(s), attendPath: attendPath(deps.secret, activity.id, s.participantId) })) };
+  });
+
+  router.patch('/activities/:id', async (ctx) => {
+    const { by, ...changes } = parseRequest(activityEditSchema, await readJsonBody(ctx));
+    const { activity, waitlisted, promoted } = unwrap(await editActivity(deps, ctx.params.id ?? '', changes, by));
+    ctx.body = { activity: activityView(activity), waitlisted, promoted };
+  });
+
+  router.post('/activities/:id/cancel', async (ctx) => {
+    const { reason, by } = parseRequest(activityCancelSchema, await readJsonBody(ctx));
+    const { activity, told } = unwrap(await cancelActivity(deps, ctx.params.id ?? '', reason, by));
+    ctx.body = { activity: activityView(activity), told };
   });
 
   router.post('/activities/:id/confirm', async (ctx) => {

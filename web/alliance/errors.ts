@@ -42,6 +42,7 @@ const LABELS: Record<string, string> = {
   qrToken: '签到码',
   list: '清单',
   year: '年度',
+  by: '操作人',
 };
 
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -48,3 +48,17 @@ export const listKindSchema = z.enum(LIST_KINDS);
 export const yearSchema = z.coerce.number().int().min(2000).max(2100);
 
 export const volunteerSchema = z.object({ name: z.string().trim().min(1).max(30), skills, communityId: id.optional(), streetId: id.optional() });
+
+/** The organiser's edit: any of time, place and capacity; `by` is who changed it (recorded). */
+export const activityEditSchema = z
+  .object({
+    startsAt: instant.optional(),
+    endsAt: instant.optional(),
+    venue: z.object({ name: z.string().trim().min(1).max(100), latitude, longitude, radiusMeters: z.number().int().min(10).max(5000) }).optional(),
+    capacity: z.number().int().min(1).max(500).optional(),
+    waitlistCapacity: z.number().int().min(0).max(500).optional(),
+    by: z.string().min(1).max(64),
+  })
+  .strict();
+
+export const activityCancelSchema = z.object({ reason: z.string().trim().min(2).max(200), by: z.string().min(1).max(64) });

@@ -2,7 +2,7 @@ import type { Activity, Signup } from '../../src/alliance/types';
 import type { ParticipantYear } from '../../src/alliance/yearlyFigures';
 
 export function activityView(activity: Activity) {
-  return { ...activity, startsAt: activity.startsAt.toISOString(), endsAt: activity.endsAt.toISOString(), postedAt: activity.postedAt.toISOString() };
+  return { ...activity, startsAt: activity.startsAt.toISOString(), endsAt: activity.endsAt.toISOString(), postedAt: activity.postedAt.toISOString(), ...(activity.cancelledAt && { cancelledAt: activity.cancelledAt.toISOString() }) };
 }
 
 export function signupView(signup: Signup) {

@@ -1,8 +1,8 @@
 import { buttonInteractionCard, type ButtonInteractionCard } from '../cards';
-import { PARTICIPANT_KIND_NAMES, type Activity } from '../../../src/alliance/types';
-import { ALLIANCE_KEY, activityTaskId } from './keys';
+import { PARTICIPANT_KIND_NAMES, type Activity, type Participant } from '../../../src/alliance/types';
+import { ALLIANCE_KEY, activityTaskId, confirmTaskId } from './keys';
 
-function when(activity: Activity, timeZone: string): string {
+export function when(activity: Activity, timeZone: string): string {
   const format = (d: Date, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('zh-CN', { timeZone, hourCycle: 'h23', ...options }).format(d);
   return `${format(activity.startsAt, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })}–${format(activity.endsAt, { hour: '2-digit', minute: '2-digit' })}`;
 }
@@ -27,5 +27,21 @@ export function activityCard(activity: Activity, timeZone: string): ButtonIntera
       { text: '报到', style: 1, key: ALLIANCE_KEY.signUp },
       { text: '取消报名', style: 2, key: ALLIANCE_KEY.withdraw },
     ],
+  });
+}
+
+/** The organiser's card for one seated participant: who, which seat, and a 确认参加 button. */
+export function confirmCard(activity: Activity, participant: Participant, content: string, timeZone: string, at: Date): ButtonInteractionCard {
+  return buttonInteractionCard({
+    title: `【报到待确认】${activity.title}`,
+    subTitle: content,
+    source: { desc: '联盟报到', desc_color: 2 },
+    taskId: confirmTaskId(activity.id, participant.id, at),
+    rows: [
+      { keyname: '报到对象', value: `${participant.name}（${PARTICIPANT_KIND_NAMES[participant.kind]}）` },
+      { keyname: '时间', value: when(activity, timeZone) },
+      { keyname: '地点', value: activity.venue.name },
+    ],
+    buttons: [{ text: '确认参加', style: 1, key: ALLIANCE_KEY.confirm }],
   });
 }

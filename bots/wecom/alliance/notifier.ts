@@ -3,7 +3,7 @@ import type { Logger } from '../../../infra/logger';
 import type { Outbox } from '../../../jobs/outbox';
 import type { Activity, Participant } from '../../../src/alliance/types';
 import { templateCard, text, toUsers } from '../messages';
-import { activityCard } from './activityCard';
+import { activityCard, confirmCard } from './activityCard';
 
 const MAX_USERS_PER_MESSAGE = 1000;
 
@@ -11,7 +11,8 @@ const MAX_USERS_PER_MESSAGE = 1000;
  * Alliance messages through the outbox: the 哨令 card to every target with a WeChat Work id, texts to
  * participants and organisers. Residents (volunteers outside the corp) read their state in the mini-program.
  */
-export function wecomAllianceNotifier(deps: { outbox: Pick<Outbox, 'enqueueOutbound'>; timeZone: string; logger?: Logger }): AllianceNotifier {
+export function wecomAllianceNotifier(deps: { outbox: Pick<Outbox, 'enqueueOutbound'>; timeZone: string; clock?: () => Date; logger?: Logger }): AllianceNotifier {
+  const clock = deps.clock ?? (() => new Date());
   return {
     async activityPosted(activity: Activity, targets: readonly Participant[]) {
       const userIds = [...new Set(targets.flatMap((t) => (t.wecomUserId ? [t.wecomUserId] : [])))];
@@ -24,6 +25,9 @@ export function wecomAllianceNotifier(deps: { outbox: Pick<Outbox, 'enqueueOutbo
     async tell(participant: Participant, content: string, idempotencyKey: string) {
       if (!participant.wecomUserId) return;
       await deps.outbox.enqueueOutbound(toUsers([participant.wecomUserId], text(content)), idempotencyKey);
+    },
+    async confirmRequest(activity: Activity, participant: Participant, content: string, idempotencyKey: string) {
+      await deps.outbox.enqueueOutbound(toUsers([activity.organiser.userId], templateCard(confirmCard(activity, participant, content, deps.timeZone, clock()))), idempotencyKey);
     },
     async tellOrganiser(activity: Activity, content: string, idempotencyKey: string) {
       await deps.outbox.enqueueOutbound(toUsers([activity.organiser.userId], text(content)), idempotencyKey);

@@ -43,7 +43,7 @@ describe('a 哨令 through WeChat Work', () => {
   it('seats the first, refuses the double sign-up, waitlists the second and refuses once all is full', async () => {
     await h.tap('zhujian-staff', card('zhujian-staff'), ALLIANCE_KEY.signUp);
     expect(h.lastText('zhujian-staff')).toBe('报到成功：「助老义诊」第 1 个名额（共 1 个），请等待组织方确认');
-    expect(h.lastText(ORGANISER)).toContain('王干事 报到「助老义诊」（第 1/1 个名额），待确认');
+    expect(h.lastCardText(ORGANISER)).toContain('王干事 报到「助老义诊」（第 1/1 个名额），待确认');
     await h.tap('zhujian-staff', card('zhujian-staff'), ALLIANCE_KEY.signUp);
     expect(h.lastText('zhujian-staff')).toBe('王干事已报名「助老义诊」（第 1 个名额），无需重复报到');
     await h.tap('gongdian-lead', card('gongdian-lead'), ALLIANCE_KEY.signUp);
@@ -96,7 +96,7 @@ describe('a 哨令 through WeChat Work', () => {
     expect(h.lastText('grid-wang')).toContain('没有发给王网格');
     await h.tap('grid-zhang', gridCard, ALLIANCE_KEY.signUp);
     expect(h.lastText('grid-zhang')).toContain('报到成功');
-    expect(h.lastText('community-nongji')).toContain('张网格 报到「汛前排查」');
+    expect(h.lastCardText('community-nongji')).toContain('张网格 报到「汛前排查」');
   });
 
   it('schedules the reminders before the start, and a reminder reaches those with a seat', async () => {

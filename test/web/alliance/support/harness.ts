@@ -157,6 +157,12 @@ export class AllianceHarness {
     return this.fake.inbox.user(userId).filter((m) => m.msgtype === 'template_card');
   }
 
+  /** The sub-title of the last card a member received (the organiser's 报到待确认 cards say who and which seat there). */
+  lastCardText(userId: string): string {
+    const card = this.cards(userId).at(-1);
+    return String((card?.body.template_card as { sub_title_text?: string } | undefined)?.sub_title_text ?? '');
+  }
+
   texts(userId: string): string[] {
     return this.fake.inbox.user(userId).filter((m) => m.msgtype === 'text').map((m) => String((m.body.text as { content: string }).content));
   }
