@@ -9,7 +9,7 @@ export { reassign, whistle, type WhistleInput } from './whistle';
 export { escalateToDistrict, markHardCase, releaseReporter, resolveHardCase, type SupervisionInput } from './supervision';
 export { returnCase, type ReturnInput } from './returnCase';
 export { feedback, type FeedbackInput } from './feedback';
-export { verify, type VerifyInput } from './verify';
+export { mayVerify, notVerifierReason, verify, type VerifyInput } from './verify';
 export { rate, rateWhistle, type RateInput, type RateWhistleInput } from './ratings';
 export { requestExtension, decideExtension, type ExtensionRequestInput, type ExtensionDecisionInput } from './extensions';
 export { escalateToStreet, merge, absorbDuplicate, cancel, type ReasonInput, type MergeInput, type AbsorbInput } from './lifecycle';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startApp, type StartedApp } from '../../app/startApp';
 import { loadEnv } from '../../config';
 import { createLogger } from '../../infra/logger';
+import { configuredSandboxHosts } from '../../web/sandbox/requestGuard';
 import { requestWithHost } from '../support/rawHttp';
 import { testMongoUri, testPrefix, testRedisUrl } from '../support/isolation';
 
@@ -63,8 +64,7 @@ describe('sandbox console: loopback only, JSON only, no foreign Host or Origin',
 });
 
 describe('sandbox console: which other host names it answers for', () => {
-  it('adds HOST when it names one and the host of PUBLIC_BASE_URL, never a wildcard address', async () => {
-    const { configuredSandboxHosts } = await import('../../web/sandbox/requestGuard');
+  it('adds HOST when it names one and the host of PUBLIC_BASE_URL, never a wildcard address', () => {
     expect(configuredSandboxHosts({ HOST: '0.0.0.0' })).toEqual([]);
     expect(configuredSandboxHosts({ HOST: '192.168.1.20', PUBLIC_BASE_URL: 'https://demo.example.gov.cn' })).toEqual(['192.168.1.20', 'demo.example.gov.cn']);
   });
