@@ -34,6 +34,15 @@ export interface Infrastructure {
   closeables: Closeable[];
   /** Long-lived responses (server-sent events), ended before the HTTP server closes. */
   streams?: Closeable[];
+  /** The address the HTTP server listens on, once it does (the sandbox's default PUBLIC_BASE_URL). */
+  listeningUrl?: () => string | undefined;
+}
+
+/** Where links to this service start: PUBLIC_BASE_URL, or in the sandbox the address it listens on. Never a request's Host. */
+export function publicBaseUrl(infra: Pick<Infrastructure, 'env' | 'listeningUrl'>): string {
+  const url = infra.env.PUBLIC_BASE_URL ?? infra.listeningUrl?.();
+  if (!url) throw new Error('PUBLIC_BASE_URL is not set and the HTTP server is not listening yet');
+  return url;
 }
 
 /** A part of the app (gateway, lifecycle, deadlines…) contributes routes when it serves web traffic and workers when it works. */
@@ -76,8 +85,8 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
   const counts = await org.loadSeed(seed);
   logger.info({ district: seed.district.id, ...counts }, 'district organisation loaded');
 
-  const infra: Infrastructure = { env, logger, mongo, redis, org, closeables, streams: [] };
   let url: string | undefined;
+  const infra: Infrastructure = { env, logger, mongo, redis, org, closeables, streams: [], listeningUrl: () => url };
 
   if (env.ROLE === 'worker' || env.ROLE === 'all') {
     for (const module of modules) closeables.push(...((await module.startWorkers?.(infra)) ?? []));

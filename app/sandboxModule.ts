@@ -3,6 +3,7 @@ import type { WecomApiClient } from '../bots/wecom/apiClient';
 import { appChatCreateBody } from '../bots/wecom/messages';
 import type { GroupChat } from '../config/district';
 import type { OrgRepository } from '../store/orgRepository';
+import { configuredSandboxHosts } from '../web/sandbox/requestGuard';
 import { sandboxConsoleRouter } from '../web/sandbox/routes';
 import type { AppModule, Infrastructure } from './runtime';
 import type { Sandbox } from './sandbox';
@@ -64,6 +65,7 @@ export function sandboxModule(sandbox: Sandbox, gateway: WecomGateway, districtI
           agentId: sandbox.credentials.agentId,
         },
         demoPhoto,
+        allowedHosts: configuredSandboxHosts(infra.env),
         ...(sandbox.mp && { mp: sandbox.mp }),
       }),
     ],

@@ -1,4 +1,5 @@
 import { isSandbox, type Env } from '../config';
+import { isLoopbackHost } from '../config/env';
 import type { Logger } from '../infra/logger';
 import { appModules } from './modules';
 import { startRuntime, type Runtime } from './runtime';
@@ -15,6 +16,12 @@ export async function startApp(env: Env, logger: Logger, rawEnv: Record<string, 
   const sandbox = isSandbox(env) ? await startSandbox(env, rawEnv) : undefined;
   const effectiveEnv = sandbox?.env ?? env;
   if (sandbox) logger.info({ fakeWecom: sandbox.fake.baseUrl }, 'sandbox mode: fake WeChat Work server started in-process');
+  if (sandbox && !isLoopbackHost(env.HOST)) {
+    logger.warn(
+      { host: env.HOST },
+      `SANDBOX LISTENS ON ${env.HOST}, NOT LOOPBACK: anyone who can reach this address can act as any district member through /sandbox. Unset HOST to listen on 127.0.0.1 only.`,
+    );
+  }
   try {
     const runtime = await startRuntime(effectiveEnv, logger, appModules(effectiveEnv, sandbox), sandbox ? [sandbox.closeable] : []);
     return sandbox ? { runtime, sandbox } : { runtime };

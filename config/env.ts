@@ -7,6 +7,12 @@ export const PUBLIC_WECHAT_API_BASE = 'https://api.weixin.qq.com';
 export const PUBLIC_WECOM_OAUTH_BASE = 'https://open.weixin.qq.com';
 export const PUBLIC_WECOM_SSO_BASE = 'https://login.work.weixin.qq.com';
 
+function isPlainHttpBase(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return /^https?:$/.test(url.protocol) && !url.search && !url.hash && !url.username && !url.password;
+}
+
 const optionalString = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -21,7 +27,18 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ROLE: z.enum(['web', 'worker', 'all']).default('all'),
     PORT: port.default(3000),
-    HOST: z.string().default('0.0.0.0'),
+    /** Unset: 127.0.0.1 in sandbox mode (no WECOM_CORP_ID), 0.0.0.0 otherwise. */
+    HOST: optionalString,
+    /**
+     * Where residents reach this service (scheme, host, optional path prefix); photo links start with it, never with
+     * the request's Host header. Unset in sandbox mode: the address the server listens on, e.g. http://127.0.0.1:3000.
+     */
+    PUBLIC_BASE_URL: z
+      .string()
+      .url()
+      .refine(isPlainHttpBase, 'must be an http(s) URL without query, fragment or credentials, e.g. https://whistle.example.gov.cn')
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
     /** Behind a reverse proxy: trust X-Forwarded-For for client IPs (per-IP rate limits) and X-Forwarded-Proto. */
     TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
@@ -84,14 +101,25 @@ export const envSchema = z
       }
     }
     if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest
+    if (env.MP_APP_ID && !env.PUBLIC_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when MP_APP_ID is set (residents\' photo links are built from it)' });
+    }
     for (const key of ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const) {
       if (env[key] === undefined) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required when WECOM_CORP_ID is set' });
       }
     }
-  });
+  })
+  .transform((env) => ({ ...env, HOST: env.HOST ?? (env.WECOM_CORP_ID ? '0.0.0.0' : '127.0.0.1') }));
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Loopback names: the only hosts a sandbox answers for unless HOST or PUBLIC_BASE_URL name another. */
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '::1', '[::1]'];
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.includes(host) || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 /** Keys whose values must never reach a log line. */
 export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN', 'ALLIANCE_API_TOKEN', 'ALLIANCE_SECRET', 'LLM_API_KEY'] as const;

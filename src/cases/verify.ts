@@ -1,7 +1,7 @@
 import { activeLead } from './assignments';
-import { hasRole, isCommunityWorkerFor, isStreetStaff, requiredText } from './permissions';
+import { hasRole, isStreetStaff, requiredText } from './permissions';
 import { commit, refuse } from './transition';
-import type { Assignment, Case, CommandContext, CommandResult } from './types';
+import type { Actor, Assignment, Case, CommandContext, CommandResult } from './types';
 
 export interface VerifyInput {
   /** `reopen`: not solved, back to the lead; `unsolvable`: closed without a solution (street staff only). */
@@ -14,10 +14,25 @@ function reopenedLead(lead: Assignment, finishDueAt: Date | undefined): Assignme
   return { ...rest, state: 'accepted', resultMedia: [], reopenCount: lead.reopenCount + 1, ...(finishDueAt !== undefined && { finishDueAt }) };
 }
 
-/** 核实结项: the street (or the grid member on site) checks the lead department's result. */
+/**
+ * Who may 核实 (README, "Who may see and do what"): a grid member's case only its reporter; any
+ * other case (residents', hotline, Open311, the dispatcher's own) the staff of the case's community.
+ * Street staff may always: they oversee every case and alone may close one as unsolvable.
+ */
+export function mayVerify(actor: Actor, c: Case): boolean {
+  if (isStreetStaff(actor)) return true;
+  if (c.source === 'grid') return c.reporter.userId !== undefined && actor.userId === c.reporter.userId && hasRole(actor, 'grid', 'reporter');
+  return hasRole(actor, 'grid') && c.communityId !== undefined && actor.communityId === c.communityId;
+}
+
+/** What someone who may not verify this case is told. */
+export function notVerifierReason(c: Case): string {
+  return c.source === 'grid' ? '只有上报该问题的网格员或街道可以核实' : '只有本社区工作人员或街道可以核实';
+}
+
+/** 核实结项: the reporter on site (or the community, or the street) checks the lead department's result. */
 export function verify(c: Case, input: VerifyInput, ctx: CommandContext): CommandResult {
-  const mayVerify = isStreetStaff(ctx.actor) || (hasRole(ctx.actor, 'grid') && isCommunityWorkerFor(ctx.actor, c));
-  if (!mayVerify) return refuse('not_allowed', '只有街道或网格员可以核实');
+  if (!mayVerify(ctx.actor, c)) return refuse('not_allowed', notVerifierReason(c));
   if (c.state !== 'awaiting_verification') return refuse('illegal_state', '该案件不在待核实状态');
   const lead = activeLead(c);
   if (!lead) return refuse('illegal_state', '该案件没有牵头部门的办理结果');

@@ -51,6 +51,24 @@ describe('environment configuration', () => {
     expect(SECRET_ENV_KEYS).toContain('HOTLINE_API_TOKEN');
   });
 
+  it('listens on loopback in sandbox mode unless HOST says otherwise, and on every interface once a corp is set', () => {
+    expect(loadEnv(base).HOST).toBe('127.0.0.1');
+    expect(loadEnv({ ...base, HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    const live = { ...base, WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) };
+    expect(loadEnv(live).HOST).toBe('0.0.0.0');
+  });
+
+  it('validates PUBLIC_BASE_URL and asks for it once the mini-program goes live', () => {
+    expect(loadEnv({ ...base, PUBLIC_BASE_URL: 'https://whistle.example.gov.cn/' }).PUBLIC_BASE_URL).toBe('https://whistle.example.gov.cn');
+    expect(loadEnv(base).PUBLIC_BASE_URL).toBeUndefined();
+    for (const bad of ['whistle.example.gov.cn', 'ftp://x.example', 'https://x.example/?a=1', 'https://u:p@x.example']) {
+      expect(problemsOf({ ...base, PUBLIC_BASE_URL: bad })[0]).toMatch(/^PUBLIC_BASE_URL /);
+    }
+    const live = { ...base, WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'a'.repeat(43), MP_APP_ID: 'wx1', MP_APP_SECRET: 'x' };
+    expect(problemsOf(live)).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL is required when MP_APP_ID is set/)]);
+    expect(loadEnv({ ...live, PUBLIC_BASE_URL: 'https://whistle.example.gov.cn' }).PUBLIC_BASE_URL).toBe('https://whistle.example.gov.cn');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadEnv({ ...base, PORT: '', WECOM_CORP_ID: '' }).PORT).toBe(3000);
   });

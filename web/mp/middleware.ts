@@ -53,8 +53,3 @@ export function limitByResident(services: MpServices, action: RateLimitAction): 
     await next();
   };
 }
-
-/** Where this API is reached from (honours X-Forwarded-* when the app trusts its proxy); photo links start with it. */
-export function publicOrigin(ctx: { protocol: string; host: string }): string {
-  return `${ctx.protocol}://${ctx.host}`;
-}

@@ -1,5 +1,5 @@
 import type { LifecycleDeps } from '../../commands/deps';
-import type { Infrastructure, AppModule } from '../../app/runtime';
+import { publicBaseUrl, type Infrastructure, type AppModule } from '../../app/runtime';
 import type { Closeable } from '../../app/closeables';
 import { WechatMpClient, type SubscribeMessage } from '../../bots/wechat-mp/client';
 import { createResidentNotifier, type ResidentNotifier } from '../../bots/wechat-mp/residentNotifier';
@@ -93,6 +93,7 @@ export function mpModule(options: MpModuleOptions): MpModule {
       org: infra.org,
       district: mpDistrictFrom(loadDistrictSeed(infra.env.DISTRICT_CONFIG)),
       clock: () => new Date(),
+      publicBaseUrl: () => publicBaseUrl(infra),
       logger: infra.logger.child({ module: 'mp' }),
     };
   });

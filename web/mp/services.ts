@@ -38,6 +38,8 @@ export interface MpServices {
   org: Pick<OrgRepository, 'departments'>;
   district: MpDistrict;
   clock: () => Date;
+  /** Where photo links start (PUBLIC_BASE_URL; the listening address in the sandbox). */
+  publicBaseUrl: () => string;
   logger: Logger;
 }
 

@@ -10,6 +10,7 @@ import type { UserDoc } from '../../store/models/org';
 import type { OrgRepository } from '../../store/orgRepository';
 import { NotFoundError, ValidationError } from '../errors';
 import { readJsonBody } from '../jsonBody';
+import { sandboxRequestGuard } from './requestGuard';
 import { groupLine, inboxMessageView, type ConsoleMessage } from './views';
 
 export interface SandboxConsoleDeps {
@@ -21,6 +22,8 @@ export interface SandboxConsoleDeps {
   demoPhoto: () => Promise<Buffer>;
   /** The fake mini-program server, when residents log in against it (what wx.login would give). */
   mp?: { issueLoginCode(openid: string): string };
+  /** Host names besides loopback the console answers for (from HOST and PUBLIC_BASE_URL). */
+  allowedHosts: readonly string[];
 }
 
 const PUBLIC_DIR = join(__dirname, 'public');
@@ -91,6 +94,7 @@ export function sandboxConsoleRouter(deps: SandboxConsoleDeps): Router {
   const router = new Router();
   const sent = new SentLog();
   const sender = (ctx: Context) => new CallbackSender({ url: ownCallbackUrl(ctx), ...deps.callback });
+  router.use(sandboxRequestGuard(deps.allowedHosts));
 
   for (const [path, { file, type }] of Object.entries(STATIC_FILES)) {
     const content = readFileSync(join(PUBLIC_DIR, file));

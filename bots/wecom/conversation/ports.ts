@@ -1,5 +1,6 @@
 import type { ReportSubmission, SubmitOutcome } from '../../../commands/submitReport';
-import type { Case, CaseCommand, CommandContext, CommandResult, MediaRef } from '../../../src/cases';
+import type { CaseReading } from '../../../commands/queries';
+import type { Case, CaseCommand, CaseReader, CommandContext, CommandResult, MediaRef } from '../../../src/cases';
 import type { ParseInput } from '../../../src/parser/types';
 import type { Urgency } from '../../../src/taxonomy';
 import type { OutboundMessage } from '../messages';
@@ -22,6 +23,8 @@ export interface CaseDesk {
   runCaseCommand(ref: CaseRef, command: CaseCommand, ctx: CommandContext): Promise<CommandResult>;
   casesReportedBy(userId: string, limit: number): Promise<Case[]>;
   caseByNumber(number: string, districtId?: string): Promise<Case | null>;
+  /** A case by number for one reader: refused unless they may read it. */
+  readCase(number: string, reader: CaseReader): Promise<CaseReading>;
 }
 
 /** The parser's reading of a report text (a subset of `parseReport`'s answer). */

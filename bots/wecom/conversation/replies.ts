@@ -27,6 +27,7 @@ export const replies = {
   submitFailed: '提交失败，请稍后再点一次“确认上报”。',
   noReports: '您还没有上报过案件。',
   caseNotFound: (number: string) => `没有找到案件 ${number}，请核对编号。`,
+  caseNotReadable: (number: string) => `您无权查看案件 ${number}：案件只对上报人、承办部门、所属街道和社区、区指挥中心可见。`,
   feedbackHeld: (number: string, seconds: number) => `收到案件 ${number} 的处理反馈，${seconds} 秒内补发的照片会一并提交。`,
   feedbackDone: (number: string) => `案件 ${number} 的处理反馈已提交，等待核查。`,
   extensionDone: (number: string, until: string) => `案件 ${number} 已申请延期至 ${until}，等待街道审批。`,

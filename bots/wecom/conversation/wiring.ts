@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { submitReport } from '../../../commands/submitReport';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
-import { caseByNumber, casesReportedBy } from '../../../commands/queries';
+import { caseByNumber, casesReportedBy, readCaseByNumber } from '../../../commands/queries';
 import type { LifecycleDeps } from '../../../commands/deps';
 import type { ParserExampleSink } from '../../../commands/parserExamples';
 import type { SecondOpinionPort } from '../../../commands/secondOpinion';
@@ -26,6 +26,7 @@ export function lifecycleDesk(deps: LifecycleDeps): CaseDesk {
     runCaseCommand: (ref, command, ctx) => runCaseCommand(deps, ref, command, ctx),
     casesReportedBy: (userId, limit) => casesReportedBy(deps, userId, limit),
     caseByNumber: (number, districtId) => caseByNumber(deps, number, districtId),
+    readCase: (number, reader) => readCaseByNumber(deps, number, reader),
   };
 }
 

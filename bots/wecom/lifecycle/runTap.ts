@@ -45,6 +45,9 @@ export async function runTapCommand(deps: TapDeps, tap: Tap, spec: TapCommandSpe
   });
   if (result.ok) return spec.onSuccess(result.case, actor);
   if (result.code === 'already_applied') return;
-  deps.logger?.info({ caseId: tap.case.id, taskId: tap.card.taskId, code: result.code }, 'card tap refused');
+  const line = { caseId: tap.case.id, taskId: tap.card.taskId, userId: actor.userId, eventKey: tap.event.eventKey, code: result.code };
+  // Someone tapping a card that is not theirs (a forged or forwarded TaskId) is worth a warning.
+  if (result.code === 'not_allowed') deps.logger?.warn(line, 'card tap refused: not allowed');
+  else deps.logger?.info(line, 'card tap refused');
   await answerTapper(deps, tap, result.reason);
 }

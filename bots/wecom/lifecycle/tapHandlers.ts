@@ -1,6 +1,6 @@
 import { reporterActor } from '../../../commands/actors';
 import { runCommandOn } from '../../../commands/runCaseCommand';
-import { departmentName, type Satisfaction } from '../../../src/cases';
+import { departmentName, mayVerify, notVerifierReason, type Satisfaction } from '../../../src/cases';
 import type { CardActionEvent } from '../events';
 import { KEY, NO_DEPARTMENT, QUESTION, RETURN_REASONS, TYPED_REASON, UNSOLVED_REASONS, reasonText } from './buttonKeys';
 import type { CardKind } from './cardKinds';
@@ -101,6 +101,10 @@ async function onVerify(deps: TapDeps, tap: Tap): Promise<void> {
     const actor = await tapActor(deps, tap, VERIFIER_ROLES);
     if (!actor) return;
     const c = tap.case;
+    if (!mayVerify(actor, c)) {
+      deps.logger?.warn({ caseId: c.id, taskId: tap.card.taskId, userId: actor.userId, eventKey: tap.event.eventKey, code: 'not_allowed' }, 'card tap refused: not allowed');
+      return answerTapper(deps, tap, notVerifierReason(c));
+    }
     const taskId = taskIdFor('unsolved_reason', c.id, c.version, actor.userId);
     await deps.sender.card(c, { kind: 'unsolved_reason', taskId, card: unsolvedReasonCard(c, taskId), recipients: [actor.userId], ...(tap.card.deptCode !== undefined && { deptCode: tap.card.deptCode }) });
   }

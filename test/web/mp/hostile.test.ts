@@ -1,5 +1,6 @@
-import { statusBeforeBodyEnds } from '../../support/rawHttp';
+import { encodedForm, requestWithHost, statusBeforeBodyEnds } from '../../support/rawHttp';
 import { MpHarness } from './support/harness';
+import { jpegWithExif, photoForm } from './support/images';
 
 const TEN_GIB = String(10 * 1024 ** 3);
 
@@ -32,5 +33,17 @@ describe('resident mini-program: hostile requests', () => {
     for (const path of ['/api/mp/media/%E0%A4%A', '/api/mp/media/photos/%ZZ.jpg?expires=1&signature=x']) {
       expect(await h.request('GET', path)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     }
+  });
+
+  it('builds photo links from the configured base URL, never from a forged Host or X-Forwarded-Host', async () => {
+    const token = await h.login('o-host');
+    const { body, contentType } = await encodedForm(photoForm({}, [{ data: await jpegWithExif(), name: 'a.jpg' }]));
+    const headers = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', authorization: `Bearer ${token}`, 'content-type': contentType };
+    const answer = await requestWithHost(h.url, { method: 'POST', path: '/api/mp/photos', headers }, body);
+    expect(answer.status).toBe(201);
+    const url = String(answer.body.url);
+    expect(url.startsWith(`${h.url}/api/mp/media/`)).toBe(true);
+    expect(url).not.toContain('evil.example');
+    expect((await fetch(url)).status).toBe(200);
   });
 });

@@ -5,7 +5,7 @@ import { addGrants } from '../../../store/models/residentSubscription';
 import { readForm } from '../body';
 import { caseDetail, caseSummary } from '../caseViews';
 import { mpError, type MpErrorCode } from '../errors';
-import { authenticate, limitByIp, limitByResident, publicOrigin, residentOf } from '../middleware';
+import { authenticate, limitByIp, limitByResident, residentOf } from '../middleware';
 import { ownCase, viewContextFor } from '../ownCases';
 import { satisfactionName } from '../residentTimeline';
 import type { MpServices, MpState } from '../services';
@@ -44,7 +44,7 @@ export function caseRoutes(services: MpServices): Router<MpState> {
 
   router.get('/cases/:id', ...read, async (ctx) => {
     const own = await ownCase(services, residentOf(ctx).residentId, ctx.params.id ?? '');
-    ctx.body = await caseDetail(own.case, own.link, await viewContextFor(services, publicOrigin(ctx), own.case));
+    ctx.body = await caseDetail(own.case, own.link, await viewContextFor(services, services.publicBaseUrl(), own.case));
   });
 
   router.post('/cases/:id/rating', ...write, async (ctx) => {

@@ -7,7 +7,7 @@ import { addGrants } from '../../../store/models/residentSubscription';
 import { readForm, type FormLimits } from '../body';
 import { caseDetail } from '../caseViews';
 import { mpError } from '../errors';
-import { authenticate, limitByIp, limitByResident, publicOrigin, residentOf } from '../middleware';
+import { authenticate, limitByIp, limitByResident, residentOf } from '../middleware';
 import { ownCase, viewContextFor, type OwnCase } from '../ownCases';
 import type { ReportRequest } from '../schemas';
 import type { MpServices, MpState } from '../services';
@@ -114,7 +114,7 @@ export function reportRoutes(services: MpServices): Router<MpState> {
     const key = await services.uploads.save(await services.uploads.clean(file.data), services.clock());
     const { photoId, expiresIn } = await services.uploads.register(resident.residentId, key);
     ctx.status = 201;
-    ctx.body = { photoId, url: await services.signer.sign(key, publicOrigin(ctx)), expiresIn };
+    ctx.body = { photoId, url: await services.signer.sign(key, services.publicBaseUrl()), expiresIn };
   });
 
   router.post('/cases', limitByIp(services, 'report'), authenticate(services), limitByResident(services, 'report'), async (ctx) => {
@@ -125,7 +125,7 @@ export function reportRoutes(services: MpServices): Router<MpState> {
     if (claim?.kind === 'replay') {
       const own = await ownCase(services, resident.residentId, claim.caseId);
       ctx.set('Idempotent-Replayed', 'true');
-      ctx.body = await caseDetail(own.case, own.link, await viewContextFor(services, publicOrigin(ctx), own.case));
+      ctx.body = await caseDetail(own.case, own.link, await viewContextFor(services, services.publicBaseUrl(), own.case));
       return;
     }
     let created: OwnCase;
@@ -137,7 +137,7 @@ export function reportRoutes(services: MpServices): Router<MpState> {
     }
     await claim?.release(created.case.id);
     ctx.status = 201;
-    ctx.body = await caseDetail(created.case, created.link, await viewContextFor(services, publicOrigin(ctx), created.case));
+    ctx.body = await caseDetail(created.case, created.link, await viewContextFor(services, services.publicBaseUrl(), created.case));
   });
 
   return router;

@@ -119,7 +119,7 @@ export class MpHarness {
     await org.loadSeed(seed);
     this.repo = new CaseRepository(this.mongo);
     await this.repo.ensureIndexes();
-    this.infra = { env, logger, mongo: this.mongo, redis: this.redis, org, closeables: [] };
+    this.infra = { env, logger, mongo: this.mongo, redis: this.redis, org, closeables: [], listeningUrl: () => this.url || undefined };
 
     const module = mpModule({ config: this.config, lifecycle: () => this.deps });
     this.module = module;

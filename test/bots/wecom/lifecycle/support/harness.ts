@@ -8,7 +8,8 @@ import type { Connection } from 'mongoose';
 import { createWecomCallbackRouter } from '../../../../../bots/wecom/callbackRouter';
 import { registerLifecycleListeners } from '../../../../../bots/wecom/lifecycle/listeners';
 import { CallbackSender } from '../../../../../fakes/wecom/callbackSender';
-import { createLogger } from '../../../../../infra/logger';
+import { createLogger, type Logger } from '../../../../../infra/logger';
+import type { DistrictSeed } from '../../../../../config/district';
 import { QueueFirstAcceptor } from '../../../../../jobs/inbound/acceptors';
 import { InboundDispatcher } from '../../../../../jobs/inbound/dispatcher';
 import { InboundEventStore } from '../../../../../jobs/inbound/eventStore';
@@ -39,6 +40,10 @@ export interface HarnessOptions {
   deadlines?: DeadlineSync;
   /** Case-change subscribers built once the store is up (outside platforms' pushes). */
   subscribers?: (harness: LifecycleHarness) => CaseChangeSubscriber[];
+  /** Defaults to the small test district. */
+  district?: DistrictSeed;
+  /** Defaults to a silent logger (LOG_LEVEL to see it). */
+  logger?: Logger;
 }
 
 let tapSeq = 0;
@@ -67,7 +72,7 @@ export class LifecycleHarness {
     await this.fake.listen();
     this.mongo = await connectMongo(testMongoUri(this.label));
     this.org = new OrgRepository(this.mongo);
-    await this.org.loadSeed(testDistrict);
+    await this.org.loadSeed(this.options.district ?? testDistrict);
     this.repo = new CaseRepository(this.mongo);
     await this.repo.ensureIndexes();
     this.redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 3 });
@@ -85,6 +90,7 @@ export class LifecycleHarness {
       config: { ...lifecycleConfig(), ...this.options.config },
       ...(this.options.clock !== undefined && { clock: this.options.clock }),
       ...(this.options.subscribers !== undefined && { subscribers: this.options.subscribers(this) }),
+      ...(this.options.logger !== undefined && { logger: this.options.logger }),
     });
     await this.startGateway(prefix);
     return this;
@@ -93,7 +99,7 @@ export class LifecycleHarness {
   /** The real inbound path: encrypted callback → callback route → inbound queue → worker → dispatcher → tap handlers. */
   private async startGateway(prefix: string): Promise<void> {
     const secrets = { corpId: this.fake.corpId, token: 'LifecycleToken', encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
-    const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+    const logger = this.options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
     this.inboundQueue = new InboundQueue({ connection: bullConnection(testRedisUrl()), prefix });
     const router = createWecomCallbackRouter({
       config: { ...secrets, maxBodyBytes: 1024 * 1024, timestampWindowSeconds: 300 },
