@@ -82,13 +82,13 @@ export function ensureFerretdbBinary(log: (line: string) => void = () => undefin
  * Starts FerretDB v1 on loopback, detached from this process: with its SQLite backend in `dir`, or,
  * given `postgresqlUrl` (a UTF8 database with a C/POSIX/en_US locale), with its PostgreSQL backend.
  */
-export async function startFerretdb(options: { dir: string; port?: number; postgresqlUrl?: string; log?: (line: string) => void }): Promise<RunningFerretdb> {
+export async function startFerretdb(options: { dir: string; port?: number; postgresqlUrl?: string; log?: (line: string) => void; /** false: FerretDB as released, for a bench's baseline. */ pushdownIndexes?: boolean }): Promise<RunningFerretdb> {
   const backend: FerretdbBackend = options.postgresqlUrl === undefined ? 'sqlite' : 'postgresql';
   const binary = ensureFerretdbBinary(options.log, backend);
   const dataDir = join(options.dir, 'sqlite');
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const storage = options.postgresqlUrl === undefined ? ['-sqlite-dir', `${dataDir}/`] : ['-postgresql-url', options.postgresqlUrl];
+  const storage = options.postgresqlUrl === undefined ? ['-sqlite-dir', `${dataDir}/`, `-pushdown-indexes=${options.pushdownIndexes ?? true}`] : ['-postgresql-url', options.postgresqlUrl];
   const pid = spawnDetached(binary, ['-listen', `127.0.0.1:${port}`, ...storage], join(options.dir, 'ferretdb.log'));
   const uri = `mongodb://127.0.0.1:${port}/whistlebot`;
   await waitUntil(() => mongoAnswers(uri, 500), 20_000, `FerretDB on port ${port} (log: ${join(options.dir, 'ferretdb.log')})`);
