@@ -28,6 +28,7 @@ import { connectMongo } from '../store/connection';
 import { CaseRepository } from '../store/caseRepository';
 import { caseModel } from '../store/models/case';
 import { monthPeriod } from '../web/console/report';
+import { consoleLogin } from '../fakes/wecom/consoleLogin';
 import { positiveArg } from './args';
 import { seedHistory } from './history';
 import { stopOnSignal } from './stopOnSignal';
@@ -61,16 +62,6 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function login(base: string, issueCode: (userId: string) => string, userId: string): Promise<string> {
-  const start = await fetch(`${base}/console/auth/start?flow=sso`, { redirect: 'manual' });
-  const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
-  const bound = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const callback = await fetch(`${base}/console/auth/callback?code=${issueCode(userId)}&state=${encodeURIComponent(state)}`, { redirect: 'manual', headers: { cookie: bound } });
-  const session = (callback.headers.getSetCookie().find((c) => c.startsWith('wb_console=')) ?? '').split(';')[0];
-  if (!session) throw new Error(`login as ${userId} failed: ${callback.status}`);
-  return session;
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = join(__dirname, '../.data', `bench-console-${process.pid}`);
@@ -95,7 +86,7 @@ async function main(): Promise<void> {
 
     const app = await startApp(env, createLogger({ level: 'warn' }), rawEnv);
     const base = app.runtime.url!;
-    const cookie = await login(base, (u) => app.sandbox!.fake.issueOAuthCode(u), 'district-admin');
+    const cookie = await consoleLogin(base, (u) => app.sandbox!.fake.issueOAuthCode(u), 'district-admin');
     const get = async (path: string) => {
       const response = await fetch(`${base}${path}`, { headers: { cookie } });
       if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);

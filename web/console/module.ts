@@ -95,6 +95,7 @@ export function consoleModule(options: ConsoleModuleOptions): ConsoleModule {
       places,
       logger,
       now: () => new Date(),
+      storeLoad: () => infra.storeLoad?.(),
     };
     index.start().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'console read model failed to load; the board waits for it'));
     built.set(infra, services);
