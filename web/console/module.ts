@@ -73,6 +73,7 @@ export function consoleModule(options: ConsoleModuleOptions): ConsoleModule {
     const { districtId, places } = placesFrom(env.DISTRICT_CONFIG);
     const logger = infra.logger.child({ module: 'console' });
     const index = new CaseSummaryIndex(infra.mongo, feedFor(infra), districtId, logger);
+    infra.closeables.push({ name: 'console read model', close: () => index.close() });
     const streams = new ConsoleEventStreams();
     index.onChange((s) => streams.caseChanged(s));
     (infra.streams ?? infra.closeables).push({ name: 'console event streams', close: () => streams.close() });
