@@ -43,7 +43,7 @@ export const directoryMappingSchema = z
     entries: z.array(entrySchema).min(1, 'must map at least one WeChat Work department'),
     /** Extra roles for named people (e.g. the district's admin), added to what their departments give. */
     users: z
-      .record(z.string().regex(userIdPattern, 'userids use letters, digits and _ . @ - (at most 64)'), z.object({ roles: roleList }).strict())
+      .record(z.string(), z.object({ roles: roleList }).strict())
       .default({}),
     /** Streets, communities and grids take their WeChat Work department's name (a rename shows at once); false keeps DISTRICT_CONFIG's names. */
     followNames: z.boolean().default(true),
@@ -55,6 +55,9 @@ export const directoryMappingSchema = z
   })
   .strict()
   .superRefine((mapping, ctx) => {
+    for (const userId of Object.keys(mapping.users)) {
+      if (!userIdPattern.test(userId)) ctx.addIssue({ code: 'custom', path: ['users', userId], message: 'is not a WeChat Work userid: userids use letters, digits and _ . @ - (at most 64)' });
+    }
     const seen = new Map<string, number>();
     mapping.entries.forEach((entry, i) => {
       const key = 'id' in entry.wecom ? `id ${entry.wecom.id}` : `name "${entry.wecom.name}"`;

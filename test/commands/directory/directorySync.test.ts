@@ -14,6 +14,7 @@ import { DirectorySnapshotRepository } from '../../../store/directorySnapshotRep
 import { OrgRepository } from '../../../store/orgRepository';
 import { testMongoUri, testPrefix, testRedisUrl } from '../../support/isolation';
 import { waitFor } from '../../support/wait';
+import { directorySyncCommand } from '../../../scripts/directory-sync';
 import { demoDirectory } from './support/demoDirectory';
 
 const SEED = loadDistrictSeed(`${__dirname}/../../../config/district.demo.json`);
@@ -218,5 +219,25 @@ describe('directory sync from WeChat Work (fake server, real store and Redis)', 
     expect(report.missing).toEqual(['entries.24 (WeChat Work department id 331)']);
     expect(await a.org.user('grid-zhao')).toMatchObject({ gridId: 'nongji-2' });
     expect((await a.org.grid('heping-1'))?.memberUserIds).toEqual([]);
+  });
+
+  it('npm run directory:sync -- --dry-run prints the diff and progress and changes nothing; bad flags are refused', async () => {
+    await a.sync.fullSync();
+    const before = await snapshotVersion();
+    fake.directory.moveMember('grid-wang', [331]);
+    fake.directory.renameDepartment(32, '将军府新社区');
+    const out: string[] = [];
+    const err: string[] = [];
+    const capture = (lines: string[]) => ({ write: (text: string) => lines.push(text) });
+    expect(await directorySyncCommand(['--dry-run'], env, capture(out), capture(err))).toBe(0);
+    expect(out.join('')).toBe(['~ moved    王网格 (grid-wang): wenming/jiangjunfu/jiangjunfu-1 → wenming/heping/heping-1', '~ renamed  community jiangjunfu: 将军府社区 → 将军府新社区', ''].join('\n'));
+    expect(err.join('')).toContain('reading members: 44/44');
+    expect(err.join('')).toContain('43 people; 0 added, 0 removed, 1 moved, 0 with other roles, 1 units renamed; dry run: nothing changed; 1 WeChat Work members in no mapped department');
+    expect(await snapshotVersion()).toBe(before);
+    expect(await a.org.user('grid-wang')).toMatchObject({ gridId: 'jiangjunfu-1' });
+
+    expect(await directorySyncCommand([], env, capture(out), capture(err))).toBe(0);
+    expect(await a.org.user('grid-wang')).toMatchObject({ gridId: 'heping-1' });
+    expect(await directorySyncCommand(['--dryrun'], env, capture(out), capture(err))).toBe(64);
   });
 });
