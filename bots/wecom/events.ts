@@ -65,15 +65,17 @@ export type ContactChangeType = (typeof CONTACT_CHANGE_TYPES)[number];
  * A change to WeChat Work's directory (`Event=change_contact`), from "sys". Callbacks set since 2022
  * carry ids only, so listeners re-read the member (user/get) or the departments (department/list).
  */
-export interface ContactChangeEvent extends InboundBase {
+export interface ContactChangeEvent extends Omit<InboundBase, 'agentId'> {
   type: 'change_contact';
+  /** Absent keys rather than undefined values: the event is stored as JSON and must read back equal. */
+  agentId?: number;
   changeType: ContactChangeType;
   /** create/update/delete_user: the member's userid (`UserID`). */
-  userId: string | undefined;
+  userId?: string;
   /** update_user when the userid itself changed (`NewUserID`). */
-  newUserId: string | undefined;
+  newUserId?: string;
   /** create/update/delete_party: the department id (`Id`). */
-  partyId: number | undefined;
+  partyId?: number;
 }
 
 /** Anything else WeChat Work sends: logged and acknowledged, never an error. */

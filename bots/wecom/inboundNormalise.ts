@@ -51,7 +51,7 @@ export function normaliseInbound(xml: XmlObject): InboundEvent {
   }
 }
 
-type Base = Pick<InboundEvent, 'fromUser' | 'toUser' | 'createTime' | 'agentId'>;
+type Base = { fromUser: string; toUser: string; createTime: number; agentId: number | undefined };
 
 function normaliseEvent(xml: XmlObject, base: Base): InboundEvent {
   const event = required(xml, 'Event');
@@ -92,7 +92,17 @@ function contactChange(xml: XmlObject, base: Base): InboundEvent {
   if (isUser && (detail.userId === undefined || !USERID.test(detail.userId))) throw rejectBadRequest('bad_message', `change_contact ${type} lacks a valid <UserID>`);
   if (detail.newUserId !== undefined && !USERID.test(detail.newUserId)) throw rejectBadRequest('bad_message', `change_contact ${type} has an invalid <NewUserID>`);
   if (!isUser && detail.partyId === undefined) throw rejectBadRequest('bad_message', `change_contact ${type} lacks a numeric <Id>`);
-  return { ...base, dedupeKey: key(type), type: 'change_contact', changeType: type, ...detail };
+  const { agentId, ...rest } = base;
+  return {
+    ...rest,
+    ...(agentId !== undefined && { agentId }),
+    dedupeKey: key(type),
+    type: 'change_contact',
+    changeType: type,
+    ...(detail.userId !== undefined && { userId: detail.userId }),
+    ...(detail.newUserId !== undefined && { newUserId: detail.newUserId }),
+    ...(detail.partyId !== undefined && { partyId: detail.partyId }),
+  };
 }
 
 /**
