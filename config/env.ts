@@ -67,6 +67,10 @@ export const envSchema = z
     WECOM_SEND_RATE_PER_MINUTE: positiveInt.default(600),
     /** Per group robot (a department chat's webhook): WeChat Work allows 20 messages a minute. */
     WECOM_ROBOT_RATE_PER_MINUTE: positiveInt.default(20),
+    /** Residents' photos decoded at once per process (re-encoding strips EXIF); kept below libuv's pool of 4 so file reads are never starved. */
+    PHOTO_DECODE_CONCURRENCY: positiveInt.default(2),
+    /** Photo requests that may wait for a decoder per process; one more answers 503 photo_queue_busy. */
+    PHOTO_DECODE_QUEUE: z.coerce.number().int().min(0).default(8),
     MP_APP_ID: optionalString,
     MP_APP_SECRET: optionalString,
     MP_API_BASE: z.string().url().default(PUBLIC_WECHAT_API_BASE),

@@ -19,6 +19,10 @@ export type RateWindow = z.infer<typeof window>;
 const rule = z.object({ perOpenid: window.optional(), perIp: window.optional() }).strict();
 export type RateRule = z.infer<typeof rule>;
 
+const pixelWindow = z.object({ megapixels: z.number().positive(), windowSeconds: z.number().int().positive() }).strict();
+const pixelBudget = z.object({ perOpenid: pixelWindow, perIp: pixelWindow }).strict();
+export type PixelBudgetRule = z.infer<typeof pixelBudget>;
+
 const template = z
   .object({
     templateId: z.string().min(1),
@@ -46,8 +50,17 @@ export const mpConfigSchema = z
         maxBytes: z.number().int().min(1024).max(50 * 1024 * 1024),
         maxPixels: z.number().int().min(10_000),
         urlTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600),
+        /** Megapixels decoded per resident and per IP in a window (several processes share it through Redis). */
+        pixelBudget,
       })
-      .strict(),
+      .strict()
+      .superRefine((photos, ctx) => {
+        for (const scope of ['perOpenid', 'perIp'] as const) {
+          if (photos.pixelBudget[scope].megapixels * 1_000_000 < photos.maxPixels) {
+            ctx.addIssue({ code: 'custom', path: ['pixelBudget', scope, 'megapixels'], message: 'must allow at least one photo of maxPixels' });
+          }
+        }
+      }),
     rateLimits: z.object({ login: rule, report: rule, read: rule, write: rule }).strict(),
     subscribe: z
       .object({

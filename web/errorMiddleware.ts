@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../infra/logger';
-import { HttpError, RateLimitedError } from './errors';
+import { HttpError, RetryLaterError } from './errors';
 
 /** The one place errors become HTTP answers: `{ error: { code, message } }` as JSON. */
 export function errorMiddleware(logger: Logger): Middleware {
@@ -11,7 +11,7 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (error instanceof HttpError) {
         ctx.status = error.status;
         ctx.body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
-        if (error instanceof RateLimitedError) ctx.set('Retry-After', String(error.retryAfterSeconds));
+        if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
         logger.info({ method: ctx.method, path: ctx.path, status: error.status, code: error.code }, 'request refused');
         return;
       }

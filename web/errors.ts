@@ -50,9 +50,22 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
-export class RateLimitedError extends HttpError {
-  constructor(readonly retryAfterSeconds: number, message = '操作太频繁，请稍后再试') {
-    super(429, 'rate_limited', message, { retryAfterSeconds });
+/** A refusal the client may retry after `retryAfterSeconds` (answered with a `Retry-After` header). */
+export class RetryLaterError extends HttpError {
+  constructor(
+    status: number,
+    code: string,
+    readonly retryAfterSeconds: number,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(status, code, message, { ...details, retryAfterSeconds });
+  }
+}
+
+export class RateLimitedError extends RetryLaterError {
+  constructor(retryAfterSeconds: number, message = '操作太频繁，请稍后再试') {
+    super(429, 'rate_limited', retryAfterSeconds, message);
   }
 }
 

@@ -15,6 +15,11 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
+/** A subject (openid, IP, client id) as it may appear in a Redis key name: hashed, never in clear. */
+export function hashedSubject(subject: string): string {
+  return createHash('sha256').update(subject).digest('hex').slice(0, 32);
+}
+
 /** Counts hits per subject in Redis, so every web process shares the same limits. */
 export class RateLimiter {
   constructor(
@@ -23,9 +28,7 @@ export class RateLimiter {
   ) {}
 
   async hit(bucket: string, subject: string, window: RateWindow): Promise<RateDecision> {
-    // Subjects are openids, IPs and client ids: keep them out of Redis key names in clear.
-    const hashed = createHash('sha256').update(subject).digest('hex').slice(0, 32);
-    const key = `${this.prefix}:rate:${bucket}:${hashed}`;
+    const key = `${this.prefix}:rate:${bucket}:${hashedSubject(subject)}`;
     const answer = (await this.redis.eval(HIT, 1, key, String(window.windowSeconds * 1000))) as [number, number];
     const [count, ttlMs] = answer;
     return { allowed: count <= window.limit, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };

@@ -1,5 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export interface StoredMediaMeta {
   contentType: string;
@@ -15,6 +17,23 @@ export interface StoredMedia extends StoredMediaMeta {
 export interface MediaStorage {
   put(key: string, data: Buffer, meta: StoredMediaMeta): Promise<StoredMedia>;
   get(key: string): Promise<{ data: Buffer; meta: StoredMediaMeta } | undefined>;
+  /** The stored bytes as a stream (for serving: nothing is buffered or decoded), or undefined when missing. */
+  open(key: string): Promise<{ stream: Readable; size: number; meta: StoredMediaMeta } | undefined>;
+}
+
+function isMissing(error: unknown): boolean {
+  // Not `instanceof Error`: fs errors may come from another realm (e.g. under jest).
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
+}
+
+function parseMeta(raw: string): StoredMediaMeta {
+  const parsed: unknown = JSON.parse(raw);
+  const meta: StoredMediaMeta = { contentType: 'application/octet-stream' };
+  if (typeof parsed === 'object' && parsed !== null) {
+    if ('contentType' in parsed && typeof parsed.contentType === 'string') meta.contentType = parsed.contentType;
+    if ('filename' in parsed && typeof parsed.filename === 'string') meta.filename = parsed.filename;
+  }
+  return meta;
 }
 
 export class MediaKeyError extends Error {
@@ -48,18 +67,33 @@ export class LocalDiskMediaStorage implements MediaStorage {
     const path = this.pathFor(key);
     try {
       const [data, rawMeta] = await Promise.all([readFile(path), readFile(`${path}.meta.json`, 'utf8')]);
-      const parsed: unknown = JSON.parse(rawMeta);
-      const meta: StoredMediaMeta = { contentType: 'application/octet-stream' };
-      if (typeof parsed === 'object' && parsed !== null) {
-        if ('contentType' in parsed && typeof parsed.contentType === 'string') meta.contentType = parsed.contentType;
-        if ('filename' in parsed && typeof parsed.filename === 'string') meta.filename = parsed.filename;
-      }
-      return { data, meta };
+      return { data, meta: parseMeta(rawMeta) };
     } catch (error) {
-      // Not `instanceof Error`: fs errors may come from another realm (e.g. under jest).
-      if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return undefined;
+      if (isMissing(error)) return undefined;
       throw error;
     }
+  }
+
+  async open(key: string): Promise<{ stream: Readable; size: number; meta: StoredMediaMeta } | undefined> {
+    const path = this.pathFor(key);
+    let meta: StoredMediaMeta;
+    try {
+      meta = parseMeta(await readFile(`${path}.meta.json`, 'utf8'));
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    // Open first, so a missing file is "not found" rather than a stream that fails after the headers went out.
+    const handle = await open(path, 'r').catch((error: unknown) => {
+      if (isMissing(error)) return undefined;
+      throw error;
+    });
+    if (!handle) return undefined;
+    const { size } = await handle.stat().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+    return { stream: createReadStream('', { fd: handle, autoClose: true }), size, meta };
   }
 
   private pathFor(key: string): string {

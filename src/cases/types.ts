@@ -12,7 +12,6 @@ export type CaseState =
   | 'cancelled'
   | 'merged';
 export const OPEN_CASE_STATES: readonly CaseState[] = ['triage', 'community', 'whistled', 'in_progress', 'awaiting_verification'];
-export const FINAL_CASE_STATES: readonly CaseState[] = ['closed', 'cancelled', 'merged'];
 
 /**
  * `withdrawn`: the case left this department without the department returning it (the lead returned,
@@ -77,6 +76,14 @@ export interface WhistleRating {
   comment?: string;
 }
 
+/** 街道评价部门: the street's rating of how a department handled this case (双向考核), once per department. */
+export interface StreetRating {
+  value: Satisfaction;
+  by: string;
+  at: Date;
+  comment?: string;
+}
+
 export interface Assignment {
   deptCode: string;
   role: AssignmentRole;
@@ -95,6 +102,7 @@ export interface Assignment {
   reopenCount: number;
   extensions: ExtensionRequest[];
   whistleRating?: WhistleRating;
+  streetRating?: StreetRating;
 }
 
 export interface CaseCounters {
@@ -127,6 +135,7 @@ export type TimelineEventType =
   | 'reopened'
   | 'rated'
   | 'whistle_rated'
+  | 'department_rated'
   | 'extension_requested'
   | 'extension_decided'
   | 'escalated_to_street'

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FERRETDB_VERSION } from '../../scripts/services/ferretdb';
+import { basename, join } from 'node:path';
+import { ferretdbBinaryPath } from '../../scripts/services/ferretdb';
 import { isAlive, stopPid } from '../../scripts/services/process';
 import { redisAnswers } from '../../scripts/services/redis';
 
@@ -37,7 +37,7 @@ function setUp(fakeStore: string): { dir: string; env: Record<string, string>; s
   const dir = mkdtempSync(join(process.env.WHISTLEBOT_TEST_DATA_DIR ?? tmpdir(), 'services-'));
   const cache = join(dir, 'cache');
   mkdirSync(join(cache, 'whistlebot'), { recursive: true });
-  const binary = join(cache, 'whistlebot', `ferretdb-${FERRETDB_VERSION}`);
+  const binary = join(cache, 'whistlebot', basename(ferretdbBinaryPath()));
   writeFileSync(binary, `#!/bin/sh\n${fakeStore}\n`);
   chmodSync(binary, 0o755);
   const servicesDir = join(dir, 'services');

@@ -15,9 +15,11 @@ import { residentCaseModel } from '../../store/models/residentCase';
 import { residentSubscriptionModel } from '../../store/models/residentSubscription';
 import { lifecycleGateway } from './caseGateway';
 import { mpDistrictFrom } from './district';
+import { DecodeQueue } from './decodeQueue';
 import { ReportIdempotency } from './idempotency';
 import { MediaUrlSigner } from './mediaUrls';
 import { PhotoUploads } from './photoUploads';
+import { PixelBudget } from './pixelBudget';
 import { RateLimiter } from '../rateLimit';
 import { mpRouters } from './router';
 import { requestSchemas } from './schemas';
@@ -33,6 +35,8 @@ export interface MpModuleOptions {
   media?(infra: Infrastructure): MediaStorage;
   /** Defaults to the WeChat API at MP_API_BASE when MP_APP_ID and MP_APP_SECRET are set. */
   wechat?(infra: Infrastructure): (LoginExchange & { sendSubscribeMessage(message: SubscribeMessage): Promise<void> }) | undefined;
+  /** Defaults to PHOTO_DECODE_CONCURRENCY decoders with PHOTO_DECODE_QUEUE places to wait. */
+  decodeQueue?(infra: Infrastructure): DecodeQueue;
 }
 
 export interface MpModule extends AppModule {
@@ -87,7 +91,14 @@ export function mpModule(options: MpModuleOptions): MpModule {
       subscriptions: residentSubscriptionModel(infra.mongo),
       media,
       signer: new MediaUrlSigner(infra.redis, prefix, config.photos.urlTtlSeconds),
-      uploads: new PhotoUploads(infra.redis, prefix, media, config.photos.maxPixels),
+      uploads: new PhotoUploads(
+        infra.redis,
+        prefix,
+        media,
+        config.photos.maxPixels,
+        options.decodeQueue ? options.decodeQueue(infra) : new DecodeQueue({ concurrency: infra.env.PHOTO_DECODE_CONCURRENCY, maxWaiting: infra.env.PHOTO_DECODE_QUEUE }),
+        new PixelBudget(infra.redis, prefix, config.photos.pixelBudget),
+      ),
       idempotency: new ReportIdempotency(infra.redis, prefix),
       cases: lifecycleGateway(options.lifecycle(infra)),
       org: infra.org,

@@ -26,7 +26,11 @@ export interface OperationSpec {
 }
 
 const AUTH_ERRORS: MpErrorCode[] = ['unauthenticated', 'rate_limited'];
-const PHOTO_ERRORS: MpErrorCode[] = ['too_many_photos', 'photo_too_large', 'unsupported_photo_type', 'invalid_photo', 'unsupported_media_type'];
+const PHOTO_ERRORS: MpErrorCode[] = [
+  'too_many_photos', 'photo_too_large', 'photo_too_many_pixels', 'unsupported_photo_type', 'invalid_photo', 'unsupported_media_type', 'photo_budget_exceeded', 'photo_queue_busy',
+];
+/** Refusals answered with a Retry-After header. */
+const RETRY_LATER: MpErrorCode[] = ['rate_limited', 'photo_budget_exceeded', 'photo_queue_busy'];
 
 export const OPERATIONS: OperationSpec[] = [
   {
@@ -126,7 +130,7 @@ function errorResponses(codes: MpErrorCode[]): Record<string, unknown> {
       {
         description: list.map((code) => `\`${code}\`：${MP_ERRORS[code].message}`).join('；'),
         content: { 'application/json': { schema: ref('Error') } },
-        ...(status === 429 ? { headers: { 'Retry-After': { description: '多少秒后可以重试', schema: { type: 'integer' } } } } : {}),
+        ...(list.some((code) => RETRY_LATER.includes(code)) ? { headers: { 'Retry-After': { description: '多少秒后可以重试', schema: { type: 'integer' } } } } : {}),
       },
     ]),
   );

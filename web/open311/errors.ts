@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../../infra/logger';
-import { HttpError, RateLimitedError } from '../errors';
+import { HttpError, RetryLaterError } from '../errors';
 import { sendOpen311, type Open311Format } from './format';
 
 /** An Open311 refusal: the spec's `[{code, description}]`, code being the HTTP status. */
@@ -30,7 +30,7 @@ export function open311Errors(logger: Logger): Middleware {
       else logger.info({ method: ctx.method, path: ctx.path, status: error.status, code: error.code }, 'open311 request refused');
       const status = known ? error.status : 500;
       const descriptions = error instanceof Open311Error ? error.descriptions : [known ? error.message : 'internal error; retry later, and tell the operator if it persists'];
-      if (error instanceof RateLimitedError) ctx.set('Retry-After', String(error.retryAfterSeconds));
+      if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
       ctx.status = status;
       sendOpen311(ctx, formatOf(ctx.path), { root: 'errors', item: 'error' }, descriptions.map((description) => ({ code: status, description })));
     }

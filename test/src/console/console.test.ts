@@ -1,7 +1,7 @@
 import { accept, feedback, rate, verify, whistle } from '../../../src/cases';
 import { canSee, viewerFor } from '../../../src/console/access';
 import { buildBoard } from '../../../src/console/board';
-import { findCases, pageOf } from '../../../src/console/caseQuery';
+import { findCases, findPage, onlyOpenMatch, type CaseQuery, type CaseSortKey } from '../../../src/console/caseQuery';
 import { findHotspots } from '../../../src/console/hotspots';
 import { caseLight } from '../../../src/console/lights';
 import { assess, departmentFigures, weightedScore, DEFAULT_ASSESSMENT } from '../../../src/console/rankings';
@@ -65,9 +65,46 @@ describe('lights, board and case list', () => {
     expect(findCases(cases, { ...base, deptCode: 'chengguan' }, now).map((c) => c.id)).toEqual(['b']);
     expect(findCases(cases, { ...base, states: ['triage'] }, now).map((c) => c.id)).toEqual(['c']);
     expect(findCases(cases, { ...base, sort: 'urgency' }, now).map((c) => c.id)[0]).toBe('b');
-    const page = pageOf(findCases(cases, { ...base }, now), 2, 2);
+    const page = findPage(cases, { ...base, page: 2, pageSize: 2 }, now);
     expect(page).toMatchObject({ total: 3, page: 2 });
     expect(page.items).toHaveLength(1);
+  });
+
+  test('a page kept by insertion equals the same page of the fully sorted list, for every sort, order and page', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const categories = ['road', 'manhole', 'sanitation'];
+    const cases = Array.from({ length: 60 }, (_, i) => {
+      const whistled = random() < 0.6;
+      const draftOverrides = { parsed: { category: categories[Math.floor(random() * 3)] ?? 'road', urgency: (['daily', 'key', 'emergency'] as const)[Math.floor(random() * 3)] ?? 'daily', locationText: `幸福路${i % 7}号`, confidence: 1 } };
+      const c = whistled ? whistledTo(random() < 0.5 ? 'zhujian' : 'chengguan', `id-${String(i).padStart(3, '0')}`, draftOverrides) : newCase(draftOverrides, `id-${String(i).padStart(3, '0')}`);
+      // Equal keys are common (same minute, same number) so that the id decides ties.
+      return summarise({ ...c, number: `2026-00000${i % 4}`, createdAt: new Date(T0.getTime() + (i % 5) * 60_000) });
+    });
+    const now = new Date(T0.getTime() + 30 * 60_000);
+    const sorts: CaseSortKey[] = ['createdAt', 'number', 'urgency', 'due', 'updatedAt'];
+    for (const sort of sorts) {
+      for (const order of ['asc', 'desc'] as const) {
+        for (const filter of [{}, { category: 'road' }, { states: ['whistled' as const] }]) {
+          const all = findCases(cases, { sort, order, ...filter }, now);
+          for (const pageSize of [1, 7, 25]) {
+            for (let page = 1; page <= Math.ceil(all.length / pageSize) + 1; page++) {
+              const query: CaseQuery = { sort, order, page, pageSize, ...filter };
+              const found = findPage(cases, query, now);
+              expect(found.total).toBe(all.length);
+              expect(found.items.map((c) => c.id)).toEqual(all.slice((page - 1) * pageSize, page * pageSize).map((c) => c.id));
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('a search may read only the open cases when its states are open ones or it asks for a light', () => {
+    expect(onlyOpenMatch({ states: ['whistled', 'triage'] })).toBe(true);
+    expect(onlyOpenMatch({ light: 'red' })).toBe(true);
+    expect(onlyOpenMatch({ states: ['whistled', 'closed'] })).toBe(false);
+    expect(onlyOpenMatch({ category: 'road' })).toBe(false);
   });
 
   test('hotspots: the same category at the same place three times', () => {
@@ -96,12 +133,27 @@ describe('assessment', () => {
     const row = (deptCode: string, received: number, response: number | null, resolution: number | null, satisfaction: number | null) => ({
       deptCode, whistlesReceived: received, responseRate: response, resolutionRate: resolution, satisfactionRate: satisfaction,
       accepted: 0, acceptedOnTime: 0, returns: 0, done: 0, doneOnTime: 0, onTimeCompletionRate: null, closed: 0, solved: 0, rated: 0,
-      meanTimeToAcceptMs: null, meanTimeToFinishMs: null, whistleRated: 0, whistleReasonableRate: null,
+      meanTimeToAcceptMs: null, meanTimeToFinishMs: null, whistleRated: 0, whistleReasonableRate: null, streetRated: 0, streetSatisfactionRate: null,
     });
     expect(weightedScore(row('x', 9, 1, 0.5, 0.5), DEFAULT_ASSESSMENT)).toBe(65);
     expect(weightedScore(row('x', 9, 1, null, null), DEFAULT_ASSESSMENT)).toBe(100);
     const ranked = assess([row('a', 10, 1, 1, 1), row('b', 10, 0.5, 0.5, 0.5), row('c', 2, 1, 1, 1)], new Map([['b', 3]]), DEFAULT_ASSESSMENT);
     expect(ranked.map((r) => [r.deptCode, r.rank, r.score, r.reopens])).toEqual([['a', 1, 100, 0], ['b', 2, 50, 3], ['c', null, null, 0]]);
     expect(assess([row('c', 2, 1, 1, 1)], new Map(), { ...DEFAULT_ASSESSMENT, minCases: 0 })[0]?.rank).toBe(1);
+  });
+
+  test('the street\'s rating of departments counts only with a weight; by default the three rates alone', () => {
+    const row = (streetRate: number | null) => ({
+      deptCode: 'x', whistlesReceived: 9, responseRate: 1, resolutionRate: 0.5, satisfactionRate: 0.5,
+      accepted: 0, acceptedOnTime: 0, returns: 0, done: 0, doneOnTime: 0, onTimeCompletionRate: null, closed: 0, solved: 0, rated: 0,
+      meanTimeToAcceptMs: null, meanTimeToFinishMs: null, whistleRated: 0, whistleReasonableRate: null, streetRated: 4, streetSatisfactionRate: streetRate,
+    });
+    expect(DEFAULT_ASSESSMENT.weights.street).toBe(0);
+    expect(weightedScore(row(0), DEFAULT_ASSESSMENT)).toBe(65);
+    const withStreet = { ...DEFAULT_ASSESSMENT, weights: { response: 30, resolution: 30, satisfaction: 20, street: 20 } };
+    // (1×30 + 0.5×30 + 0.5×20 + 0.25×20) / 100 = 0.6
+    expect(weightedScore(row(0.25), withStreet)).toBe(60);
+    // No street rating yet: the weight is left out, (30 + 15 + 10) / 80
+    expect(weightedScore(row(null), withStreet)).toBe(68.8);
   });
 });

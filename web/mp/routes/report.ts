@@ -46,13 +46,12 @@ function classify(services: MpServices, report: ReportRequest, imageCount: numbe
   };
 }
 
-async function storePhotos(services: MpServices, residentId: string, files: Buffer[], photoIds: string[]): Promise<MediaRef[]> {
+async function storePhotos(services: MpServices, resident: ResidentSession, ip: string, files: Buffer[], photoIds: string[]): Promise<MediaRef[]> {
   const max = services.config.photos.maxCount;
   if (files.length + photoIds.length > max) throw mpError('too_many_photos', { message: `最多上传 ${max} 张照片`, details: { maxCount: max } });
   // Every check first (decode each file, claim each id), so a refused report leaves no stray files behind.
-  const cleaned = [];
-  for (const data of files) cleaned.push(await services.uploads.clean(data));
-  const claimed = await services.uploads.claim(residentId, photoIds);
+  const cleaned = await services.uploads.cleanAll(files, { openid: resident.openid, ip });
+  const claimed = await services.uploads.claim(resident.residentId, photoIds);
   const now = services.clock();
   const saved: string[] = [];
   for (const photo of cleaned) saved.push(await services.uploads.save(photo, now));
@@ -60,9 +59,9 @@ async function storePhotos(services: MpServices, residentId: string, files: Buff
 }
 
 /** Stores the photos, submits the report to the lifecycle, and records the resident's side of it. */
-async function createResidentCase(services: MpServices, resident: ResidentSession, report: ReportRequest, files: Buffer[]): Promise<OwnCase> {
+async function createResidentCase(services: MpServices, resident: ResidentSession, ip: string, report: ReportRequest, files: Buffer[]): Promise<OwnCase> {
   const place = placeOf(services, report.communityId);
-  const media = await storePhotos(services, resident.residentId, files, listOf(report.photoIds));
+  const media = await storePhotos(services, resident, ip, files, listOf(report.photoIds));
   const created = await services.cases.submit({
     source: 'resident',
     channel: 'mp',
@@ -111,7 +110,8 @@ export function reportRoutes(services: MpServices): Router<MpState> {
     const file = form.files[0];
     if (!file) throw mpError('invalid_request', { message: `请在 ${PHOTO_FIELD} 字段中上传一张照片` });
     const resident = residentOf(ctx);
-    const key = await services.uploads.save(await services.uploads.clean(file.data), services.clock());
+    const [cleaned] = await services.uploads.cleanAll([file.data], { openid: resident.openid, ip: ctx.ip });
+    const key = await services.uploads.save(cleaned!, services.clock());
     const { photoId, expiresIn } = await services.uploads.register(resident.residentId, key);
     ctx.status = 201;
     ctx.body = { photoId, url: await services.signer.sign(key, services.publicBaseUrl()), expiresIn };
@@ -130,7 +130,7 @@ export function reportRoutes(services: MpServices): Router<MpState> {
     }
     let created: OwnCase;
     try {
-      created = await createResidentCase(services, resident, parseRequest(schemas.report, form.fields), form.files.map((f) => f.data));
+      created = await createResidentCase(services, resident, ctx.ip, parseRequest(schemas.report, form.fields), form.files.map((f) => f.data));
     } catch (error) {
       await claim?.release();
       throw error;

@@ -53,5 +53,17 @@ describe('media upload and download into our own storage', () => {
   it('storage keys cannot escape MEDIA_DIR', async () => {
     await expect(storage.put('../evil', Buffer.from('x'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(MediaKeyError);
     expect(await storage.get('wecom/missing.jpg')).toBeUndefined();
+    await expect(storage.open('../evil')).rejects.toBeInstanceOf(MediaKeyError);
+  });
+
+  it('opens a stored file as a stream with its size and type, and answers undefined for a missing one', async () => {
+    const data = Buffer.from('stored photo bytes '.repeat(5000));
+    await storage.put('mp/2026-12/streamed.jpg', data, { contentType: 'image/jpeg' });
+    const opened = await storage.open('mp/2026-12/streamed.jpg');
+    expect(opened).toMatchObject({ size: data.length, meta: { contentType: 'image/jpeg' } });
+    const chunks: Buffer[] = [];
+    for await (const chunk of opened!.stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(data)).toBe(true);
+    expect(await storage.open('mp/2026-12/missing.jpg')).toBeUndefined();
   });
 });

@@ -23,6 +23,7 @@ import { CaseRepository } from '../../../../store/caseRepository';
 import { connectMongo } from '../../../../store/connection';
 import { OrgRepository } from '../../../../store/orgRepository';
 import { createWebApp } from '../../../../web/app';
+import type { DecodeQueue } from '../../../../web/mp/decodeQueue';
 import { mpModule, type MpModule } from '../../../../web/mp/module';
 import { testMongoUri, testPrefix, testRedisUrl } from '../../../support/isolation';
 
@@ -98,7 +99,8 @@ export class MpHarness {
     this.config = config ?? testMpConfig();
   }
 
-  async start(options: { workers?: boolean } = {}): Promise<this> {
+  /** `decodeQueue` replaces the photo decode queue (e.g. one a test can hold shut). */
+  async start(options: { workers?: boolean; decodeQueue?: DecodeQueue } = {}): Promise<this> {
     await this.wechat.start();
     const prefix = testPrefix(this.label);
     const env = loadEnv({
@@ -121,7 +123,8 @@ export class MpHarness {
     await this.repo.ensureIndexes();
     this.infra = { env, logger, mongo: this.mongo, redis: this.redis, org, closeables: [], listeningUrl: () => this.url || undefined };
 
-    const module = mpModule({ config: this.config, lifecycle: () => this.deps });
+    const { decodeQueue } = options;
+    const module = mpModule({ config: this.config, lifecycle: () => this.deps, ...(decodeQueue ? { decodeQueue: () => decodeQueue } : {}) });
     this.module = module;
     const notify = module.notifyResidentMilestone(this.infra);
     this.deps = {
@@ -137,6 +140,7 @@ export class MpHarness {
       deadlines: { syncCase: async () => undefined },
       clock: () => new Date(),
       config: lifecycleConfig(),
+      sideEffectFailed: ({ step, case: c, error }) => logger.error({ err: error, caseId: c.id, step }, 'side effect failed'),
     };
 
     const app = createWebApp({ logger, routers: module.routers?.(this.infra) ?? [] });
