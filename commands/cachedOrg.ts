@@ -30,6 +30,7 @@ export function cachedOrg(org: OrgDirectory, ttlMs = 30_000, now: () => number =
     community: cached('community', org.community.bind(org)),
     communityStaff: cached('communityStaff', org.communityStaff.bind(org)),
     district: cached('district', org.district.bind(org)),
+    usersWithRole: cached('usersWithRole', org.usersWithRole.bind(org) as (districtId: string, role: string) => ReturnType<OrgDirectory['usersWithRole']>) as OrgDirectory['usersWithRole'],
   };
 }
 
