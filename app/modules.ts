@@ -10,6 +10,7 @@ import { mpModule } from '../web/mp/module';
 import { open311Module } from '../web/open311/module';
 import { allianceModule } from './allianceModule';
 import { deadlinesModule } from './deadlinesModule';
+import { directoryModule } from './directoryModule';
 import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
@@ -45,5 +46,6 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   const alliance = allianceModule({ dispatcher: (infra) => gateway.dispatcher(infra) });
   allianceWhistles = alliance;
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, parserLearning, lifecycle, alliance, residents, hotline, hotlineProgress, open311, conversation, commandCentre, ...sandboxConsole, gateway];
+  const directory = directoryModule({ dispatcher: (infra) => gateway.dispatcher(infra) });
+  return [deadlines, parserLearning, lifecycle, alliance, residents, hotline, hotlineProgress, open311, conversation, commandCentre, directory, ...sandboxConsole, gateway];
 }
