@@ -19,7 +19,7 @@ export interface CaseStore {
   reportedBy(reporterId: string, limit: number): Promise<Case[]>;
 }
 
-export type OrgDirectory = Pick<OrgRepository, 'user' | 'department' | 'departments' | 'street' | 'community' | 'communityStaff' | 'district'>;
+export type OrgDirectory = Pick<OrgRepository, 'user' | 'department' | 'departments' | 'street' | 'community' | 'communityStaff' | 'district' | 'usersWithRole'>;
 
 /** One successful change of a case: `before` is null when the case was just created. */
 export interface CaseChange {
