@@ -8,7 +8,8 @@ test('a domain module importing the store, and a channel importing another, fail
   const fixture = join(__dirname, 'fixtures/deps');
   const run = spawnSync(bin, ['src', 'store', 'bots', 'web', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], { cwd: fixture, encoding: 'utf8' });
   expect(run.status).not.toBe(0);
-  expect(run.stdout).toContain('domain-is-pure: src/rule.js → store/db.js');
-  expect(run.stdout).toContain('channels-do-not-import-each-other: bots/card.js → web/route.js');
+  const output = run.stdout.replace(/\u001b\[[0-9;]*m/g, '');
+  expect(output).toContain('domain-is-pure: src/rule.js → store/db.js');
+  expect(output).toContain('channels-do-not-import-each-other: bots/card.js → web/route.js');
 });
 
