@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import { insertUnlessPresent } from './caseStoreErrors';
+import { nextInSequence } from './counters';
 import type { CaseKeyDoc } from './models/caseKeys';
 import type { CounterDoc } from './models/counter';
 
@@ -12,12 +13,8 @@ export class CaseReporterIndex {
   constructor(private readonly counters: Model<CounterDoc>, private readonly keys: Model<CaseKeyDoc>) {}
 
   async file(reporterId: string, caseId: string, at: Date): Promise<void> {
-    const counter = await this.counters
-      .findOneAndUpdate({ _id: counterId(reporterId) }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-      .lean<CounterDoc>()
-      .exec();
-    if (!counter) throw new Error(`reporter counter of ${reporterId} was not returned by the upsert`);
-    await insertUnlessPresent(this.keys, { _id: `${reporterId}#${counter.seq}`, caseId, filedAt: at });
+    const seq = await nextInSequence(this.counters, counterId(reporterId));
+    await insertUnlessPresent(this.keys, { _id: `${reporterId}#${seq}`, caseId, filedAt: at });
   }
 
   /** Ids of the reporter's latest `limit` cases, newest filed first (each once); undefined when none was ever filed. */

@@ -27,6 +27,7 @@ import { isFerretdb } from './connection';
 import { caseModel, caseTransitionModel, type CaseDoc } from './models/case';
 import { caseNumberKeyModel, casePlaceKeyModel, caseReporterKeyModel, type CaseKeyDoc } from './models/caseKeys';
 import { CaseReporterIndex } from './caseReporterIndex';
+import { nextInSequence } from './counters';
 import { counterModel, type CounterDoc } from './models/counter';
 
 export type PersistResult = { ok: true } | { ok: false; reason: 'conflict' | 'not_found' };
@@ -82,22 +83,9 @@ export class CaseRepository {
     await caseTransitionModel(this.cases.db).createIndexes();
   }
 
-  /** Next number of a per-district, per-year sequence: one atomic `$inc` upsert (no projection: FerretDB). */
-  async nextSequence(districtId: string, year: number): Promise<number> {
-    const _id = caseCounterId(districtId, year);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const counter = await this.counters
-          .findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-          .lean<CounterDoc>()
-          .exec();
-        if (!counter) throw new Error(`counter ${_id} was not returned by the upsert`);
-        return counter.seq;
-      } catch (error) {
-        // Two first-ever upserts can race on the new _id; the loser simply increments the winner's doc.
-        if (!isDuplicateKeyError(error) || attempt >= 5) throw error;
-      }
-    }
+  /** Next number of a per-district, per-year sequence. */
+  nextSequence(districtId: string, year: number): Promise<number> {
+    return nextInSequence(this.counters, caseCounterId(districtId, year));
   }
 
   /**
