@@ -1,3 +1,3 @@
-export { FakeWecomServer, type FakeAppChat, type FakeMedia, type FakeWecomServerOptions, type RecordedCall } from './server';
+export { FakeWecomServer, type FakeAppChat, type FakeMedia, type FakeWecomServerOptions, type MemberDrop, type RecordedCall } from './server';
 export { Inbox, type CardUpdateRecord, type InboxChannel, type InboxMessage } from './inbox';
 export type { FailureKind, FailureRule } from './failures';

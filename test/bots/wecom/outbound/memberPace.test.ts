@@ -1,0 +1,139 @@
+import { buttonInteractionCard } from '../../../../bots/wecom/cards';
+import { templateCard, text, toUsers, type OutboundMessage } from '../../../../bots/wecom/messages';
+import type { InboxMessage } from '../../../../fakes/wecom';
+import type { Outbox } from '../../../../jobs/outbox';
+import { nextDigestMessage, TEXT_CONTENT_MAX_BYTES } from '../../../../jobs/outbox/memberDigest';
+import { OutboundHarness, waitFor } from './support/harness';
+
+// WeChat Work's per-member limits (30 a minute, 1,000 an hour) on a compressed clock: the fake drops
+// exactly as WeChat Work does, with the same two windows at once; the worker paces to the same numbers.
+const FAKE_MEMBER_LIMIT = [
+  { perWindow: 30, windowMs: 1_000 },
+  { perWindow: 40, windowMs: 4_000 },
+];
+const MEMBER_LIMIT = { windows: FAKE_MEMBER_LIMIT, marginMs: 150 };
+
+const whistleCard = (i: number) =>
+  templateCard(
+    buttonInteractionCard({
+      taskId: `case-${i}-whistle`,
+      title: `【吹哨】2026-${String(i).padStart(6, '0')} 路面塌陷`,
+      buttons: [
+        { text: '接哨报到', key: `accept:${i}`, style: 1 },
+        { text: '退回', key: `return:${i}`, style: 2 },
+      ],
+    }),
+  );
+
+const taskIdOf = (m: InboxMessage) => String((m.body.template_card as { task_id: string }).task_id);
+const contentOf = (m: InboxMessage) => String((m.body.text as { content: string }).content);
+
+describe('app messages to one member are paced to WeChat Work\'s per-member limit (30 a minute, 1,000 an hour)', () => {
+  let h: OutboundHarness;
+  let outbox: Outbox;
+
+  beforeEach(async () => {
+    h = await new OutboundHarness('member_pace', { memberLimit: FAKE_MEMBER_LIMIT }).start();
+    outbox = h.outbox();
+  });
+  afterEach(() => h.stop());
+
+  const queueIsEmpty = async () => Object.values(await outbox.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).every((n) => n === 0);
+
+  it('the fake drops what WeChat Work drops: an unpaced storm of 45 whistles to one lead loses cards, silently', async () => {
+    h.worker({ memberLimit: null, concurrency: 4 });
+    for (let i = 0; i < 45; i++) await outbox.enqueueOutbound(toUsers(['cg-lead'], whistleCard(i)), `storm-unpaced-${i}`);
+    await waitFor('every send answered', async () => h.fake.callLog('/cgi-bin/message/send').length === 45 && (await queueIsEmpty()));
+    expect(h.fake.callLog('/cgi-bin/message/send').every((c) => c.outcome.kind === 'answered' && c.outcome.errcode === 0)).toBe(true);
+    expect(h.fake.inbox.user('cg-lead')).toHaveLength(30);
+    expect(h.fake.memberDrops()).toHaveLength(15);
+    expect(h.fake.memberDrops().every((d) => d.userId === 'cg-lead' && d.msgtype === 'template_card')).toBe(true);
+  });
+
+  it('a paced storm of 45 whistle cards to one lead (5 of them shared with a second lead) loses nothing and holds up no one else', async () => {
+    h.worker({ memberLimit: MEMBER_LIMIT, concurrency: 4 });
+    h.worker({ memberLimit: MEMBER_LIMIT, concurrency: 4 });
+    for (let i = 0; i < 45; i++) await outbox.enqueueOutbound(toUsers(i % 9 === 0 ? ['cg-lead', 'cg-lead2'] : ['cg-lead'], whistleCard(i)), `storm-${i}`);
+    await outbox.enqueueOutbound(toUsers(['zj-lead'], text('其他部门照常送达')), 'other-dept');
+
+    await waitFor('the other department', () => h.fake.inbox.user('zj-lead').length === 1);
+    // The 16 the minute window could not take were still waiting (delayed, in Redis), not dropped.
+    expect(h.fake.inbox.user('cg-lead').length).toBeLessThanOrEqual(30);
+    expect((await outbox.queue.getJobCounts('delayed')).delayed).toBeGreaterThan(0);
+
+    await waitFor('the whole storm', async () => h.fake.inbox.user('cg-lead').length === 45 && (await queueIsEmpty()), 30_000);
+    expect(h.fake.memberDrops()).toEqual([]);
+    expect(h.fake.inbox.user('cg-lead').map(taskIdOf).sort()).toEqual(Array.from({ length: 45 }, (_, i) => `case-${i}-whistle`).sort());
+    expect(h.fake.inbox.user('cg-lead2').map(taskIdOf).sort()).toEqual([0, 9, 18, 27, 36].map((i) => `case-${i}-whistle`).sort());
+    // Cards are never merged: every whistle is its own card with its own buttons.
+    expect(h.fake.inbox.user('cg-lead').every((m) => m.msgtype === 'template_card' && m.responseCode !== undefined)).toBe(true);
+    expect(await outbox.queue.getFailed()).toEqual([]);
+  });
+
+  it('merges the text notices that would have to wait into one digest, in order, and marks each merged one sent', async () => {
+    h.worker({ memberLimit: MEMBER_LIMIT, concurrency: 1 });
+    const notices = Array.from({ length: 40 }, (_, i) => `【催办提醒】2026-${String(i).padStart(6, '0')} 已超过受理时限`);
+    for (const [i, notice] of notices.entries()) await outbox.enqueueOutbound(toUsers(['busy-lead'], text(notice)), `remind-${i}`);
+
+    await waitFor('the digest', async () => h.fake.inbox.user('busy-lead').length === 31 && (await queueIsEmpty()), 20_000);
+    const box = h.fake.inbox.user('busy-lead');
+    expect(box.slice(0, 30).map(contentOf)).toEqual(notices.slice(0, 30));
+    const digest = contentOf(box[30]!);
+    expect(digest).toMatch(/^【消息汇总】短时间内给您的消息较多，已合并为一条（共 10 条）：/);
+    expect(digest.split('\n\n').slice(1)).toEqual(notices.slice(30).map((n, i) => `${i + 1}. ${n}`));
+    expect(h.fake.memberDrops()).toEqual([]);
+
+    // A merged message queued again (a retried caller) is recognised as sent.
+    await outbox.queue.getJob((await outbox.enqueueOutbound(toUsers(['busy-lead'], text(notices[35]!)), 'remind-35')).jobId).then((job) => job?.remove());
+    const again = await outbox.enqueueOutbound(toUsers(['busy-lead'], text(notices[35]!)), 'remind-35');
+    await waitFor('the replay', async () => (await (await outbox.queue.getJob(again.jobId))?.getState()) === 'completed');
+    expect((await outbox.queue.getJob(again.jobId))?.returnvalue).toEqual({ skipped: 'already-sent' });
+    expect(h.fake.inbox.user('busy-lead')).toHaveLength(31);
+  });
+
+  it('a digest waiting for its slot survives the worker being stopped: a new worker sends it', async () => {
+    const first = h.worker({ memberLimit: MEMBER_LIMIT, concurrency: 1 });
+    for (let i = 0; i < 33; i++) await outbox.enqueueOutbound(toUsers(['night-lead'], text(`第${i}条提醒`)), `night-${i}`);
+    await waitFor('the first 30 and the merged rest', async () => {
+      const counts = await outbox.queue.getJobCounts('waiting', 'active', 'delayed');
+      return h.fake.inbox.user('night-lead').length === 30 && counts.waiting === 0 && counts.active === 0 && counts.delayed === 1;
+    });
+    await first.close(true);
+
+    h.worker({ memberLimit: MEMBER_LIMIT, concurrency: 1 });
+    await waitFor('the digest', async () => h.fake.inbox.user('night-lead').length === 31 && (await queueIsEmpty()), 20_000);
+    expect(contentOf(h.fake.inbox.user('night-lead')[30]!)).toContain('（共 3 条）');
+    expect(h.fake.memberDrops()).toEqual([]);
+  });
+
+  it('a digest too long for one message goes out in several, each at the member\'s next free time', async () => {
+    h.worker({ memberLimit: MEMBER_LIMIT, concurrency: 1 });
+    const long = (i: number) => `第${i}条：${'道路积水严重，请尽快派人处理。'.repeat(12)}`;
+    for (let i = 0; i < 36; i++) await outbox.enqueueOutbound(toUsers(['flood-lead'], text(i < 30 ? `短消息${i}` : long(i))), `flood-${i}`);
+    await waitFor('every notice', async () => (await queueIsEmpty()) && h.fake.inbox.user('flood-lead').length > 30, 20_000);
+    const digests = h.fake.inbox.user('flood-lead').slice(30).map(contentOf);
+    expect(digests.length).toBeGreaterThan(1);
+    for (const d of digests) expect(Buffer.byteLength(d)).toBeLessThanOrEqual(TEXT_CONTENT_MAX_BYTES);
+    const delivered = digests.join('\n');
+    for (let i = 30; i < 36; i++) expect(delivered).toContain(long(i));
+    expect(h.fake.memberDrops()).toEqual([]);
+  });
+});
+
+describe('digest packing', () => {
+  const item = (i: number, content: string): { idempotencyKey: string; message: OutboundMessage } => ({ idempotencyKey: `k${i}`, message: toUsers(['u'], text(content)) });
+
+  it('sends a lone message exactly as queued, and packs the oldest that fit 2,048 bytes', () => {
+    const lone = item(0, '只有一条');
+    expect(nextDigestMessage('u', [lone])).toEqual({ message: lone.message, items: [lone] });
+    const items = Array.from({ length: 10 }, (_, i) => item(i, `${i}`.repeat(600)));
+    const packed = nextDigestMessage('u', items);
+    expect(packed.items.map((x) => x.idempotencyKey)).toEqual(['k0', 'k1', 'k2']);
+    expect(packed.message).toMatchObject({ channel: 'app', body: { msgtype: 'text', touser: 'u' } });
+    const content = packed.message.channel === 'app' && packed.message.body.msgtype === 'text' ? packed.message.body.text.content : '';
+    expect(Buffer.byteLength(content)).toBeLessThanOrEqual(TEXT_CONTENT_MAX_BYTES);
+    // One too large to share a message goes on its own, as it was queued.
+    const huge = item(9, '长'.repeat(700));
+    expect(nextDigestMessage('u', [huge, item(1, 'x')]).items).toEqual([huge]);
+  });
+});
