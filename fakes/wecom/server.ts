@@ -293,6 +293,9 @@ export class FakeWecomServer {
     this.responseCodes.clear();
     this.oauthCodes.clear();
     this.tokens.clear();
+    this.robotSends.clear();
+    this.memberSends.clear();
+    this.drops.length = 0;
     this.clearFailures();
   }
 
