@@ -171,11 +171,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   };
 
   /** A message that must wait for its member goes into the member's digest of the reserved slot (opened here when none is). */
-  const mergeIntoDigest = async (userId: string, item: DigestItem, at: number): Promise<OutboxJobResult> => {
+  const mergeIntoDigest = async (jobId: string | undefined, userId: string, item: DigestItem, at: number): Promise<OutboxJobResult> => {
     // The job first, so an opened digest always has one (one that finds its slot empty does nothing).
     await queue.add(OUTBOX_JOB_NAME, { idempotencyKey: `digest:${userId}:${at}`, message: item.message, digest: { userId, at } }, { ...digestJobOptions, jobId: digestJobId(userId, at), delay: Math.max(0, at - Date.now()) });
     const slot = await digests.open(userId, at, item);
-    options.logger?.info({ slotAt: new Date(slot).toISOString() }, 'member at the app-message limit; message merged into their digest');
+    options.logger?.info({ jobId, digestJobId: digestJobId(userId, slot), slotAt: new Date(slot).toISOString() }, 'member at the app-message limit; message merged into their digest');
     return { digested: { at: slot } };
   };
 
@@ -221,7 +221,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         if (joined !== undefined) return { digested: { at: joined } };
       }
       const at = due ?? (await pace.reserve(counted.subjects));
-      if (member !== undefined && at > Date.now() + SLOT_SLACK_MS) return mergeIntoDigest(member, item, at);
+      if (member !== undefined && at > Date.now() + SLOT_SLACK_MS) return mergeIntoDigest(job.id, member, item, at);
       await awaitTurn(job, token, pace, counted.subjects, at);
     }
     const result = await send(job, token, message, robots);
