@@ -8,7 +8,8 @@ export const consoleConfigSchema = z.object({
   session: z.object({ ttlSeconds: z.number().int().min(300).max(7 * 24 * 3600) }),
   lights: z.object({ yellowAt: share }),
   assessment: z.object({
-    weights: z.object({ response: weight, resolution: weight, satisfaction: weight }).refine((w) => w.response + w.resolution + w.satisfaction > 0, 'at least one weight must be above 0'),
+    /** `street`: the weight of the street's rating of departments (街道评价满意率); 0 (the default) keeps the three rates alone. */
+    weights: z.object({ response: weight, resolution: weight, satisfaction: weight, street: weight.default(0) }).refine((w) => w.response + w.resolution + w.satisfaction + w.street > 0, 'at least one weight must be above 0'),
     minCases: z.number().int().min(0),
   }),
   exportMaxRows: z.number().int().min(1).max(100_000),

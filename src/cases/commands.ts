@@ -2,7 +2,7 @@ import { accept } from './accept';
 import { decideExtension, requestExtension, type ExtensionDecisionInput } from './extensions';
 import { feedback, type FeedbackInput } from './feedback';
 import { absorbDuplicate, cancel, escalateToStreet, merge, type AbsorbInput, type MergeInput, type ReasonInput } from './lifecycle';
-import { rate, rateWhistle, type RateInput, type RateWhistleInput } from './ratings';
+import { rate, rateDepartment, rateWhistle, type RateDepartmentInput, type RateInput, type RateWhistleInput } from './ratings';
 import { returnCase, type ReturnInput } from './returnCase';
 import { refuse } from './transition';
 import type { Case, CommandContext, CommandResult } from './types';
@@ -19,6 +19,7 @@ export type CaseCommand =
   | ({ type: 'verify' } & VerifyInput)
   | ({ type: 'rate' } & RateInput)
   | ({ type: 'rateWhistle' } & RateWhistleInput)
+  | ({ type: 'rateDepartment' } & RateDepartmentInput)
   | { type: 'requestExtension'; reason: string; requestedDueAt: Date }
   | ({ type: 'decideExtension' } & ExtensionDecisionInput)
   | ({ type: 'escalateToStreet' } & ReasonInput)
@@ -42,6 +43,7 @@ function dispatch(c: Case, command: CaseCommand, ctx: CommandContext): CommandRe
     case 'verify': return verify(c, command, ctx);
     case 'rate': return rate(c, command, ctx);
     case 'rateWhistle': return rateWhistle(c, command, ctx);
+    case 'rateDepartment': return rateDepartment(c, command, ctx);
     case 'requestExtension': return requestExtension(c, command, ctx);
     case 'decideExtension': return decideExtension(c, command, ctx);
     case 'escalateToStreet': return escalateToStreet(c, command, ctx);

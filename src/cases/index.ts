@@ -10,7 +10,7 @@ export { escalateToDistrict, markHardCase, releaseReporter, resolveHardCase, typ
 export { returnCase, type ReturnInput } from './returnCase';
 export { feedback, type FeedbackInput } from './feedback';
 export { mayVerify, notVerifierReason, verify, type VerifyInput } from './verify';
-export { rate, rateWhistle, type RateInput, type RateWhistleInput } from './ratings';
+export { rate, rateDepartment, rateWhistle, type RateDepartmentInput, type RateInput, type RateWhistleInput } from './ratings';
 export { requestExtension, decideExtension, type ExtensionRequestInput, type ExtensionDecisionInput } from './extensions';
 export { escalateToStreet, merge, absorbDuplicate, cancel, type ReasonInput, type MergeInput, type AbsorbInput } from './lifecycle';
 export { activeLead, activeAssignments, isActive, departmentName } from './assignments';

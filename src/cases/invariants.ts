@@ -62,6 +62,8 @@ function duplicateDepartmentProblems(c: Case): string[] {
   if (twice.length > 0) problems.push(`departments with two open assignments: ${[...new Set(twice)].join(',')}`);
   const rated = c.assignments.filter((a) => a.whistleRating).map((a) => a.deptCode);
   if (new Set(rated).size !== rated.length) problems.push('a department rated the whistle twice');
+  const streetRated = c.assignments.filter((a) => a.streetRating).map((a) => a.deptCode);
+  if (new Set(streetRated).size !== streetRated.length) problems.push('the street rated a department twice on one case');
   return problems;
 }
 

@@ -1,5 +1,5 @@
 import { assignmentIndexFor, departmentName, replaceAssignment } from './assignments';
-import { actingDepartment, hasRole, isReporterOf, requiredText } from './permissions';
+import { actingDepartment, hasRole, isReporterOf, isStreetStaff, requiredText } from './permissions';
 import { commit, refuse } from './transition';
 import type { Case, CommandContext, CommandResult, Satisfaction } from './types';
 
@@ -38,4 +38,28 @@ export function rateWhistle(c: Case, input: RateWhistleInput, ctx: CommandContex
     whistleRating: { reasonable: input.reasonable, by: ctx.actor.userId, at: ctx.now, ...(comment !== undefined && { comment }) },
   });
   return commit({ ...c, assignments }, ctx, [{ type: 'whistle_rated', deptCode, details: { reasonable: input.reasonable, comment } }]);
+}
+
+export interface RateDepartmentInput {
+  deptCode: string;
+  value: Satisfaction;
+  comment?: string;
+}
+
+/**
+ * 街道评价部门 (双向考核, the street's half): once a case is closed, the street rates each department
+ * that did work on it — 满意 / 基本满意 / 不满意 — once per department; 不满意 needs a reason.
+ */
+export function rateDepartment(c: Case, input: RateDepartmentInput, ctx: CommandContext): CommandResult {
+  if (!isStreetStaff(ctx.actor)) return refuse('not_allowed', '只有街道调度员或领导可以评价部门');
+  if (c.state !== 'closed') return refuse('illegal_state', '案件核实结项后才能评价部门');
+  const index = c.assignments.findIndex((a) => a.deptCode === input.deptCode && a.state === 'done');
+  if (index < 0) return refuse('not_yours', `${departmentName(input.deptCode)}没有办理该案件，不能评价`);
+  if (c.assignments.some((a) => a.deptCode === input.deptCode && a.streetRating)) return refuse('already_rated', `已经评价过${departmentName(input.deptCode)}`);
+  const comment = requiredText(input.comment);
+  if (input.value === 'dissatisfied' && comment === undefined) return refuse('invalid_input', '评为不满意时请填写原因');
+  const assignments = replaceAssignment(c, index, {
+    streetRating: { value: input.value, by: ctx.actor.userId, at: ctx.now, ...(comment !== undefined && { comment }) },
+  });
+  return commit({ ...c, assignments }, ctx, [{ type: 'department_rated', deptCode: input.deptCode, details: { value: input.value, comment } }]);
 }

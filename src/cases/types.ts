@@ -77,6 +77,14 @@ export interface WhistleRating {
   comment?: string;
 }
 
+/** 街道评价部门: the street's rating of how a department handled this case (双向考核), once per department. */
+export interface StreetRating {
+  value: Satisfaction;
+  by: string;
+  at: Date;
+  comment?: string;
+}
+
 export interface Assignment {
   deptCode: string;
   role: AssignmentRole;
@@ -95,6 +103,7 @@ export interface Assignment {
   reopenCount: number;
   extensions: ExtensionRequest[];
   whistleRating?: WhistleRating;
+  streetRating?: StreetRating;
 }
 
 export interface CaseCounters {
@@ -127,6 +136,7 @@ export type TimelineEventType =
   | 'reopened'
   | 'rated'
   | 'whistle_rated'
+  | 'department_rated'
   | 'extension_requested'
   | 'extension_decided'
   | 'escalated_to_street'

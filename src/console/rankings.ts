@@ -1,13 +1,16 @@
 import { departmentStats, emptyFigures, addFigures, type DepartmentStats, type StatsPeriod } from '../stats/departmentStats';
 import type { CaseSummary } from './summary';
 
-/** 三率 weights (response, resolution, satisfaction) and how many whistles a department needs to be ranked. */
+/**
+ * 三率 weights (response, resolution, satisfaction), the weight of the street's rating of the
+ * department (街道评价满意率; 0 leaves the common 30/35/35), and how many whistles a department needs to be ranked.
+ */
 export interface AssessmentRule {
-  weights: { response: number; resolution: number; satisfaction: number };
+  weights: { response: number; resolution: number; satisfaction: number; street: number };
   minCases: number;
 }
 
-export const DEFAULT_ASSESSMENT: AssessmentRule = { weights: { response: 30, resolution: 35, satisfaction: 35 }, minCases: 5 };
+export const DEFAULT_ASSESSMENT: AssessmentRule = { weights: { response: 30, resolution: 35, satisfaction: 35, street: 0 }, minCases: 5 };
 
 export interface DepartmentAssessment extends DepartmentStats {
   reopens: number;
@@ -44,6 +47,7 @@ export function weightedScore(s: DepartmentStats, rule: AssessmentRule): number 
     [s.responseRate, rule.weights.response],
     [s.resolutionRate, rule.weights.resolution],
     [s.satisfactionRate, rule.weights.satisfaction],
+    [s.streetSatisfactionRate, rule.weights.street],
   ];
   const counted = parts.filter((p): p is [number, number] => p[0] !== null && p[1] > 0);
   const weight = counted.reduce((sum, [, w]) => sum + w, 0);

@@ -24,6 +24,10 @@ export interface DepartmentStats {
   whistleRated: number;
   /** Share of this department's whistle ratings that said the whistle was reasonable. */
   whistleReasonableRate: number | null;
+  /** How many of its cases the street rated (街道评价部门). */
+  streetRated: number;
+  /** 街道评价满意率: (满意 + 基本满意) / street ratings. */
+  streetSatisfactionRate: number | null;
 }
 
 export function emptyFigures(): AssignmentFigures {
@@ -59,6 +63,8 @@ export function departmentStats(deptCode: string, sums: AssignmentFigures): Depa
     meanTimeToFinishMs: ratio(sums.finishMs, sums.done),
     whistleRated: sums.whistleRated,
     whistleReasonableRate: ratio(sums.whistleReasonable, sums.whistleRated),
+    streetRated: sums.streetRated,
+    streetSatisfactionRate: ratio(sums.streetSatisfied, sums.streetRated),
   };
 }
 

@@ -22,11 +22,15 @@ export interface AssignmentFigures {
   finishMs: number;
   whistleRated: number;
   whistleReasonable: number;
+  /** The street rated the department on this case (街道评价部门), and whether 满意 or 基本满意. */
+  streetRated: number;
+  streetSatisfied: number;
 }
 
 export const FIGURE_KEYS: readonly (keyof AssignmentFigures)[] = [
   'received', 'accepted', 'acceptedOnTime', 'returned', 'done', 'doneOnTime', 'closed', 'solved',
   'rated', 'satisfied', 'acceptMs', 'finishMs', 'whistleRated', 'whistleReasonable',
+  'streetRated', 'streetSatisfied',
 ];
 
 /** How long between two instants; calendar time by default, pass a working-time measure to count that. */
@@ -56,6 +60,8 @@ export function assignmentFigures(c: Case, a: Assignment, elapsed: Elapsed = cal
     finishMs: done && a.acceptedAt && a.doneAt ? elapsed(a.acceptedAt, a.doneAt) : 0,
     whistleRated: flag(a.whistleRating !== undefined),
     whistleReasonable: flag(a.whistleRating?.reasonable === true),
+    streetRated: flag(a.streetRating !== undefined),
+    streetSatisfied: flag(a.streetRating !== undefined && a.streetRating.value !== 'dissatisfied'),
   };
 }
 

@@ -28,7 +28,7 @@ const extension = new Schema(
   { _id: false },
 );
 
-const figureFields = ['received', 'accepted', 'acceptedOnTime', 'returned', 'done', 'doneOnTime', 'closed', 'solved', 'rated', 'satisfied', 'acceptMs', 'finishMs', 'whistleRated', 'whistleReasonable'] as const;
+const figureFields = ['received', 'accepted', 'acceptedOnTime', 'returned', 'done', 'doneOnTime', 'closed', 'solved', 'rated', 'satisfied', 'acceptMs', 'finishMs', 'whistleRated', 'whistleReasonable', 'streetRated', 'streetSatisfied'] as const;
 const figures = new Schema(Object.fromEntries(figureFields.map((f) => [f, { type: Number, required: true }])), { _id: false });
 
 const assignment = new Schema(
@@ -50,6 +50,7 @@ const assignment = new Schema(
     reopenCount: { type: Number, required: true, default: 0 },
     extensions: { type: [extension], default: [] },
     whistleRating: { type: new Schema({ reasonable: Boolean, by: String, at: Date, comment: String }, { _id: false }), default: undefined },
+    streetRating: { type: new Schema({ value: { type: String, enum: ['satisfied', 'basically', 'dissatisfied'] }, by: String, at: Date, comment: String }, { _id: false }), default: undefined },
     figures: { type: figures, required: true },
   },
   { _id: false },

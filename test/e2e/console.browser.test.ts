@@ -9,6 +9,7 @@ import { createLogger } from '../../infra/logger';
 import { localDate } from '../../src/sla/timeZone';
 import { launchChromium } from '../support/chromium';
 import { testMongoUri, testPrefix, testRedisUrl } from '../support/isolation';
+import { waitFor } from '../support/wait';
 
 const HOTLINE_TOKEN = 'console-test-hotline-token';
 const STATS_TOKEN = 'console-test-stats-token';
@@ -262,6 +263,59 @@ describe('command centre in Chromium', () => {
     expect(numbers.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('lets the street verify a case and rate the department that did it (街道评价部门), once, a 不满意 only with a reason', async () => {
+    const sign = await hotlineCase('S-1', { content: '文明大街路牌被撞倒', address: '文明大街12号', lat: 45.7582, lng: 126.6352, category: 'other' });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await loginBySso(context, 'dispatcher-wenming');
+    await page.waitForSelector('#board');
+    const token = ((await (await page.request.get(`${base}/console/api/me`)).json()) as { csrf: string }).csrf;
+    const act = (data: Record<string, unknown>) => page.request.post(`${base}/console/api/cases/${sign.id}/actions`, { data, headers: { 'x-csrf-token': token } });
+    expect((await act({ type: 'whistle', departments: ['chengguan'] })).status()).toBe(200);
+    // Before the case is closed the street cannot rate yet.
+    const early = await act({ type: 'rateDepartment', deptCode: 'chengguan', value: 'satisfied' });
+    expect(early.status()).toBe(409);
+    expect(((await early.json()) as { error: { message: string } }).error.message).toBe('案件核实结项后才能评价部门');
+
+    // The department accepts here and reports it done in chat (the sandbox's fake WeChat Work callback).
+    const lead = await browser.newContext();
+    const leadPage = await loginBySso(lead, 'chengguan-lead');
+    await leadPage.waitForSelector('#board');
+    const leadToken = ((await (await leadPage.request.get(`${base}/console/api/me`)).json()) as { csrf: string }).csrf;
+    expect((await leadPage.request.post(`${base}/console/api/cases/${sign.id}/actions`, { data: { type: 'accept' }, headers: { 'x-csrf-token': leadToken } })).status()).toBe(200);
+    // A department may not rate itself.
+    expect((await leadPage.request.post(`${base}/console/api/cases/${sign.id}/actions`, { data: { type: 'rateDepartment', deptCode: 'chengguan', value: 'satisfied' }, headers: { 'x-csrf-token': leadToken } })).status()).toBe(403);
+    await lead.close();
+    const sent = await fetch(`${base}/sandbox/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ as: 'chengguan-staff', text: `${sign.number} 已处理完毕，路牌已扶正` }) });
+    expect(sent.status).toBe(200);
+    await waitFor('the feedback', async () => (await app.runtime.mongo.collection('cases').findOne({ number: sign.number }))?.state === 'awaiting_verification');
+
+    await page.goto(`${base}/console#/case/${sign.id}`);
+    await page.waitForSelector('#act-verify');
+    await page.click('#act-verify button[type=submit]');
+    await page.waitForSelector('#act-rateDepartment');
+    expect(await page.textContent('#case-state')).toBe('已结案');
+    // 不满意 without a reason: refused with the reason shown, nothing stored.
+    await page.selectOption('#act-rateDepartment-value', 'dissatisfied');
+    await page.click('#act-rateDepartment button[type=submit]');
+    await page.waitForSelector('#flash.error:text("评为不满意时请填写原因")');
+    expect((await app.runtime.mongo.collection('cases').findOne({ number: sign.number }))?.assignments[0].streetRating).toBeUndefined();
+    // (the page re-reads itself on every change of the case, so the form is filled again)
+    await page.selectOption('#act-rateDepartment-value', 'dissatisfied');
+    await page.fill('#act-rateDepartment input[name=comment]', '处理拖了两天');
+    await page.click('#act-rateDepartment button[type=submit]');
+    await page.waitForSelector('td.street-rating:text("不满意：处理拖了两天")');
+    expect(await page.locator('#act-rateDepartment').count()).toBe(0);
+    await shot(page, 'desktop-case-street-rating');
+    const stored = await app.runtime.mongo.collection('cases').findOne({ number: sign.number });
+    expect(stored?.assignments[0]).toMatchObject({ deptCode: 'chengguan', streetRating: { value: 'dissatisfied', by: 'dispatcher-wenming', comment: '处理拖了两天' }, figures: { streetRated: 1, streetSatisfied: 0 } });
+    expect(stored?.timeline.at(-1)).toMatchObject({ type: 'department_rated', channel: 'console', deptCode: 'chengguan' });
+    // Twice is refused like a second tap.
+    const twice = await act({ type: 'rateDepartment', deptCode: 'chengguan', value: 'satisfied' });
+    expect(twice.status()).toBe(409);
+    expect(((await twice.json()) as { error: { code: string } }).error.code).toBe('already_rated');
+    await context.close();
+  }, 120_000);
+
   it('exports the monthly report whose .xlsx cells equal the stats API', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
     const page = await loginBySso(context, 'district-leader');
@@ -289,8 +343,12 @@ describe('command centre in Chromium', () => {
     expect([...rows.keys()].sort()).toEqual(stats.departments.map((d) => String(d.deptCode)).sort());
     for (const d of stats.departments) {
       const row = rows.get(String(d.deptCode))!;
-      expect(row).toMatchObject({ 部门: d.deptName, 接哨数: d.whistlesReceived, 按时响应: d.acceptedOnTime, 响应率: d.responseRate, 办结: d.done, 按时办结: d.doneOnTime, 按时办结率: d.onTimeCompletionRate, 结案: d.closed, 已解决: d.solved, 解决率: d.resolutionRate, 评价数: d.rated, 满意率: d.satisfactionRate, 退回: d.returns, 吹哨合理率: d.whistleReasonableRate });
+      expect(row).toMatchObject({ 部门: d.deptName, 接哨数: d.whistlesReceived, 按时响应: d.acceptedOnTime, 响应率: d.responseRate, 办结: d.done, 按时办结: d.doneOnTime, 按时办结率: d.onTimeCompletionRate, 结案: d.closed, 已解决: d.solved, 解决率: d.resolutionRate, 评价数: d.rated, 满意率: d.satisfactionRate, 退回: d.returns, 吹哨合理率: d.whistleReasonableRate, 街道评价数: d.streetRated, 街道评价满意率: d.streetSatisfactionRate });
     }
+    // The street's rating of 城管局 (the test before) is in the stats API and so in the report.
+    expect(stats.departments.find((d) => d.deptCode === 'chengguan')).toMatchObject({ streetRated: 1, streetSatisfactionRate: 0 });
+    // The printable page shows the same figures.
+    expect(await page.locator('#report tr[data-dept="chengguan"] td').nth(11).textContent()).toBe('0.0%');
 
     // The rankings page draws its trend with ECharts; the map draws the outline, markers and heat without tiles.
     await page.goto(`${base}/console#/rankings?month=${month}`);

@@ -13,6 +13,7 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('return'), reason }),
   z.object({ type: z.literal('decideExtension'), deptCode: z.string().min(1).max(32), approve: z.boolean(), note: z.string().trim().max(500).optional() }),
   z.object({ type: z.literal('verify'), outcome: z.enum(['solved', 'reopen', 'unsolvable']), note: z.string().trim().max(500).optional() }),
+  z.object({ type: z.literal('rateDepartment'), deptCode: z.string().trim().min(1).max(32), value: z.enum(['satisfied', 'basically', 'dissatisfied']), comment: z.string().trim().max(500).optional() }),
   z.object({ type: z.literal('escalateToDistrict'), reason }),
   z.object({ type: z.literal('markHardCase'), reason }),
   z.object({ type: z.literal('resolveHardCase'), reason }),
@@ -20,7 +21,7 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel'), reason }),
 ]);
 
-const LABELS = { type: '操作', departments: '部门', reason: '理由', deptCode: '部门', approve: '是否同意', note: '说明', outcome: '核实结果' };
+const LABELS = { type: '操作', departments: '部门', reason: '理由', deptCode: '部门', approve: '是否同意', note: '说明', outcome: '核实结果', value: '评价', comment: '评价说明' };
 
 /** A console action as the lifecycle command it is; the optional `commandId` makes a retried click harmless. */
 export function parseAction(body: unknown): { command: CaseCommand; commandId?: string } {

@@ -26,6 +26,7 @@ const assessmentQuery = z.object({
   wResponse: z.coerce.number().min(0).max(100).optional(),
   wResolution: z.coerce.number().min(0).max(100).optional(),
   wSatisfaction: z.coerce.number().min(0).max(100).optional(),
+  wStreet: z.coerce.number().min(0).max(100).optional(),
   minCases: z.coerce.number().int().min(0).max(10_000).optional(),
 });
 
@@ -39,10 +40,10 @@ function assessmentOf(services: ConsoleServices, viewer: Viewer, query: Record<s
   const street = viewer.scope.kind === 'streets' ? (q.street !== undefined && viewer.scope.streetIds.includes(q.street) ? q.street : viewer.scope.streetIds[0]) : q.street;
   const defaults = services.config.assessment;
   const rule: AssessmentRule = {
-    weights: { response: q.wResponse ?? defaults.weights.response, resolution: q.wResolution ?? defaults.weights.resolution, satisfaction: q.wSatisfaction ?? defaults.weights.satisfaction },
+    weights: { response: q.wResponse ?? defaults.weights.response, resolution: q.wResolution ?? defaults.weights.resolution, satisfaction: q.wSatisfaction ?? defaults.weights.satisfaction, street: q.wStreet ?? defaults.weights.street },
     minCases: q.minCases ?? defaults.minCases,
   };
-  if (rule.weights.response + rule.weights.resolution + rule.weights.satisfaction <= 0) throw new ValidationError('三项权重不能都为 0');
+  if (rule.weights.response + rule.weights.resolution + rule.weights.satisfaction + rule.weights.street <= 0) throw new ValidationError('各项权重不能都为 0');
   return { month, street, rule, period: monthPeriod(month, services.timeZone, street) };
 }
 
@@ -52,8 +53,8 @@ function monthlyReport(services: ConsoleServices, viewer: Viewer, query: Record<
   const { stats, reopens } = departmentFigures(services.index.all(), period);
   const rows = assess(stats, reopens, rule).map(reportRow);
   const totals = rows.reduce(
-    (t, r) => ({ 接哨数: t.接哨数 + r.whistlesReceived, 按时响应: t.按时响应 + r.acceptedOnTime, 办结: t.办结 + r.done, 结案: t.结案 + r.closed, 退回: t.退回 + r.returns }),
-    { 接哨数: 0, 按时响应: 0, 办结: 0, 结案: 0, 退回: 0 },
+    (t, r) => ({ 接哨数: t.接哨数 + r.whistlesReceived, 按时响应: t.按时响应 + r.acceptedOnTime, 办结: t.办结 + r.done, 结案: t.结案 + r.closed, 退回: t.退回 + r.returns, 街道评价: t.街道评价 + r.streetRated }),
+    { 接哨数: 0, 按时响应: 0, 办结: 0, 结案: 0, 退回: 0, 街道评价: 0 },
   );
   const streetName = street === undefined ? '全区' : services.places.street(street);
   return {
@@ -62,7 +63,7 @@ function monthlyReport(services: ConsoleServices, viewer: Viewer, query: Record<
     street: street ?? null,
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     rule,
-    weights: `响应率 ${rule.weights.response}% / 解决率 ${rule.weights.resolution}% / 满意率 ${rule.weights.satisfaction}%，至少 ${rule.minCases} 件参与排名`,
+    weights: `响应率 ${rule.weights.response}% / 解决率 ${rule.weights.resolution}% / 满意率 ${rule.weights.satisfaction}%${rule.weights.street > 0 ? ` / 街道评价 ${rule.weights.street}%` : ''}，至少 ${rule.minCases} 件参与排名`,
     rows,
     totals,
     topIssues: topIssues(services.index.all(), period.from, period.to).map((t) => ({ ...t, name: categoryName(t.category) })),

@@ -9,7 +9,7 @@ export const STATE_NAMES: Record<CaseState, string> = {
 
 export const EVENT_NAMES: Record<TimelineEventType, string> = {
   created: '上报', whistled: '吹哨派单', accepted: '接哨报到', returned: '退回', feedback: '办理反馈', verified: '核实',
-  reopened: '重新办理', rated: '满意度评价', whistle_rated: '吹哨评价', extension_requested: '申请延期', extension_decided: '延期审批',
+  reopened: '重新办理', rated: '满意度评价', whistle_rated: '吹哨评价', department_rated: '街道评价部门', extension_requested: '申请延期', extension_decided: '延期审批',
   escalated_to_street: '上报街道', merged: '合并为重复件', duplicate_merged_in: '并入重复件', cancelled: '撤销',
   reassigned: '改派', hard_case_marked: '列为疑难件', hard_case_resolved: '解除疑难件', reporter_released: '公开反映人信息',
   escalated_to_district: '提请区级督办', deadline_reminder: '催办', deadline_escalation: '督办',

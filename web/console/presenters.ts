@@ -80,6 +80,7 @@ export function offeredActions(viewer: Viewer, c: Case): string[] {
     if (viewer.roles.includes('dept_lead') && mine?.state === 'pending') actions.push('accept', 'return');
     return actions;
   }
+  if (c.state === 'closed' && c.assignments.some((a) => a.state === 'done' && !c.assignments.some((b) => b.deptCode === a.deptCode && b.streetRating))) actions.push('rateDepartment');
   if (!open) return actions;
   if (c.state === 'triage' || c.state === 'community') actions.push('whistle');
   if (c.state === 'whistled' || c.state === 'in_progress') actions.push('reassign');
@@ -135,6 +136,7 @@ export function presentCase(c: Case, viewer: Viewer, now: Date, places: PlaceNam
       doneAt: a.doneAt?.toISOString() ?? null,
       resultText: a.resultText ?? null,
       returnReason: a.returnReason ?? null,
+      streetRating: a.streetRating ? { value: a.streetRating.value, comment: a.streetRating.comment ?? null, at: a.streetRating.at.toISOString() } : null,
       pendingExtension: a.extensions.filter((x) => x.decision === undefined).map((x) => ({ reason: x.reason, requestedDueAt: x.requestedDueAt.toISOString() }))[0] ?? null,
     })),
     hardCase: c.hardCase ? { reason: c.hardCase.reason, at: c.hardCase.at.toISOString(), resolved: c.hardCase.resolvedAt !== undefined } : null,

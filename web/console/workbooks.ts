@@ -67,6 +67,8 @@ export const REPORT_COLUMNS: { header: string; key: keyof ReportRow; width: numb
   { header: '退回', key: 'returns', width: 7 },
   { header: '重新办理', key: 'reopens', width: 9 },
   { header: '吹哨合理率', key: 'whistleReasonableRate', width: 11 },
+  { header: '街道评价数', key: 'streetRated', width: 10 },
+  { header: '街道评价满意率', key: 'streetSatisfactionRate', width: 13 },
   { header: '综合得分', key: 'score', width: 9 },
   { header: '排名', key: 'rank', width: 6 },
 ];
@@ -79,7 +81,7 @@ export async function reportWorkbook(report: { title: string; period: { from: st
   for (const row of report.rows) sheet.addRow(row);
   sheet.getRow(1).font = { bold: true };
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  for (const key of ['responseRate', 'onTimeCompletionRate', 'resolutionRate', 'satisfactionRate', 'whistleReasonableRate']) sheet.getColumn(key).numFmt = '0.00%';
+  for (const key of ['responseRate', 'onTimeCompletionRate', 'resolutionRate', 'satisfactionRate', 'whistleReasonableRate', 'streetSatisfactionRate']) sheet.getColumn(key).numFmt = '0.00%';
   const about = workbook.addWorksheet('说明');
   about.addRows([
     ['报表', report.title],

@@ -75,6 +75,7 @@ function title(event: TimelineEvent, joined: string): string | undefined {
     case 'cancelled': return '案件已撤销';
     case 'rated': return '已完成满意度评价';
     case 'whistle_rated':
+    case 'department_rated':
     case 'deadline_reminder':
     case 'deadline_escalation':
       return undefined;

@@ -66,6 +66,7 @@ function residentEntry(event: TimelineEvent, names: NameBook): Omit<TimelineItem
     case 'rated': return { type: 'rated', title: '您已评价', departments: [] };
     case 'returned':
     case 'whistle_rated':
+    case 'department_rated':
     case 'extension_requested':
     case 'extension_decided':
     case 'duplicate_merged_in':

@@ -31,6 +31,8 @@ export function presentDepartment(s: DepartmentStats) {
     meanMinutesToFinish: round(s.meanTimeToFinishMs === null ? null : s.meanTimeToFinishMs / MINUTE_MS, 1),
     whistleRated: s.whistleRated,
     whistleReasonableRate: round(s.whistleReasonableRate, 4),
+    streetRated: s.streetRated,
+    streetSatisfactionRate: round(s.streetSatisfactionRate, 4),
   };
 }
 

@@ -96,12 +96,27 @@ describe('assessment', () => {
     const row = (deptCode: string, received: number, response: number | null, resolution: number | null, satisfaction: number | null) => ({
       deptCode, whistlesReceived: received, responseRate: response, resolutionRate: resolution, satisfactionRate: satisfaction,
       accepted: 0, acceptedOnTime: 0, returns: 0, done: 0, doneOnTime: 0, onTimeCompletionRate: null, closed: 0, solved: 0, rated: 0,
-      meanTimeToAcceptMs: null, meanTimeToFinishMs: null, whistleRated: 0, whistleReasonableRate: null,
+      meanTimeToAcceptMs: null, meanTimeToFinishMs: null, whistleRated: 0, whistleReasonableRate: null, streetRated: 0, streetSatisfactionRate: null,
     });
     expect(weightedScore(row('x', 9, 1, 0.5, 0.5), DEFAULT_ASSESSMENT)).toBe(65);
     expect(weightedScore(row('x', 9, 1, null, null), DEFAULT_ASSESSMENT)).toBe(100);
     const ranked = assess([row('a', 10, 1, 1, 1), row('b', 10, 0.5, 0.5, 0.5), row('c', 2, 1, 1, 1)], new Map([['b', 3]]), DEFAULT_ASSESSMENT);
     expect(ranked.map((r) => [r.deptCode, r.rank, r.score, r.reopens])).toEqual([['a', 1, 100, 0], ['b', 2, 50, 3], ['c', null, null, 0]]);
     expect(assess([row('c', 2, 1, 1, 1)], new Map(), { ...DEFAULT_ASSESSMENT, minCases: 0 })[0]?.rank).toBe(1);
+  });
+
+  test('the street\'s rating of departments counts only with a weight; by default the three rates alone', () => {
+    const row = (streetRate: number | null) => ({
+      deptCode: 'x', whistlesReceived: 9, responseRate: 1, resolutionRate: 0.5, satisfactionRate: 0.5,
+      accepted: 0, acceptedOnTime: 0, returns: 0, done: 0, doneOnTime: 0, onTimeCompletionRate: null, closed: 0, solved: 0, rated: 0,
+      meanTimeToAcceptMs: null, meanTimeToFinishMs: null, whistleRated: 0, whistleReasonableRate: null, streetRated: 4, streetSatisfactionRate: streetRate,
+    });
+    expect(DEFAULT_ASSESSMENT.weights.street).toBe(0);
+    expect(weightedScore(row(0), DEFAULT_ASSESSMENT)).toBe(65);
+    const withStreet = { ...DEFAULT_ASSESSMENT, weights: { response: 30, resolution: 30, satisfaction: 20, street: 20 } };
+    // (1×30 + 0.5×30 + 0.5×20 + 0.25×20) / 100 = 0.6
+    expect(weightedScore(row(0.25), withStreet)).toBe(60);
+    // No street rating yet: the weight is left out, (30 + 15 + 10) / 80
+    expect(weightedScore(row(null), withStreet)).toBe(68.8);
   });
 });

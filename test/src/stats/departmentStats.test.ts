@@ -1,4 +1,4 @@
-import { accept, feedback, rate, rateWhistle, returnCase, verify, whistle, type Actor, type Case } from '../../../src/cases';
+import { accept, feedback, rate, rateDepartment, rateWhistle, returnCase, verify, whistle, type Actor, type Case } from '../../../src/cases';
 import { assignmentFacts, statsByDepartment } from '../../../src/stats';
 import { actors, ctx, newCase, ok } from '../cases/fixtures';
 
@@ -17,6 +17,7 @@ function caseA(): Case {
   c = ok(feedback(c, { text: '修复' }, at(actors.zhangsan, 30 * MIN + 10 * HOUR)));
   c = ok(verify(c, { outcome: 'solved' }, at(actors.dispatcher, 11 * HOUR)));
   c = ok(rate(c, { value: 'basically' }, at(actors.dispatcher, 12 * HOUR)));
+  c = ok(rateDepartment(c, { deptCode: 'chengguan', value: 'dissatisfied', comment: '清理不及时' }, at(actors.dispatcher, 12 * HOUR)));
   return ok(rateWhistle(c, { reasonable: false }, at(actors.chengguan, 12 * HOUR)));
 }
 
@@ -28,6 +29,7 @@ function caseB(): Case {
   c = ok(accept(c, at(actors.chengguan, 40 * MIN)));
   c = ok(feedback(c, { text: '处理' }, at(actors.chengguan, 40 * MIN + 30 * HOUR)));
   c = ok(verify(c, { outcome: 'solved' }, at(actors.dispatcher, 32 * HOUR)));
+  c = ok(rateDepartment(c, { deptCode: 'chengguan', value: 'basically' }, at(actors.dispatcher, 33 * HOUR)));
   return ok(rate(c, { value: 'dissatisfied' }, at(actors.dispatcher, 33 * HOUR)));
 }
 
@@ -35,7 +37,8 @@ function caseC(): Case {
   let c = ok(whistle(newCase({}, 'C'), { departments: ['zhujian'] }, at(actors.dispatcher, 0)));
   c = ok(accept(c, at(actors.zhangsan, 2 * HOUR)));
   c = ok(feedback(c, { text: '处理' }, at(actors.zhangsan, 7 * HOUR)));
-  return ok(verify(c, { outcome: 'unsolvable', note: '历史遗留' }, at(actors.dispatcher, 8 * HOUR)));
+  c = ok(verify(c, { outcome: 'unsolvable', note: '历史遗留' }, at(actors.dispatcher, 8 * HOUR)));
+  return ok(rateDepartment(c, { deptCode: 'zhujian', value: 'satisfied' }, at(actors.dispatcher, 9 * HOUR)));
 }
 
 const caseD = (): Case => ok(whistle(newCase({}, 'D'), { departments: ['zhujian'] }, at(actors.dispatcher, 0)));
@@ -66,6 +69,8 @@ describe('department statistics', () => {
       meanTimeToFinishMs: 7.5 * HOUR,
       whistleRated: 1,
       whistleReasonableRate: 1,
+      streetRated: 1,
+      streetSatisfactionRate: 1,
     });
   });
 
@@ -89,6 +94,8 @@ describe('department statistics', () => {
       meanTimeToFinishMs: 16 * HOUR,
       whistleRated: 1,
       whistleReasonableRate: 0,
+      streetRated: 2,
+      streetSatisfactionRate: 0.5,
     });
   });
 

@@ -27,8 +27,10 @@ const grid: Actor = { userId: 'grid-zhang', name: '张网格', role: 'grid', com
  * whistle, finish within 24 h of accepting.
  *
  *   A (street1, 住建 leads, 水务 assists) whistled T0: 住建 accepts +30m, 水务 +2h (late);
- *     水务 done +5h (3h after accepting), 住建 done +10h (570 min); verified solved; 满意.
- *   B (street1, 住建) whistled T0+1d: accepted +3h (late), done 30 h later (late); closed unsolvable; 不满意.
+ *     水务 done +5h (3h after accepting), 住建 done +10h (570 min); verified solved; 满意;
+ *     the street rates 住建 满意 and 水务 不满意.
+ *   B (street1, 住建) whistled T0+1d: accepted +3h (late), done 30 h later (late); closed unsolvable; 不满意;
+ *     the street rates 住建 基本满意.
  *   C (street1, 水务) whistled T0+2d: returned +1h; re-whistled to 住建 at +2h, accepted 10 min later.
  *   D (street2, 住建) whistled T0+3d: accepted +20m.
  *   E (street1, 住建) whistled T0−10d: outside the period.
@@ -64,6 +66,8 @@ describe('department statistics', () => {
     await run(a, new Date(T0.getTime() + 10 * HOUR), zj(), { type: 'feedback', text: '已修复' });
     await run(a, new Date(T0.getTime() + 11 * HOUR), grid, { type: 'verify', outcome: 'solved' });
     await run(a, new Date(T0.getTime() + 12 * HOUR), reporterActor('grid-zhang'), { type: 'rate', value: 'satisfied' });
+    await run(a, new Date(T0.getTime() + 13 * HOUR), dispatcher, { type: 'rateDepartment', deptCode: 'zhujian', value: 'satisfied' });
+    await run(a, new Date(T0.getTime() + 13 * HOUR), dispatcher, { type: 'rateDepartment', deptCode: 'shuiwu', value: 'dissatisfied', comment: '协办拖延' });
 
     const b0 = new Date(T0.getTime() + DAY);
     const b = await report(b0);
@@ -71,6 +75,7 @@ describe('department statistics', () => {
     await run(b, new Date(b0.getTime() + 33 * HOUR), zj(), { type: 'feedback', text: '已处理' });
     await run(b, new Date(b0.getTime() + 34 * HOUR), dispatcher, { type: 'verify', outcome: 'unsolvable', note: '需整体改造' });
     await run(b, new Date(b0.getTime() + 35 * HOUR), dispatcher, { type: 'rate', value: 'dissatisfied' });
+    await run(b, new Date(b0.getTime() + 36 * HOUR), dispatcher, { type: 'rateDepartment', deptCode: 'zhujian', value: 'basically' });
 
     const c0 = new Date(T0.getTime() + 2 * DAY);
     const c = await report(c0, { parsed: { category: 'drainage' } });
@@ -114,14 +119,14 @@ describe('department statistics', () => {
         whistlesReceived: 2, accepted: 1, acceptedOnTime: 0, responseRate: 0, returns: 1,
         done: 1, doneOnTime: 1, onTimeCompletionRate: 1, closed: 1, solved: 1, resolutionRate: 1,
         rated: 1, satisfactionRate: 1, meanMinutesToAccept: 120, meanMinutesToFinish: 180,
-        whistleRated: 0, whistleReasonableRate: null,
+        whistleRated: 0, whistleReasonableRate: null, streetRated: 1, streetSatisfactionRate: 0,
       },
       {
         deptCode: 'zhujian', deptName: '住建局',
         whistlesReceived: 3, accepted: 3, acceptedOnTime: 2, responseRate: 0.6667, returns: 0,
         done: 2, doneOnTime: 1, onTimeCompletionRate: 0.5, closed: 2, solved: 1, resolutionRate: 0.5,
         rated: 2, satisfactionRate: 0.5, meanMinutesToAccept: 73.3, meanMinutesToFinish: 1185,
-        whistleRated: 0, whistleReasonableRate: null,
+        whistleRated: 0, whistleReasonableRate: null, streetRated: 2, streetSatisfactionRate: 1,
       },
     ]);
   });

@@ -20,6 +20,7 @@
   }
   const fmt = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
   const pct = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+  const STREET_RATINGS = { satisfied: '满意', basically: '基本满意', dissatisfied: '不满意' };
   const ASSIGNMENT_STATES = { pending: '待接哨', accepted: '办理中', returned: '已退回', done: '已办结', withdrawn: '已撤回' };
   const LIGHT_NAMES = { red: '红灯：已超期', yellow: '黄灯：临近期限', none: '正常' };
   const light = (l) => h('span', { class: `light ${l}`, role: 'img', 'aria-label': LIGHT_NAMES[l], title: LIGHT_NAMES[l] });
@@ -102,7 +103,7 @@
   }
 
   // ---- case detail ---------------------------------------------------------------------------
-  const ACTION_LABELS = { whistle: '吹哨派单', reassign: '改派部门', accept: '接哨报到', return: '退回', decideExtension: '审批延期', verify: '核实结果', escalateToDistrict: '提请区级督办', markHardCase: '列为疑难件', resolveHardCase: '解除疑难件', releaseReporter: '向部门公开反映人信息', cancel: '撤销案件' };
+  const ACTION_LABELS = { whistle: '吹哨派单', reassign: '改派部门', accept: '接哨报到', return: '退回', decideExtension: '审批延期', verify: '核实结果', rateDepartment: '评价部门', escalateToDistrict: '提请区级督办', markHardCase: '列为疑难件', resolveHardCase: '解除疑难件', releaseReporter: '向部门公开反映人信息', cancel: '撤销案件' };
   function actionForm(c, type) {
     const id = `act-${type}`;
     const inputs = [];
@@ -118,6 +119,11 @@
     } else if (type === 'verify') {
       inputs.push(field('核实结果', select('outcome', [['solved', '已解决，结案'], ['reopen', '未解决，退回重办'], ['unsolvable', '确实无法解决，结案']], 'solved')));
       inputs.push(field('说明', h('input', { name: 'note' })));
+    } else if (type === 'rateDepartment') {
+      const unrated = c.assignments.filter((a) => a.state === 'done' && !c.assignments.some((b) => b.deptCode === a.deptCode && b.streetRating));
+      inputs.push(field('部门', select('deptCode', unrated.map((a) => [a.deptCode, a.department]), (unrated[0] || {}).deptCode, { id: `${id}-dept` })));
+      inputs.push(field('评价', select('value', [['satisfied', '满意'], ['basically', '基本满意'], ['dissatisfied', '不满意']], 'satisfied', { id: `${id}-value` })));
+      inputs.push(field('评价说明（不满意时必填）', h('input', { name: 'comment' })));
     } else if (type !== 'accept') {
       inputs.push(field('理由', h('textarea', { name: 'reason', rows: 2, cols: 30, required: true })));
     }
@@ -128,6 +134,7 @@
       if (type === 'whistle' || type === 'reassign') body.departments = [data.get('lead'), ...data.getAll('assist').filter((d) => d !== data.get('lead'))];
       else if (type === 'decideExtension') Object.assign(body, { deptCode: data.get('deptCode'), approve: data.get('approve') === 'true', note: data.get('note') || undefined });
       else if (type === 'verify') Object.assign(body, { outcome: data.get('outcome'), note: data.get('note') || undefined });
+      else if (type === 'rateDepartment') Object.assign(body, { deptCode: data.get('deptCode'), value: data.get('value'), comment: data.get('comment') || undefined });
       else if (type !== 'accept') body.reason = data.get('reason');
       try {
         const r = await api(`/console/api/cases/${c.id}/actions`, { method: 'POST', body });
@@ -136,9 +143,12 @@
       } catch (error) { say(error.message, true); }
     } }, inputs, h('button', { type: 'submit', class: 'primary' }, ACTION_LABELS[type]));
   }
-  async function detail(id) {
+  async function detail(id, live) {
     const c = await api(`/console/api/cases/${id}`);
+    // A live refresh leaves a form someone is filling in alone (they see the change after their action).
+    if (live && current.editing) return;
     current.caseId = c.id;
+    current.editing = false;
     const map = h('div', { class: 'minimap', id: 'case-map', role: 'img', 'aria-label': `案件位置：${c.locationText || '未提供'}` });
     main.replaceChildren(h('article', { id: 'case', 'data-state': c.state, 'data-version': c.version },
       h('h2', {}, light(c.light), `${c.number} ${c.categoryName}`, c.hardCase && !c.hardCase.resolved ? h('span', { class: 'badge' }, '疑难件') : null, c.districtEscalation ? h('span', { class: 'badge' }, '区级督办') : null),
@@ -151,7 +161,7 @@
         h('section', { class: 'panel' }, h('h2', {}, '位置'), map)),
       h('section', { class: 'panel' }, h('h2', {}, '期限'), c.deadlines.length === 0 ? h('p', { class: 'muted' }, '没有进行中的期限') :
         table(['', '环节', '部门', '开始', '期限'], c.deadlines.map((d) => h('tr', {}, h('td', {}, light(d.light)), h('td', {}, { accept: '接哨', finish: '办结', verify: '核实' }[d.kind]), h('td', {}, d.department || ''), h('td', {}, fmt(d.since)), h('td', {}, fmt(d.due)))))),
-      h('section', { class: 'panel' }, h('h2', {}, '承办部门'), table(['部门', '角色', '状态', '接哨', '办结', '结果'], c.assignments.map((a) => h('tr', {}, h('td', {}, a.department), h('td', {}, a.role === 'lead' ? '牵头' : '协办'), h('td', {}, ASSIGNMENT_STATES[a.state] || a.state), h('td', {}, a.acceptedBy ? `${a.acceptedBy} ${fmt(a.acceptedAt)}` : `期限 ${fmt(a.acceptDueAt)}`), h('td', {}, a.doneAt ? fmt(a.doneAt) : `期限 ${fmt(a.finishDueAt)}`), h('td', {}, a.resultText || a.returnReason || ''))))),
+      h('section', { class: 'panel' }, h('h2', {}, '承办部门'), table(['部门', '角色', '状态', '接哨', '办结', '结果', '街道评价'], c.assignments.map((a) => h('tr', {}, h('td', {}, a.department), h('td', {}, a.role === 'lead' ? '牵头' : '协办'), h('td', {}, ASSIGNMENT_STATES[a.state] || a.state), h('td', {}, a.acceptedBy ? `${a.acceptedBy} ${fmt(a.acceptedAt)}` : `期限 ${fmt(a.acceptDueAt)}`), h('td', {}, a.doneAt ? fmt(a.doneAt) : `期限 ${fmt(a.finishDueAt)}`), h('td', {}, a.resultText || a.returnReason || ''), h('td', { class: 'street-rating' }, a.streetRating ? `${STREET_RATINGS[a.streetRating.value]}${a.streetRating.comment ? `：${a.streetRating.comment}` : ''}` : ''))))),
       h('section', { class: 'panel' }, h('h2', {}, '照片'), h('h3', {}, '处理前'), h('div', { class: 'photos' }, c.photos.before.map((p, i) => h('img', { src: p.url, alt: `处理前照片 ${i + 1}` })), c.photos.before.length ? null : h('span', { class: 'muted' }, '无')),
         h('h3', {}, '处理后'), h('div', { class: 'photos' }, c.photos.after.map((p, i) => h('img', { src: p.url, alt: `${p.department}处理后照片 ${i + 1}` })), c.photos.after.length ? null : h('span', { class: 'muted' }, '无'))),
       h('section', { class: 'panel actions', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, '操作'), c.actions.length === 0 ? h('p', { class: 'muted' }, '您对该案件没有可做的操作') : c.actions.map((a) => actionForm(c, a))),
@@ -205,11 +215,12 @@
       field('响应率权重 %', h('input', { name: 'wResponse', type: 'number', min: 0, max: 100, value: q.get('wResponse') || w.response })),
       field('解决率权重 %', h('input', { name: 'wResolution', type: 'number', min: 0, max: 100, value: q.get('wResolution') || w.resolution })),
       field('满意率权重 %', h('input', { name: 'wSatisfaction', type: 'number', min: 0, max: 100, value: q.get('wSatisfaction') || w.satisfaction })),
+      field('街道评价权重 %', h('input', { name: 'wStreet', type: 'number', min: 0, max: 100, value: q.get('wStreet') || w.street || 0 })),
       field('最少案件数', h('input', { name: 'minCases', type: 'number', min: 0, value: q.get('minCases') || me.assessment.minCases })),
       h('button', { type: 'submit', class: 'primary' }, '计算'));
   }
-  const reportRows = (rows) => rows.map((r) => h('tr', { 'data-dept': r.deptCode }, h('td', {}, r.rank ?? '—'), h('td', {}, r.deptName), h('td', {}, r.whistlesReceived), h('td', {}, pct(r.responseRate)), h('td', {}, pct(r.onTimeCompletionRate)), h('td', {}, pct(r.resolutionRate)), h('td', {}, pct(r.satisfactionRate)), h('td', {}, r.returns), h('td', {}, r.reopens), h('td', {}, pct(r.whistleReasonableRate)), h('td', {}, r.score ?? '未排名')));
-  const REPORT_HEAD = ['排名', '部门', '接哨', '响应率', '按时办结率', '解决率', '满意率', '退回', '重办', '吹哨合理率', '综合得分'];
+  const reportRows = (rows) => rows.map((r) => h('tr', { 'data-dept': r.deptCode }, h('td', {}, r.rank ?? '—'), h('td', {}, r.deptName), h('td', {}, r.whistlesReceived), h('td', {}, pct(r.responseRate)), h('td', {}, pct(r.onTimeCompletionRate)), h('td', {}, pct(r.resolutionRate)), h('td', {}, pct(r.satisfactionRate)), h('td', {}, r.returns), h('td', {}, r.reopens), h('td', {}, pct(r.whistleReasonableRate)), h('td', {}, r.streetRated), h('td', {}, pct(r.streetSatisfactionRate)), h('td', {}, r.score ?? '未排名')));
+  const REPORT_HEAD = ['排名', '部门', '接哨', '响应率', '按时办结率', '解决率', '满意率', '退回', '重办', '吹哨合理率', '街道评价', '街道评价满意率', '综合得分'];
   async function rankings() {
     const q = query();
     const r = await api(`/console/api/rankings?${q}`);
@@ -261,11 +272,12 @@
       if (current.view === 'case' && current.caseId !== changed.id) return;
       if (!['board', 'cases', 'case'].includes(current.view)) return;
       clearTimeout(pending);
-      pending = setTimeout(() => { if (current.view === 'case') detail(current.caseId).catch(() => {}); else VIEWS[current.view]().catch(() => {}); }, 250);
+      pending = setTimeout(() => { if (current.view === 'case') detail(current.caseId, true).catch(() => {}); else VIEWS[current.view]().catch(() => {}); }, 250);
     });
   }
   document.getElementById('logout').addEventListener('click', async () => { await api('/console/api/logout', { method: 'POST' }).catch(() => {}); location.href = '/console/login'; });
   window.addEventListener('hashchange', route);
+  for (const type of ['input', 'change']) main.addEventListener(type, () => { if (current.view === 'case') current.editing = true; });
   api('/console/api/me').then((who) => {
     me = who;
     document.getElementById('who').textContent = `${who.name}`;
