@@ -13,7 +13,7 @@ const MEMBER_WINDOWS = [
 describe('a storm of 45 whistles to one department through the lifecycle', () => {
   const h = new LifecycleHarness('lifecycle_storm', {
     fake: { memberLimit: MEMBER_WINDOWS },
-    outboxWorker: { memberLimit: { windows: MEMBER_WINDOWS, marginMs: 150 }, robotLimit: { perWindow: 20, windowMs: 1_000, marginMs: 100 } },
+    outboxWorker: { memberLimit: { windows: MEMBER_WINDOWS, marginMs: 1_000 }, robotLimit: { perWindow: 20, windowMs: 1_000, marginMs: 100 } },
   });
   beforeAll(() => h.start());
   afterAll(() => h.stop());
