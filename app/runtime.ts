@@ -6,6 +6,7 @@ import type Router from '@koa/router';
 import type { Env } from '../config';
 import { loadDistrictSeed } from '../config/district';
 import type { Logger } from '../infra/logger';
+import { RedisOrgChanges } from '../infra/orgChanges';
 import { createRedis, redisIsReady } from '../infra/redis';
 import { connectMongo, mongoIsReady } from '../store/connection';
 import { OrgRepository } from '../store/orgRepository';
@@ -13,6 +14,7 @@ import { createWebApp } from '../web/app';
 import { healthRoutes } from '../web/healthRoutes';
 import { calendarStatus } from './calendarStatus';
 import { closeAll, type Closeable } from './closeables';
+import { directorySyncFor } from './directory';
 
 export interface Runtime {
   env: Env;
@@ -31,6 +33,8 @@ export interface Infrastructure {
   mongo: Connection;
   redis: Redis;
   org: OrgRepository;
+  /** "The organisation changed" between processes (Redis pub/sub): caches of it listen, syncs publish. */
+  orgChanges?: RedisOrgChanges;
   closeables: Closeable[];
   /** Long-lived responses (server-sent events), ended before the HTTP server closes. */
   streams?: Closeable[];
@@ -72,6 +76,25 @@ function closeServer(server: Server): Closeable {
   };
 }
 
+/**
+ * The district seed (DISTRICT_CONFIG), or with directory sync on the organisation of the last sync
+ * (rebuilt with the current configuration, no WeChat Work call). Before the first sync the seed
+ * stands in; the worker role then syncs at once.
+ */
+async function loadOrganisation(parts: { env: Env; logger: Logger; mongo: Connection; redis: Redis; org: OrgRepository; orgChanges: RedisOrgChanges }): Promise<void> {
+  const { env, logger, org } = parts;
+  const directory = directorySyncFor(parts);
+  const restored = await directory?.restore();
+  if (restored) {
+    logger.info({ district: restored.district.id, users: restored.users.length }, 'district organisation restored from the last WeChat Work directory sync');
+    return;
+  }
+  const seed = loadDistrictSeed(env.DISTRICT_CONFIG);
+  const counts = await org.loadSeed(seed);
+  if (directory) logger.warn({ district: seed.district.id }, 'directory sync is on but has not run yet: the people of DISTRICT_CONFIG stand in until the first sync (the worker runs it now; or run `npm run directory:sync`)');
+  logger.info({ district: seed.district.id, ...counts }, 'district organisation loaded');
+}
+
 /** Connects to the stores, loads the district seed, then starts the web and/or worker role. */
 export async function startRuntime(env: Env, logger: Logger, modules: AppModule[] = [], closeFirstOpened: Closeable[] = []): Promise<Runtime> {
   const closeables: Closeable[] = [...closeFirstOpened];
@@ -80,13 +103,14 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
   const redis = createRedis(env.REDIS_URL, logger);
   closeables.push({ name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) });
 
+  const orgChanges = new RedisOrgChanges(redis, env.QUEUE_PREFIX, logger);
+  closeables.push({ name: 'organisation change subscriber', close: () => orgChanges.close() });
+
   const org = new OrgRepository(mongo);
-  const seed = loadDistrictSeed(env.DISTRICT_CONFIG);
-  const counts = await org.loadSeed(seed);
-  logger.info({ district: seed.district.id, ...counts }, 'district organisation loaded');
+  await loadOrganisation({ env, logger, mongo, redis, org, orgChanges });
 
   let url: string | undefined;
-  const infra: Infrastructure = { env, logger, mongo, redis, org, closeables, streams: [], listeningUrl: () => url };
+  const infra: Infrastructure = { env, logger, mongo, redis, org, orgChanges, closeables, streams: [], listeningUrl: () => url };
 
   if (env.ROLE === 'worker' || env.ROLE === 'all') {
     for (const module of modules) closeables.push(...((await module.startWorkers?.(infra)) ?? []));

@@ -17,21 +17,19 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Types } from 'mongoose';
 import { startApp } from '../app/startApp';
 import { loadEnv } from '../config';
 import { createLogger } from '../infra/logger';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
-import { accept, createCase, feedback, OPEN_CASE_STATES, rate, returnCase, verify, whistle, type Actor, type Case, type CommandContext, type DeadlinePlanner } from '../src/cases';
+import { OPEN_CASE_STATES } from '../src/cases';
 import { localDate } from '../src/sla/timeZone';
-import { CATEGORY_CODES, DEPARTMENT_CODES, URGENCIES } from '../src/taxonomy';
-import { caseToDoc } from '../store/caseMapping';
 import { connectMongo } from '../store/connection';
 import { CaseRepository } from '../store/caseRepository';
 import { caseModel } from '../store/models/case';
 import { monthPeriod } from '../web/console/report';
 import { positiveArg } from './args';
+import { seedHistory } from './history';
 import { stopOnSignal } from './stopOnSignal';
 
 interface Args { cases: number; requests: number; baselineRuns: number; baselineStats: boolean }
@@ -45,54 +43,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const COMMUNITIES = ['nongji', 'jiangjunfu', 'heping'];
-const PLACES = ['文明大街与农机路交叉口', '农机社区3号楼', '将军府小区北门', '和平路菜市场', '文明街道办事处门前', '中心公园东门', '农机路12号', '将军府社区活动中心'];
-
-/** Deterministic pseudo-random numbers, so two runs seed the same district. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-const plan: DeadlinePlanner = (_c, kind, from) => new Date(from.getTime() + (kind === 'accept' ? 8 * HOUR : kind === 'finish' ? 5 * DAY : DAY));
-const dispatcher: Actor = { userId: 'dispatcher-wenming', name: '文明街道调度员', role: 'dispatcher' };
-
-/** One case through the domain's commands up to a state picked at random (closed most often). */
-function benchCase(i: number, random: () => number, now: number): Case {
-  const createdAt = new Date(now - Math.floor(random() * 365 * DAY));
-  const at = (offsetMs: number): CommandContext => ({ actor: dispatcher, channel: 'system', now: new Date(createdAt.getTime() + offsetMs), plan });
-  const dept = DEPARTMENT_CODES[Math.floor(random() * DEPARTMENT_CODES.length)]!;
-  const place = PLACES[Math.floor(random() * PLACES.length)]!;
-  const category = CATEGORY_CODES[Math.floor(random() * CATEGORY_CODES.length)]!;
-  const year = createdAt.getUTCFullYear();
-  let c = createCase(
-    {
-      districtId: 'demo-district', streetId: 'wenming', communityId: COMMUNITIES[i % 3]!, source: 'grid',
-      reporter: { userId: 'grid-zhang', name: '张网格' }, text: `${place}${category}问题，请尽快处理（第${i}件）`, media: [],
-      parsed: { category, urgency: URGENCIES[Math.floor(random() * 3)]!, locationText: place, confidence: 0.9, lat: 45.752 + random() * 0.014, lng: 126.624 + random() * 0.024 },
-      level: 'street',
-    },
-    { id: new Types.ObjectId().toHexString(), number: `${year}-${String(i + 1).padStart(6, '0')}` },
-    { actor: { userId: 'grid-zhang', role: 'grid' }, channel: 'system', now: createdAt },
-  );
-  const step = (r: { ok: boolean; case?: Case }) => { if (r.ok && r.case) c = r.case; };
-  const stage = random();
-  if (stage < 0.05) return c; // triage
-  step(whistle(c, { departments: [dept] }, at(HOUR)));
-  if (stage < 0.15) return c;
-  const lead: Actor = { userId: `${dept}-lead`, role: 'dept_lead', deptCode: dept };
-  if (stage < 0.18) { step(returnCase(c, { reason: '不属于本部门职责' }, { ...at(2 * HOUR), actor: lead })); return c; }
-  step(accept(c, { ...at(random() < 0.8 ? 2 * HOUR : 10 * HOUR), actor: lead }));
-  if (stage < 0.35) return c;
-  step(feedback(c, { text: '已处理完毕' }, { ...at(random() < 0.8 ? 2 * DAY : 7 * DAY), actor: { ...lead, role: 'dept_member' } }));
-  if (stage < 0.42) return c;
-  step(verify(c, { outcome: 'solved' }, at(8 * DAY)));
-  const value = random() < 0.8 ? 'satisfied' : random() < 0.5 ? 'basically' : 'dissatisfied';
-  step(rate(c, { value }, { ...at(9 * DAY), actor: { userId: 'grid-zhang', role: 'reporter' } }));
-  return c;
-}
+const DAY = 24 * 3_600_000;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -138,16 +89,8 @@ async function main(): Promise<void> {
     // Seed before the app starts, as a district with years of data would be (no app running:
     // FerretDB's SQLite backend answers SQLITE_BUSY to bulk inserts racing the workers' writes).
     const seedConnection = await connectMongo(uri);
-    const cases = caseModel(seedConnection);
-    const random = rng(16);
     const now = Date.now();
-    const seedStarted = performance.now();
-    for (let i = 0; i < args.cases; i += 1000) {
-      const batch = Array.from({ length: Math.min(1000, args.cases - i) }, (_, k) => caseToDoc(benchCase(i + k, random, now)));
-      await cases.insertMany(batch, { ordered: false });
-      if ((i / 1000) % 10 === 0) log(`seeded ${(i + batch.length).toLocaleString('en')} cases…`);
-    }
-    log(`seeded ${args.cases.toLocaleString('en')} cases in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+    await seedHistory(seedConnection, args.cases, { districtId: 'demo-district', streetId: 'wenming', communityIds: ['nongji', 'jiangjunfu', 'heping'], log });
     await seedConnection.close();
 
     const app = await startApp(env, createLogger({ level: 'warn' }), rawEnv);

@@ -7,6 +7,8 @@
  * assisting department and an unsolved verification first.
  *
  *   npm run bench:lifecycle -- --cases=10000 --users=12 --workers=12 --store=ferretdb-postgresql
+ *   npm run bench:lifecycle -- --cases=500 --stored=100000      (a district's years of cases in the store first;
+ *                                                                add --no-pushdown-indexes for FerretDB as released, the baseline)
  *
  * At the end a checker replays every case's timeline against the allowed transitions and runs the
  * domain invariants: it must find no case in an impossible state. Private Redis and FerretDB are
@@ -52,6 +54,7 @@ import { connectMongo } from '../store/connection';
 import { caseModel } from '../store/models/case';
 import { OrgRepository } from '../store/orgRepository';
 import { positiveArg } from './args';
+import { seedHistory } from './history';
 
 interface Args {
   cases: number;
@@ -61,6 +64,8 @@ interface Args {
   minutes: number;
   /** Print where database time went, by command shape. */
   profileDb: boolean;
+  /** Closed and open cases of past years written into the store first, as a district that has run for years has them. */
+  stored: number;
   /** FerretDB's backend when no MONGODB_URI is given: SQLite (as tests use) or PostgreSQL (for runs at size). */
   store: 'ferretdb-sqlite' | 'ferretdb-postgresql';
 }
@@ -69,7 +74,7 @@ function parseArgs(argv: string[]): Args {
   const get = (name: string, fallback: number) => positiveArg(argv, name, fallback, true);
   const store = argv.find((a) => a.startsWith('--store='))?.slice('--store='.length) ?? 'ferretdb-sqlite';
   if (store !== 'ferretdb-sqlite' && store !== 'ferretdb-postgresql') throw new Error('--store must be ferretdb-sqlite or ferretdb-postgresql');
-  return { cases: get('cases', 10_000), users: get('users', 12), workers: get('workers', 12), minutes: get('minutes', 240), profileDb: argv.includes('--profile-db'), store };
+  return { cases: get('cases', 10_000), users: get('users', 12), workers: get('workers', 12), minutes: get('minutes', 240), profileDb: argv.includes('--profile-db'), store, stored: argv.some((a) => a.startsWith('--stored=')) ? get('stored', 1) : 0 };
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -389,7 +394,8 @@ async function checkAll(mongo: Connection): Promise<CheckReport> {
   const report: CheckReport = { cases: 0, byState: {}, impossible: [], acceptedPerLeadWhistle: 0 };
   let leadAccepts = 0;
   let leadWhistles = 0;
-  for await (const doc of caseModel(mongo).find().lean().cursor()) {
+  // The bench's own cases only: the history seeded with --stored lives on another street.
+  for await (const doc of caseModel(mongo).find({ streetId: STREET }).lean().cursor()) {
     const c = caseFromDoc(doc);
     report.cases += 1;
     report.byState[c.state] = (report.byState[c.state] ?? 0) + 1;
@@ -434,6 +440,9 @@ async function run(args: Args, redisUrl: string, mongoUri: string, postgres?: Po
   await org.loadSeed(benchDistrict());
   const repo = new CaseRepository(bench);
   await repo.ensureIndexes();
+  if (args.stored > 0) {
+    await seedHistory(bench, args.stored, { districtId: DISTRICT, streetId: 'history-street', communityIds: ['c0', 'c1', 'c2', 'c3'], numberOffset: 500_000, log });
+  }
 
   const connection = bullConnection(redisUrl);
   const client = new WecomApiClient({ ...fake.credentials(), redis, keyPrefix: prefix, timeoutMs: 10_000 });
@@ -555,7 +564,7 @@ async function main(): Promise<void> {
   const dir = `${process.cwd()}/.data/bench-lifecycle-${process.pid}`;
   const redis = process.env.REDIS_URL ? undefined : await startRedisServer({ dir: `${dir}/redis`, log });
   const postgres = !process.env.MONGODB_URI && args.store === 'ferretdb-postgresql' ? createPostgresDatabase(`whistlebot_bench_${process.pid}`) : undefined;
-  const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: `${dir}/ferretdb`, log, ...(postgres && { postgresqlUrl: postgres.url }) });
+  const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: `${dir}/ferretdb`, log, ...(postgres && { postgresqlUrl: postgres.url }), pushdownIndexes: !process.argv.includes('--no-pushdown-indexes') });
   const stopServices = async () => {
     await redis?.stop();
     await ferret?.stop();

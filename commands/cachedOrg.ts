@@ -1,13 +1,16 @@
+import type { OrgChangeSource } from '../infra/orgChanges';
 import type { OrgDirectory } from './deps';
 
 type Lookup = (...args: string[]) => Promise<unknown>;
 
 /**
- * The organisation changes only when the district seed is reloaded, yet every notification looks
- * up departments, streets and people: this keeps each answer for `ttlMs`.
+ * The organisation changes only when the district seed is reloaded or the directory synced, yet
+ * every notification looks up departments, streets and people: this keeps each answer for `ttlMs`,
+ * and forgets them all at once when `changes` says the organisation changed (in any process).
  */
-export function cachedOrg(org: OrgDirectory, ttlMs = 30_000, now: () => number = Date.now): OrgDirectory {
+export function cachedOrg(org: OrgDirectory, ttlMs = 30_000, now: () => number = Date.now, changes?: OrgChangeSource): OrgDirectory {
   const entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  changes?.onChange(() => entries.clear());
   const cached = <F extends Lookup>(name: string, lookup: F): F =>
     ((...args: string[]) => {
       const key = `${name}\u0000${args.join('\u0000')}`;
@@ -27,5 +30,11 @@ export function cachedOrg(org: OrgDirectory, ttlMs = 30_000, now: () => number =
     community: cached('community', org.community.bind(org)),
     communityStaff: cached('communityStaff', org.communityStaff.bind(org)),
     district: cached('district', org.district.bind(org)),
+    usersWithRole: cached('usersWithRole', org.usersWithRole.bind(org) as (districtId: string, role: string) => ReturnType<OrgDirectory['usersWithRole']>) as OrgDirectory['usersWithRole'],
   };
+}
+
+/** The cached organisation of a running process: forgotten whenever any process changes it. */
+export function sharedCachedOrg(infra: { org: OrgDirectory; orgChanges?: OrgChangeSource }): OrgDirectory {
+  return cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
 }

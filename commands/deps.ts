@@ -19,7 +19,7 @@ export interface CaseStore {
   reportedBy(reporterId: string, limit: number): Promise<Case[]>;
 }
 
-export type OrgDirectory = Pick<OrgRepository, 'user' | 'department' | 'departments' | 'street' | 'community' | 'communityStaff' | 'district'>;
+export type OrgDirectory = Pick<OrgRepository, 'user' | 'department' | 'departments' | 'street' | 'community' | 'communityStaff' | 'district' | 'usersWithRole'>;
 
 /** One successful change of a case: `before` is null when the case was just created. */
 export interface CaseChange {
@@ -50,6 +50,13 @@ export interface LifecycleConfig {
   maxConflictRetries: number;
 }
 
+/** A side effect that failed after its change was stored: the change stands, the failure is reported. */
+export interface SideEffectFailure {
+  step: 'notify' | 'deadlines';
+  case: Case;
+  error: unknown;
+}
+
 export interface LifecycleDeps {
   cases: CaseStore;
   org: OrgDirectory;
@@ -57,4 +64,9 @@ export interface LifecycleDeps {
   deadlines: DeadlineSync;
   clock: () => Date;
   config: LifecycleConfig;
+  /**
+   * Told of a side effect that failed once the change was stored. The command still succeeds:
+   * reporting a saved whistle as failed would make the reporter retry and file a second case.
+   */
+  sideEffectFailed(failure: SideEffectFailure): void;
 }

@@ -19,6 +19,9 @@ export async function mergeDuplicate(deps: LifecycleDeps, duplicateId: string, t
     ...base,
     ...(commandId !== undefined && { commandId }),
   });
-  if (merged.ok) await deps.notifier.duplicateMerged(merged.case, absorbed.ok ? absorbed.case : target);
+  if (merged.ok) {
+    // The merge is stored: a failed notice is reported, never turned into a failed merge.
+    await deps.notifier.duplicateMerged(merged.case, absorbed.ok ? absorbed.case : target).catch((error: unknown) => deps.sideEffectFailed({ step: 'notify', case: merged.case, error }));
+  }
   return merged;
 }

@@ -59,6 +59,13 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey from the WeChat Work admin console')
       .optional(),
+    /** The 通讯录同步 secret (管理工具 → 通讯录同步). Set: the organisation's people come from WeChat Work's directory. Unset: from DISTRICT_CONFIG. */
+    WECOM_DIRECTORY_SECRET: optionalString,
+    /** How WeChat Work departments map onto DISTRICT_CONFIG's departments, streets, communities and grids (read only with WECOM_DIRECTORY_SECRET). */
+    DIRECTORY_CONFIG: z.string().default('config/directory.demo.json'),
+    /** When the full directory resync runs (cron, in DIRECTORY_SYNC_TZ); change_contact callbacks keep it current in between. */
+    DIRECTORY_SYNC_CRON: z.string().trim().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron pattern, e.g. "30 2 * * *"').default('30 2 * * *'),
+    DIRECTORY_SYNC_TZ: z.string().default('Asia/Shanghai'),
     WECOM_API_BASE: z.string().url().default(PUBLIC_WECOM_API_BASE),
     WECOM_OAUTH_BASE: z.string().url().default(PUBLIC_WECOM_OAUTH_BASE),
     WECOM_SSO_BASE: z.string().url().default(PUBLIC_WECOM_SSO_BASE),
@@ -107,6 +114,9 @@ export const envSchema = z
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required when any of LLM_BASE_URL, LLM_API_KEY, LLM_MODEL is set (all three turn the LLM second opinion on)' });
       }
     }
+    if (env.WECOM_DIRECTORY_SECRET && !env.WECOM_CORP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['WECOM_CORP_ID'], message: 'is required when WECOM_DIRECTORY_SECRET is set (the directory is read from that corp)' });
+    }
     if (!env.WECOM_CORP_ID) return; // sandbox mode: the fake WeChat Work server supplies the rest
     if (env.MP_APP_ID && !env.PUBLIC_BASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when MP_APP_ID is set (residents\' photo links are built from it)' });
@@ -129,4 +139,4 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Keys whose values must never reach a log line. */
-export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN', 'ALLIANCE_API_TOKEN', 'ALLIANCE_SECRET', 'LLM_API_KEY'] as const;
+export const SECRET_ENV_KEYS = ['WECOM_SECRET', 'WECOM_DIRECTORY_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'MP_APP_SECRET', 'STATS_API_TOKEN', 'HOTLINE_API_TOKEN', 'ALLIANCE_API_TOKEN', 'ALLIANCE_SECRET', 'LLM_API_KEY'] as const;

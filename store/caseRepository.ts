@@ -1,7 +1,5 @@
-import { setTimeout as pause } from 'node:timers/promises';
 import { Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import {
-  applyCommand,
   caseCounterId,
   createCase,
   duplicateFacts,
@@ -11,11 +9,8 @@ import {
   OPEN_CASE_STATES,
   placeKeysUnreadBefore,
   type Case,
-  type CaseCommand,
   type CaseDraft,
-  type CaseState,
   type CommandContext,
-  type CommandResult,
   type DuplicateFacts,
   type DuplicateRule,
   type TimelineEvent,
@@ -40,17 +35,8 @@ export interface CaseRepositoryOptions {
   timeZone?: string;
   /** How the stored statistics measure time to accept / finish (calendar time by default). */
   elapsed?: Elapsed;
-  /** Attempts of `runCommand` when another writer moved the version in between. */
-  maxAttempts?: number;
   /** A version claim older than this whose case never moved was left by a crashed writer and is cleared. */
   staleClaimMs?: number;
-}
-
-export interface OpenCaseFilter {
-  streetId?: string;
-  deptCode?: string;
-  states?: CaseState[];
-  limit?: number;
 }
 
 export interface DuplicateQuery extends DuplicateFacts {
@@ -59,17 +45,7 @@ export interface DuplicateQuery extends DuplicateFacts {
   excludeId?: string;
 }
 
-export interface MergeOutcome {
-  duplicate: CommandResult;
-  target?: CommandResult;
-}
-
 const MAX_NUMBER_ATTEMPTS = 100;
-
-
-function conflictRefusal(): CommandResult {
-  return { ok: false, code: 'conflict', reason: '案件正被其他人同时处理，请稍后重试' };
-}
 
 /** Cases in MongoDB/FerretDB: one document per case, timeline embedded, every change one conditional update. */
 export class CaseRepository {
@@ -81,14 +57,12 @@ export class CaseRepository {
   private serverKind?: Promise<'mongodb' | 'ferretdb'>;
   private readonly timeZone: string;
   private readonly elapsed: Elapsed | undefined;
-  private readonly maxAttempts: number;
 
   constructor(connection: Connection, options: CaseRepositoryOptions = {}) {
     this.cases = caseModel(connection);
     this.counters = counterModel(connection);
     this.timeZone = options.timeZone ?? 'Asia/Shanghai';
     this.elapsed = options.elapsed;
-    this.maxAttempts = options.maxAttempts ?? 6;
     this.claims = new CaseVersionClaims(caseTransitionModel(connection), this.cases, options.staleClaimMs ?? 30_000);
     this.places = new CasePlaceIndex(casePlaceKeyModel(connection));
     this.numbers = caseNumberKeyModel(connection);
@@ -229,37 +203,6 @@ export class CaseRepository {
     return { ok: false, reason: exists ? 'conflict' : 'not_found' };
   }
 
-  /** Load, apply a pure transition, persist; on a version conflict reload and try again. */
-  async runTransition(caseId: string, transition: (c: Case) => CommandResult): Promise<CommandResult> {
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const current = await this.get(caseId);
-      if (!current) return { ok: false, code: 'not_found', reason: '找不到该案件' };
-      const result = transition(current);
-      if (!result.ok) return result;
-      const persisted = await this.applyTransition(caseId, current.version, result.case, result.events);
-      if (persisted.ok) return result;
-      if (persisted.reason === 'not_found') return { ok: false, code: 'not_found', reason: '找不到该案件' };
-      // The winner may not have written its update yet: give it a moment before reloading.
-      await pause(attempt * 5 + Math.random() * 10);
-    }
-    return conflictRefusal();
-  }
-
-  runCommand(caseId: string, command: CaseCommand, ctx: CommandContext): Promise<CommandResult> {
-    return this.runTransition(caseId, (c) => applyCommand(c, command, ctx));
-  }
-
-  /** Marks `duplicateId` merged into `targetId`, then records it on the target (two updates: no transactions). */
-  async merge(duplicateId: string, targetId: string, ctx: CommandContext): Promise<MergeOutcome> {
-    const target = await this.get(targetId);
-    if (!target) return { duplicate: { ok: false, code: 'not_found', reason: '找不到要合并到的案件' } };
-    if (!OPEN_CASE_STATES.includes(target.state)) return { duplicate: { ok: false, code: 'illegal_state', reason: '目标案件已结束，不能合并到该案件' } };
-    const duplicate = await this.runCommand(duplicateId, { type: 'merge', targetId, targetNumber: target.number }, ctx);
-    if (!duplicate.ok) return { duplicate };
-    const absorbed = await this.runCommand(targetId, { type: 'absorbDuplicate', duplicateId, duplicateNumber: duplicate.case.number }, ctx);
-    return { duplicate, target: absorbed };
-  }
-
   /** Deletes duplicate-lookup keys no report can read any more under `rule`; returns how many. */
   prunePlaceKeys(now: Date, rule: DuplicateRule = DEFAULT_DUPLICATE_RULE): Promise<number> {
     return this.places.prune(placeKeysUnreadBefore(now, rule));
@@ -270,20 +213,6 @@ export class CaseRepository {
     const ids = (await this.places.candidates(query.districtId, query, rule)).filter((id) => id !== query.excludeId);
     const candidates = await Promise.all(ids.map((id) => this.get(id)));
     return findDuplicates(query, candidates.filter((c): c is Case => c !== undefined && c.districtId === query.districtId), rule);
-  }
-
-  async listOpen(filter: OpenCaseFilter = {}): Promise<Case[]> {
-    const docs = await this.cases
-      .find({
-        state: { $in: filter.states ?? OPEN_CASE_STATES },
-        ...(filter.streetId !== undefined && { streetId: filter.streetId }),
-        ...(filter.deptCode !== undefined && { 'assignments.deptCode': filter.deptCode }),
-      })
-      .sort({ createdAt: 1 })
-      .limit(filter.limit ?? 200)
-      .lean<CaseDoc[]>()
-      .exec();
-    return docs.map(caseFromDoc);
   }
 
   async listByReporter(reporterId: string, limit = 50): Promise<Case[]> {
@@ -304,8 +233,4 @@ export class CaseRepository {
 
 function numberKey(districtId: string, number: string): string {
   return `${districtId}|${number}`;
-}
-
-export function createCaseRepository(connection: Connection, options?: CaseRepositoryOptions): CaseRepository {
-  return new CaseRepository(connection, options);
 }

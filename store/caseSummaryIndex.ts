@@ -7,6 +7,13 @@ import { caseModel, type CaseDoc } from './models/case';
 
 export type SummaryListener = (summary: CaseSummary) => void;
 
+/** How long a finished case stays among the board's "recent" cases after it was reported or finished. */
+const RECENT_MS = 48 * 3_600_000;
+
+function touchedAt(c: CaseSummary): number {
+  return Math.max(c.createdAt.getTime(), c.closedAt?.getTime() ?? 0);
+}
+
 /**
  * The command centre's read model: a summary of every case of the district, in memory, loaded
  * once from the store (without timelines) and kept current by the case feed. FerretDB v1 filters
@@ -15,6 +22,11 @@ export type SummaryListener = (summary: CaseSummary) => void;
  */
 export class CaseSummaryIndex {
   private readonly byId = new Map<string, CaseSummary>();
+  private readonly openById = new Map<string, CaseSummary>();
+  /** Finished cases not yet pruned as older than `RECENT_MS` before a board's day start. */
+  private readonly recentFinished = new Map<string, CaseSummary>();
+  /** Finished cases touched before this instant were pruned from `recentFinished`. */
+  private prunedBefore = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<SummaryListener>();
   private readonly cases: Model<CaseDoc>;
   private loading: Promise<void> | undefined;
@@ -60,11 +72,45 @@ export class CaseSummaryIndex {
     const current = this.byId.get(summary.id);
     if (current && current.version > summary.version) return false;
     this.byId.set(summary.id, summary);
+    if (summary.open) {
+      this.openById.set(summary.id, summary);
+      this.recentFinished.delete(summary.id);
+    } else {
+      this.openById.delete(summary.id);
+      if (touchedAt(summary) >= this.prunedBefore) this.recentFinished.set(summary.id, summary);
+      else this.recentFinished.delete(summary.id);
+    }
     return true;
   }
 
   all(): IterableIterator<CaseSummary> {
     return this.byId.values();
+  }
+
+  /** The open cases only (a tenth of a district's years of cases). */
+  open(): IterableIterator<CaseSummary> {
+    return this.openById.values();
+  }
+
+  /**
+   * Every open case and every finished case reported or finished at or after `since` (what the
+   * board counts), without walking the finished years: those are pruned once older than `RECENT_MS` before `since`.
+   */
+  *openOrTouchedSince(since: Date): Generator<CaseSummary> {
+    const from = since.getTime();
+    if (from < this.prunedBefore) {
+      // An earlier day than any board asked for so far: only a full walk knows it.
+      for (const c of this.byId.values()) if (c.open || touchedAt(c) >= from) yield c;
+      return;
+    }
+    yield* this.openById.values();
+    const horizon = from - RECENT_MS;
+    for (const [id, c] of this.recentFinished) {
+      const at = touchedAt(c);
+      if (at < horizon) this.recentFinished.delete(id);
+      else if (at >= from) yield c;
+    }
+    this.prunedBefore = Math.max(this.prunedBefore, horizon);
   }
 
   get(id: string): CaseSummary | undefined {

@@ -1,7 +1,7 @@
 import type { Closeable } from '../../app/closeables';
 import type { AppModule, Infrastructure } from '../../app/runtime';
 import type { CaseChangeSubscriber } from '../../commands/caseSubscribers';
-import { cachedOrg } from '../../commands/cachedOrg';
+import { sharedCachedOrg } from '../../commands/cachedOrg';
 import { loadHotlineWebhooks, type HotlineWebhooks } from '../../config/hotlineWebhooks';
 import { createHotlineWebhookOutbox, type HotlineWebhookOutbox } from '../../jobs/hotline-webhook/queue';
 import { createHotlineWebhookWorker } from '../../jobs/hotline-webhook/worker';
@@ -39,7 +39,7 @@ export function hotlineProgressModule(rawEnv: Record<string, string | undefined>
     subscribers(infra) {
       const value = build(infra);
       if (!value) return [];
-      const deps = { orders: new HotlineOrderRepository(infra.mongo), org: cachedOrg(infra.org), outbox: value.outbox, webhooks: value.webhooks, logger: infra.logger.child({ module: 'hotline-progress' }) };
+      const deps = { orders: new HotlineOrderRepository(infra.mongo), org: sharedCachedOrg(infra), outbox: value.outbox, webhooks: value.webhooks, logger: infra.logger.child({ module: 'hotline-progress' }) };
       return [hotlineProgressSubscriber(deps)];
     },
     platformIds: (infra) => build(infra)?.webhooks.platforms.map((p) => p.id) ?? [],

@@ -19,6 +19,8 @@ export interface WecomApiClientOptions {
   timeoutMs?: number;
   tokenRefreshMarginMs?: number;
   logger?: Logger;
+  /** Redis key of the shared token; default per corp and app. Another secret (the directory's) needs its own key. */
+  tokenKey?: string;
 }
 
 export interface SendResult {
@@ -75,7 +77,7 @@ export class WecomApiClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.tokens = new TokenCache({
       redis: options.redis,
-      key: `${options.keyPrefix}:wecom:access-token:${options.corpId}:${options.agentId}`,
+      key: options.tokenKey ?? `${options.keyPrefix}:wecom:access-token:${options.corpId}:${options.agentId}`,
       fetchToken: () => this.fetchToken(),
       lockTtlMs: this.timeoutMs + 5_000,
       ...(options.tokenRefreshMarginMs === undefined ? {} : { refreshMarginMs: options.tokenRefreshMarginMs }),
@@ -192,10 +194,7 @@ export class WecomApiClient {
    */
   async loginIdentity(code: string): Promise<{ userId: string } | { openid: string }> {
     const path = '/cgi-bin/auth/getuserinfo';
-    const envelope = await this.authorized(path, async (token) => {
-      const response = await fetchWithTimeout(buildUrl(this.options.baseUrl, path, { access_token: token, code }), { method: 'GET' }, path, this.timeoutMs);
-      return this.outcome(await readEnvelope(response, path));
-    });
+    const envelope = await this.getJson(path, { code });
     const userId = optionalString(envelope, 'userid') ?? optionalString(envelope, 'UserId');
     if (userId !== undefined) return { userId };
     return { openid: optionalString(envelope, 'openid') ?? '' };
@@ -216,7 +215,16 @@ export class WecomApiClient {
     return { accessToken: requireString(envelope, 'access_token', path), expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 7200 };
   }
 
-  private postJson(path: string, body: object, query: QueryParams = {}): Promise<WecomEnvelope> {
+  /** A token-authenticated GET answering JSON; a non-zero errcode is thrown as a named error. */
+  getJson(path: string, query: QueryParams = {}): Promise<WecomEnvelope> {
+    return this.authorized(path, async (token) => {
+      const response = await fetchWithTimeout(buildUrl(this.options.baseUrl, path, { ...query, access_token: token }), { method: 'GET' }, path, this.timeoutMs);
+      return this.outcome(await readEnvelope(response, path));
+    });
+  }
+
+  /** A token-authenticated JSON POST; a non-zero errcode is thrown as a named error. */
+  postJson(path: string, body: object, query: QueryParams = {}): Promise<WecomEnvelope> {
     return this.authorized(path, async (token) => {
       const response = await fetchWithTimeout(
         buildUrl(this.options.baseUrl, path, { ...query, access_token: token }),

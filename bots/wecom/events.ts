@@ -58,6 +58,26 @@ export interface CardActionEvent extends InboundBase {
   selectedItems: CardSelection[];
 }
 
+export const CONTACT_CHANGE_TYPES = ['create_user', 'update_user', 'delete_user', 'create_party', 'update_party', 'delete_party'] as const;
+export type ContactChangeType = (typeof CONTACT_CHANGE_TYPES)[number];
+
+/**
+ * A change to WeChat Work's directory (`Event=change_contact`), from "sys". Callbacks set since 2022
+ * carry ids only, so listeners re-read the member (user/get) or the departments (department/list).
+ */
+export interface ContactChangeEvent extends Omit<InboundBase, 'agentId'> {
+  type: 'change_contact';
+  /** Absent keys rather than undefined values: the event is stored as JSON and must read back equal. */
+  agentId?: number;
+  changeType: ContactChangeType;
+  /** create/update/delete_user: the member's userid (`UserID`). */
+  userId?: string;
+  /** update_user when the userid itself changed (`NewUserID`). */
+  newUserId?: string;
+  /** create/update/delete_party: the department id (`Id`). */
+  partyId?: number;
+}
+
 /** Anything else WeChat Work sends: logged and acknowledged, never an error. */
 export interface UnknownInboundEvent extends InboundBase {
   type: 'unknown';
@@ -76,6 +96,7 @@ export type InboundEvent =
   | EnterAgentEvent
   | MenuClickEvent
   | CardActionEvent
+  | ContactChangeEvent
   | UnknownInboundEvent;
 
 export type InboundEventType = InboundEvent['type'];
@@ -92,5 +113,6 @@ export const INBOUND_EVENT_TYPES = [
   'enter_agent',
   'click',
   'template_card_event',
+  'change_contact',
   'unknown',
 ] as const satisfies readonly InboundEventType[];

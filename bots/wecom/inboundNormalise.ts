@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { rejectBadRequest } from './callbackErrors';
-import type { CardSelection, InboundEvent } from './events';
+import { CONTACT_CHANGE_TYPES, type CardSelection, type ContactChangeType, type InboundEvent } from './events';
 import { isXmlObject, xmlText, type XmlNode, type XmlObject } from './xml';
 
 /** Turns the decrypted callback XML (children of `<xml>`) into a typed event. */
@@ -51,12 +51,13 @@ export function normaliseInbound(xml: XmlObject): InboundEvent {
   }
 }
 
-type Base = Pick<InboundEvent, 'fromUser' | 'toUser' | 'createTime' | 'agentId'>;
+type Base = { fromUser: string; toUser: string; createTime: number; agentId: number | undefined };
 
 function normaliseEvent(xml: XmlObject, base: Base): InboundEvent {
   const event = required(xml, 'Event');
   const eventKey = xmlText(xml, 'EventKey') ?? '';
   const taskId = xmlText(xml, 'TaskId');
+  if (event === 'change_contact') return contactChange(xml, base);
   const dedupeKey = eventDedupeKey(base.fromUser, base.createTime, event, eventKey, taskId);
   const withKey = { ...base, dedupeKey };
   switch (event) {
@@ -77,6 +78,31 @@ function normaliseEvent(xml: XmlObject, base: Base): InboundEvent {
     default:
       return { ...withKey, type: 'unknown', msgType: 'event', event };
   }
+}
+
+const USERID = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+function contactChange(xml: XmlObject, base: Base): InboundEvent {
+  const changeType = required(xml, 'ChangeType');
+  const detail = { userId: xmlText(xml, 'UserID'), newUserId: xmlText(xml, 'NewUserID'), partyId: optionalInteger(xml, 'Id') };
+  const key = (what: string) => eventDedupeKey(base.fromUser, base.createTime, 'change_contact', what, JSON.stringify(detail));
+  if (!(CONTACT_CHANGE_TYPES as readonly string[]).includes(changeType)) return { ...base, dedupeKey: key(changeType), type: 'unknown', msgType: 'event', event: `change_contact:${changeType}` };
+  const type = changeType as ContactChangeType;
+  const isUser = type.endsWith('_user');
+  if (isUser && (detail.userId === undefined || !USERID.test(detail.userId))) throw rejectBadRequest('bad_message', `change_contact ${type} lacks a valid <UserID>`);
+  if (detail.newUserId !== undefined && !USERID.test(detail.newUserId)) throw rejectBadRequest('bad_message', `change_contact ${type} has an invalid <NewUserID>`);
+  if (!isUser && detail.partyId === undefined) throw rejectBadRequest('bad_message', `change_contact ${type} lacks a numeric <Id>`);
+  const { agentId, ...rest } = base;
+  return {
+    ...rest,
+    ...(agentId !== undefined && { agentId }),
+    dedupeKey: key(type),
+    type: 'change_contact',
+    changeType: type,
+    ...(detail.userId !== undefined && { userId: detail.userId }),
+    ...(detail.newUserId !== undefined && { newUserId: detail.newUserId }),
+    ...(detail.partyId !== undefined && { partyId: detail.partyId }),
+  };
 }
 
 /**

@@ -88,11 +88,6 @@ export function toUsers(userIds: readonly string[], content: AppContent): Outbou
   return { channel: 'app', body: { ...content, touser: joinIds('touser', userIds, 1000) } };
 }
 
-/** An app message to every member of departments (message/send toparty). */
-export function toParties(partyIds: readonly (string | number)[], content: AppContent): OutboundMessage {
-  return { channel: 'app', body: { ...content, toparty: joinIds('toparty', partyIds, 100) } };
-}
-
 /** A message into a group chat our app created (appchat/send). */
 export function toAppChat(chatId: string, content: AppChatContent): OutboundMessage {
   if (!chatId) throw new MessageBuildError('chatid is empty');

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Logger } from '../../infra/logger';
+import { RELEASE_LOCK } from '../../infra/redisLock';
 
 export interface IssuedToken {
   accessToken: string;
@@ -32,8 +33,6 @@ interface CachedToken {
   refreshAt: number;
 }
 
-/** Deletes the lock only if we still own it, so a slow holder never releases someone else's lock. */
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export class TokenRefreshTimeoutError extends Error {
   constructor(waitedMs: number) {

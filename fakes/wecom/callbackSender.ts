@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { encryptCallback, signCallback } from '../../bots/wecom/crypto';
 import type { CardSelection } from '../../bots/wecom/events';
 import { buildCallbackXml, type XmlValue } from '../../bots/wecom/xml';
+import type { ContactChange } from './directory';
 
 export interface CallbackSenderOptions {
   /** Full callback URL, e.g. http://127.0.0.1:3000/wecom/callback */
@@ -130,6 +131,27 @@ export class CallbackSender {
           : {
               SelectedItem: selected.map((item) => ({ QuestionKey: item.questionKey, OptionIds: { OptionId: item.optionIds } })),
             },
+    });
+  }
+
+  /**
+   * A change_contact event as WeChat Work pushes it for a directory change (from "sys"), with ids
+   * only, as callbacks set since 2022 carry: the receiver has to re-read the member or department.
+   */
+  sendContactChange(change: ContactChange, createTime?: number): Promise<CallbackResponse> {
+    return this.sendXml(this.contactChangeXml(change, createTime));
+  }
+
+  contactChangeXml(change: ContactChange, createTime?: number): string {
+    const ids = 'partyId' in change ? { Id: change.partyId } : { UserID: change.userId, NewUserID: 'newUserId' in change ? change.newUserId : undefined };
+    return buildCallbackXml({
+      ToUserName: this.options.corpId,
+      FromUserName: 'sys',
+      CreateTime: createTime ?? this.nowSeconds(),
+      MsgType: 'event',
+      Event: 'change_contact',
+      ChangeType: change.changeType,
+      ...ids,
     });
   }
 

@@ -11,6 +11,8 @@ export interface FailureRule {
   errcode?: number;
   /** For 'server-error': the HTTP status (502 by default). */
   status?: number;
+  /** Calls (matching `path`) that succeed before this rule starts failing them. */
+  skip?: number;
 }
 
 /** Failures armed by tests: "the next N calls (to path P) fail like this". Path-specific rules win over global ones. */
@@ -25,6 +27,10 @@ export class FailurePlan {
   take(path: string): FailureRule | undefined {
     const rule = this.rules.find((r) => r.path === path) ?? this.rules.find((r) => r.path === undefined);
     if (!rule) return undefined;
+    if (rule.skip !== undefined && rule.skip > 0) {
+      rule.skip -= 1;
+      return undefined;
+    }
     rule.remaining -= 1;
     if (rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);
     return rule;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeDirectory } from './directory';
 import { FailurePlan, type FailureKind, type FailureRule } from './failures';
 import { Inbox, type InboxMessage } from './inbox';
 import { parseMultipart } from './multipart';
@@ -16,6 +17,8 @@ import { approvalPage, errorPage } from './oauthPages';
 export interface FakeWecomServerOptions {
   corpId?: string;
   secret?: string;
+  /** The 通讯录同步 secret: its tokens alone may read the directory (department/list, user/list_id, user/get). */
+  directorySecret?: string;
   agentId?: number;
   tokenTtlSeconds?: number;
   /** When set, message/send treats other user ids as invalid (invaliduser) and does not deliver to them. */
@@ -146,7 +149,11 @@ export class FakeWecomServer {
   readonly corpId: string;
   readonly secret: string;
   readonly agentId: number;
+  readonly directorySecret: string;
   readonly inbox = new Inbox();
+  /** Departments and members the directory APIs answer from; tests change it. */
+  readonly directory = new FakeDirectory();
+  private readonly directoryTokens = new Set<string>();
   private readonly tokenTtlSeconds: number;
   private readonly failures = new FailurePlan();
   private readonly tokens = new Map<string, number>();
@@ -166,6 +173,7 @@ export class FakeWecomServer {
   constructor(private readonly options: FakeWecomServerOptions = {}) {
     this.corpId = options.corpId ?? 'wwfakecorp';
     this.secret = options.secret ?? 'fake-secret';
+    this.directorySecret = options.directorySecret ?? 'fake-directory-secret';
     this.agentId = options.agentId ?? 1000002;
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
   }
@@ -237,8 +245,11 @@ export class FakeWecomServer {
 
   // ---- failure injection -------------------------------------------------------------------
 
-  /** The next `count` calls (to `path`, or to any path) fail: errcode 45009 (or any errcode), HTTP 5xx, or no answer at all. */
-  failNext(kind: FailureKind, count: number, options: { path?: string; errcode?: number; status?: number } = {}): void {
+  /**
+   * The next `count` calls (to `path`, or to any path) fail: errcode 45009 (or any errcode), HTTP 5xx, or no answer at all.
+   * With `skip`, that many calls succeed first: `{ path: '/cgi-bin/user/get', skip: 2 }` fails the 3rd user/get.
+   */
+  failNext(kind: FailureKind, count: number, options: { path?: string; errcode?: number; status?: number; skip?: number } = {}): void {
     this.failures.add({ kind, remaining: count, ...options });
   }
 
@@ -293,6 +304,7 @@ export class FakeWecomServer {
     this.responseCodes.clear();
     this.oauthCodes.clear();
     this.tokens.clear();
+    this.directoryTokens.clear();
     this.robotSends.clear();
     this.memberSends.clear();
     this.drops.length = 0;
@@ -381,6 +393,7 @@ export class FakeWecomServer {
     if (request.path === '/cgi-bin/media/get') return this.mediaGet(request);
     if (request.path === '/cgi-bin/appchat/get') return this.appChatGet(request);
     if (request.path === '/cgi-bin/auth/getuserinfo') return this.oauthUserInfo(request);
+    if (request.path === '/cgi-bin/department/list' || request.path === '/cgi-bin/user/get' || request.path === '/cgi-bin/user/list_id') return this.directoryCall(request);
     let body: unknown;
     try {
       body = JSON.parse(request.raw.toString('utf8'));
@@ -448,9 +461,11 @@ export class FakeWecomServer {
 
   private getToken(request: Request): Reply {
     if (request.query.corpid !== this.corpId) return fail(40013, 'invalid corpid');
-    if (request.query.corpsecret !== this.secret) return fail(40001, 'invalid credential');
+    const directory = request.query.corpsecret === this.directorySecret;
+    if (request.query.corpsecret !== this.secret && !directory) return fail(40001, 'invalid credential');
     const token = `fake_at_${id(24)}`;
     this.tokens.set(token, Date.now() + this.tokenTtlSeconds * 1000);
+    if (directory) this.directoryTokens.add(token);
     return ok({ access_token: token, expires_in: this.tokenTtlSeconds });
   }
 
@@ -460,6 +475,44 @@ export class FakeWecomServer {
     if (expiresAt === undefined) return fail(40014, 'invalid access_token');
     if (expiresAt <= Date.now()) return fail(42001, 'access_token expired');
     return undefined;
+  }
+
+  /** The directory answers tokens of the directory secret only (48002 api forbidden otherwise). */
+  private directoryCall(request: Request): Reply {
+    if (!this.directoryTokens.has(request.query.access_token ?? '')) return fail(48002, 'api forbidden: use the access_token of the directory (通讯录同步) secret');
+    if (request.path === '/cgi-bin/department/list') {
+      const root = request.query.id === undefined || request.query.id === '' ? undefined : Number(request.query.id);
+      const all = this.directory.departmentList();
+      if (root === undefined) return ok({ department: all });
+      if (!all.some((d) => d.id === root)) return fail(60123, 'invalid party id');
+      const within = new Set([root]);
+      let size = 0;
+      while (within.size !== size) {
+        size = within.size;
+        for (const d of all) if (within.has(d.parentid)) within.add(d.id);
+      }
+      return ok({ department: all.filter((d) => within.has(d.id)) });
+    }
+    if (request.path === '/cgi-bin/user/get') {
+      const member = this.directory.member(request.query.userid ?? '');
+      return member ? ok({ ...member }) : fail(60111, 'userid not found');
+    }
+    if (request.method !== 'POST') return fail(40035, 'user/list_id is a POST');
+    let body: unknown;
+    try {
+      body = JSON.parse(request.raw.toString('utf8') || '{}');
+    } catch {
+      return fail(47001, 'data format error');
+    }
+    if (!isObject(body)) return fail(47001, 'data format error');
+    const limit = body.limit === undefined ? 1000 : Number(body.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) return fail(40035, 'limit must be 1-10000');
+    const start = typeof body.cursor === 'string' && body.cursor !== '' ? Number(Buffer.from(body.cursor, 'base64url').toString('utf8')) : 0;
+    if (!Number.isInteger(start) || start < 0) return fail(40035, 'invalid cursor');
+    const rows = this.directory.memberRows();
+    const page = rows.slice(start, start + limit);
+    const next = start + limit < rows.length ? Buffer.from(String(start + limit)).toString('base64url') : '';
+    return ok({ next_cursor: next, dept_user: page });
   }
 
   private checkAgent(body: Json): Reply | undefined {

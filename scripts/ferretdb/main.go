@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -18,6 +19,8 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (keep it on loopback)")
 	dataDir := flag.String("sqlite-dir", "", "existing directory for the SQLite backend")
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL database for the PostgreSQL backend (binary built without the ferretdb_no_postgresql tag)")
+	indexes := flag.Bool("pushdown-indexes", true, "SQLite: give every collection the index its _id lookups can use (false: FerretDB as released, for baselines)")
+	indexEvery := flag.Duration("pushdown-index-every", time.Second, "SQLite: how often new collections get that index")
 	flag.Parse()
 	config := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}}
 	switch {
@@ -42,6 +45,9 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if config.Handler == "sqlite" && *indexes {
+		go keepPushdownIndexes(ctx, *dataDir, *indexEvery)
+	}
 	fmt.Println("ferretdb-embedded: listening on", *listen)
 	if err := db.Run(ctx); err != nil && ctx.Err() == nil {
 		fmt.Fprintln(os.Stderr, "ferretdb-embedded: ", err)

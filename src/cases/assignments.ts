@@ -1,5 +1,5 @@
 import { department, isDepartmentCode } from '../taxonomy';
-import type { Actor, Assignment, Case } from './types';
+import type { Assignment, Case } from './types';
 import { ACTIVE_ASSIGNMENT_STATES } from './types';
 
 export function isActive(a: Assignment): boolean {
@@ -30,10 +30,6 @@ export function replaceAssignment(c: Case, index: number, patch: Partial<Assignm
 
 export function withdrawActive(assignments: Assignment[]): Assignment[] {
   return assignments.map((a) => (a.state === 'pending' || a.state === 'accepted' ? { ...a, state: 'withdrawn' } : a));
-}
-
-export function isDepartmentActor(actor: Actor): boolean {
-  return (actor.role === 'dept_member' || actor.role === 'dept_lead') && actor.deptCode !== undefined;
 }
 
 export function departmentName(code: string): string {

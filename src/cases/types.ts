@@ -12,7 +12,6 @@ export type CaseState =
   | 'cancelled'
   | 'merged';
 export const OPEN_CASE_STATES: readonly CaseState[] = ['triage', 'community', 'whistled', 'in_progress', 'awaiting_verification'];
-export const FINAL_CASE_STATES: readonly CaseState[] = ['closed', 'cancelled', 'merged'];
 
 /**
  * `withdrawn`: the case left this department without the department returning it (the lead returned,

@@ -1,4 +1,4 @@
-import type { CaseState } from '../cases/types';
+import { OPEN_CASE_STATES, type CaseState } from '../cases/types';
 import type { Urgency } from '../taxonomy';
 import { caseLight, nextDue, type Light, type LightRule } from './lights';
 import type { CaseSummary } from './summary';
@@ -56,7 +56,7 @@ export function matches(c: CaseSummary, f: CaseFilter, now: Date, rule?: LightRu
   return true;
 }
 
-function comparator(sort: CaseSortKey): (a: CaseSummary, b: CaseSummary) => number {
+function byKey(sort: CaseSortKey): (a: CaseSummary, b: CaseSummary) => number {
   switch (sort) {
     case 'createdAt': return (a, b) => a.createdAt.getTime() - b.createdAt.getTime();
     case 'updatedAt': return (a, b) => a.updatedAt.getTime() - b.updatedAt.getTime();
@@ -67,16 +67,48 @@ function comparator(sort: CaseSortKey): (a: CaseSummary, b: CaseSummary) => numb
   }
 }
 
-/** Every match, sorted (the export takes all of them; the list a page). */
+/** The query's order, ties broken by id so that pages never overlap or skip a case. */
+function comparator(query: Pick<CaseQuery, 'sort' | 'order'>): (a: CaseSummary, b: CaseSummary) => number {
+  const key = byKey(query.sort);
+  const directed = query.order === 'asc' ? key : (a: CaseSummary, b: CaseSummary) => key(b, a);
+  return (a, b) => directed(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Every match, sorted (the export takes all of them). */
 export function findCases(cases: Iterable<CaseSummary>, query: Omit<CaseQuery, 'page' | 'pageSize'>, now: Date, rule?: LightRule): CaseSummary[] {
   const found: CaseSummary[] = [];
   for (const c of cases) if (matches(c, query, now, rule)) found.push(c);
-  const compare = comparator(query.sort);
-  found.sort(query.order === 'asc' ? compare : (a, b) => compare(b, a));
-  return found;
+  return found.sort(comparator(query));
 }
 
-export function pageOf(found: CaseSummary[], page: number, pageSize: number): CasePage {
-  const start = (page - 1) * pageSize;
-  return { total: found.length, page, pageSize, items: found.slice(start, start + pageSize) };
+/**
+ * One page of the matches and their count, keeping only the first `page × pageSize` in order
+ * (a binary-searched insertion) instead of sorting every match: a list of 100,000 cases sorts 50.
+ */
+export function findPage(cases: Iterable<CaseSummary>, query: CaseQuery, now: Date, rule?: LightRule): CasePage {
+  const compare = comparator(query);
+  const keep = query.page * query.pageSize;
+  const first: CaseSummary[] = [];
+  let total = 0;
+  for (const c of cases) {
+    if (!matches(c, query, now, rule)) continue;
+    total += 1;
+    if (first.length === keep && compare(c, first[keep - 1] as CaseSummary) >= 0) continue;
+    let low = 0, high = first.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compare(first[mid] as CaseSummary, c) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    first.splice(low, 0, c);
+    if (first.length > keep) first.pop();
+  }
+  const start = (query.page - 1) * query.pageSize;
+  return { total, page: query.page, pageSize: query.pageSize, items: first.slice(start) };
+}
+
+/** True when every case the filter can match is open, so a search may read the open cases only. */
+export function onlyOpenMatch(filter: CaseFilter): boolean {
+  if (filter.light !== undefined) return true;
+  return filter.states !== undefined && filter.states.every((s) => OPEN_CASE_STATES.includes(s));
 }

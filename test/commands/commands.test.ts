@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { caseStoreFrom } from '../../commands/caseStore';
 import { lifecycleConfig } from '../../commands/config';
-import type { CaseChange, LifecycleDeps } from '../../commands/deps';
+import type { CaseChange, LifecycleDeps, SideEffectFailure } from '../../commands/deps';
 import { caseByNumber, casesReportedBy } from '../../commands/queries';
 import { runCaseCommand } from '../../commands/runCaseCommand';
 import { submitReport } from '../../commands/submitReport';
@@ -23,6 +23,7 @@ describe('lifecycle commands', () => {
   const changes: CaseChange[] = [];
   const merged: [Case, Case][] = [];
   const synced: Case[] = [];
+  const failures: SideEffectFailure[] = [];
   let deps: LifecycleDeps;
 
   beforeAll(async () => {
@@ -38,9 +39,11 @@ describe('lifecycle commands', () => {
       deadlines: { syncCase: async (c) => void synced.push(c) },
       clock: () => new Date(),
       config: lifecycleConfig(),
+      sideEffectFailed: (failure) => void failures.push(failure),
     };
   });
   beforeEach(() => {
+    failures.length = 0;
     changes.length = 0;
     merged.length = 0;
     synced.length = 0;
@@ -60,6 +63,25 @@ describe('lifecycle commands', () => {
     expect(changes[0]?.events.map((e) => e.type)).toEqual(['whistled']);
     expect(synced.map((c) => c.version)).toEqual([outcome.case.version]);
     expect((await repo.get(outcome.case.id))?.version).toBe(outcome.case.version);
+  });
+
+  it('reports a saved whistle as saved when a step after the save fails, and reports the failed step', async () => {
+    const failing: LifecycleDeps = {
+      ...deps,
+      deadlines: { syncCase: async () => Promise.reject(new Error('redis down')) },
+      notifier: { ...deps.notifier, caseChanged: async () => Promise.reject(new Error('outbox down')) },
+    };
+    const outcome = await submitReport(failing, gridReport({ parsed: { departments: ['shuiwu'] } }));
+    expect(outcome.outcome).toBe('whistled');
+    expect((await repo.get(outcome.case.id))?.state).toBe('whistled');
+    expect(failures.map((f) => [f.step, f.case.id, (f.error as Error).message])).toEqual([
+      ['notify', outcome.case.id, 'outbox down'],
+      ['deadlines', outcome.case.id, 'redis down'],
+    ]);
+
+    const accepted = await runCaseCommand(failing, { id: outcome.case.id }, { type: 'accept' }, ctx(sw));
+    expect(accepted).toMatchObject({ ok: true, case: { version: outcome.case.version + 1 } });
+    expect(failures).toHaveLength(4);
   });
 
   it('sends refusals back with their reason and no side effects', async () => {

@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { actOnCase } from '../../commands/actOnCase';
 import { canSee, isAdmin, maySeeReporter, type Viewer } from '../../src/console/access';
 import { buildBoard } from '../../src/console/board';
-import { findCases, pageOf } from '../../src/console/caseQuery';
+import { findCases, findPage, onlyOpenMatch } from '../../src/console/caseQuery';
 import type { CaseSummary } from '../../src/console/summary';
 import { localDate, zonedInstant } from '../../src/sla/timeZone';
 import type { Case } from '../../src/cases/types';
@@ -22,8 +22,9 @@ export type Audit = (ctx: Context, entry: { action: string; target?: string; out
 
 const REFUSAL_STATUS: Record<string, number> = { not_found: 404, not_allowed: 403, not_yours: 403, invalid_input: 400, conflict: 409 };
 
-export function* visibleCases(services: ConsoleServices, viewer: Viewer): Generator<CaseSummary> {
-  for (const c of services.index.all()) if (canSee(viewer.scope, c)) yield c;
+/** The cases of `among` (every case by default) the viewer may see. */
+export function* visibleCases(services: ConsoleServices, viewer: Viewer, among: Iterable<CaseSummary> = services.index.all()): Generator<CaseSummary> {
+  for (const c of among) if (canSee(viewer.scope, c)) yield c;
 }
 
 export function xlsx(ctx: Context, filename: string, body: Buffer): void {
@@ -66,7 +67,8 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
     await services.index.ready();
     const now = services.now();
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = presentBoard(buildBoard(visibleCases(services, viewer), now, dayStart(now), rule), services.places);
+    const today = dayStart(now);
+    ctx.body = presentBoard(buildBoard(visibleCases(services, viewer, services.index.openOrTouchedSince(today)), now, today, rule), services.places);
   });
 
   router.get('/console/api/cases', async (ctx) => {
@@ -74,7 +76,8 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
     const query = parseCaseListQuery(ctx.query, services.timeZone);
     await services.index.ready();
     const now = services.now();
-    const page = pageOf(findCases(visibleCases(services, viewer), query, now, rule), query.page, query.pageSize);
+    const among = onlyOpenMatch(query) ? services.index.open() : services.index.all();
+    const page = findPage(visibleCases(services, viewer, among), query, now, rule);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { ...page, items: page.items.map((c) => presentSummary(c, now, services.places, rule)) };
   });
@@ -84,7 +87,7 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
     const query = parseCaseListQuery(ctx.query, services.timeZone);
     await services.index.ready();
     const now = services.now();
-    const found = findCases(visibleCases(services, viewer), query, now, rule);
+    const found = findCases(visibleCases(services, viewer, onlyOpenMatch(query) ? services.index.open() : services.index.all()), query, now, rule);
     if (found.length > services.config.exportMaxRows) throw new ValidationError(`一次最多导出 ${services.config.exportMaxRows} 条，当前筛选有 ${found.length} 条，请缩小筛选范围`);
     await audit(ctx, { action: 'export_cases', outcome: 'ok', detail: `${found.length} 条` });
     xlsx(ctx, `案件列表-${localDate(now, services.timeZone)}.xlsx`, await casesWorkbook(found.map((c) => presentSummary(c, now, services.places, rule)), '案件列表'));

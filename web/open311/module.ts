@@ -1,5 +1,5 @@
 import type { AppModule, Infrastructure } from '../../app/runtime';
-import { cachedOrg } from '../../commands/cachedOrg';
+import { sharedCachedOrg } from '../../commands/cachedOrg';
 import type { LifecycleDeps } from '../../commands/deps';
 import { loadDistrictSeed } from '../../config/district';
 import { ConfigError } from '../../config/errors';
@@ -30,7 +30,7 @@ export function open311Services(infra: Infrastructure, lifecycle: LifecycleDeps,
     config,
     repository,
     deps: { lifecycle, requests: repository, districtId: seed.district.id, staleClaimMs: OPEN311_STALE_CLAIM_MS },
-    org: cachedOrg(infra.org),
+    org: sharedCachedOrg(infra),
     limiter: new RateLimiter(infra.redis, infra.env.QUEUE_PREFIX),
     logger: infra.logger.child({ module: 'open311' }),
   };

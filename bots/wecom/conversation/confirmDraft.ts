@@ -29,19 +29,30 @@ export async function confirmDraft(deps: ConversationDeps, reply: Replier, repor
 
   const { draft } = claim;
   let outcome: SubmitOutcome;
+  let stored: Case | undefined;
   let summary = summariseDraft(draft, deps.parse);
+  // The draft is finished the moment its case is stored, so a retried tap names that case instead of making a second one.
+  const onCreated = async (created: Case): Promise<void> => {
+    stored = created;
+    await deps.drafts.finish(reporter._id, draft.id, created.number);
+  };
   try {
     // In the worker, after the callback was acknowledged: an LLM's answer may take seconds.
     const opinion = draft.category === undefined ? await withSecondOpinion(summary, deps.secondOpinion, deps.routing.confidenceThreshold) : summary;
     if (opinion.category !== summary.category) summary = { ...opinion, departments: [] };
-    outcome = await deps.desk.submitReport(submissionOf(reporter, summary));
+    outcome = await deps.desk.submitReport(submissionOf(reporter, summary), { onCreated });
   } catch (error) {
+    if (stored) {
+      deps.logger.error({ err: error, draftId: draft.id, userId: reporter._id, caseNumber: stored.number }, 'the case is stored but a step after it failed; the reporter is told it is filed');
+      const label = confirmedLabel(stored.number);
+      await reply.updateCard(event.responseCode, settledCardFor(deps, reporter, draft, event.taskId, label, replies.filedPending), label);
+      return;
+    }
     await deps.drafts.release(reporter._id, draft.id);
     deps.logger.error({ err: error, draftId: draft.id, userId: reporter._id }, 'creating a case from a confirmed draft failed');
     await reply.text(replies.submitFailed, 'submit-failed');
     return;
   }
-  await deps.drafts.finish(reporter._id, draft.id, outcome.case.number);
   if (draft.category !== undefined) await keepCorrection(deps, outcome.case, summary.parserCategory);
   deps.logger.info({ draftId: draft.id, caseNumber: outcome.case.number, outcome: outcome.outcome }, 'draft confirmed');
   const card = settledCardFor(deps, reporter, draft, event.taskId, confirmedLabel(outcome.case.number), outcomeNote(outcome));

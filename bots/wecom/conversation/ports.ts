@@ -1,11 +1,11 @@
-import type { ReportSubmission, SubmitOutcome } from '../../../commands/submitReport';
+import type { ReportSubmission, SubmitHooks, SubmitOutcome } from '../../../commands/submitReport';
 import type { CaseReading } from '../../../commands/queries';
 import type { Case, CaseCommand, CaseReader, CommandContext, CommandResult, MediaRef } from '../../../src/cases';
 import type { ParseInput } from '../../../src/parser/types';
 import type { Urgency } from '../../../src/taxonomy';
 import type { OutboundMessage } from '../messages';
 
-export type { ReportSubmission, SubmitOutcome } from '../../../commands/submitReport';
+export type { ReportSubmission, SubmitHooks, SubmitOutcome } from '../../../commands/submitReport';
 
 /**
  * What the conversation needs from the rest of the app, as small interfaces so each one is
@@ -19,7 +19,7 @@ export interface CaseRef {
 
 /** The lifecycle's commands (`commands/**`), seen from the conversation. */
 export interface CaseDesk {
-  submitReport(submission: ReportSubmission): Promise<SubmitOutcome>;
+  submitReport(submission: ReportSubmission, hooks?: SubmitHooks): Promise<SubmitOutcome>;
   runCaseCommand(ref: CaseRef, command: CaseCommand, ctx: CommandContext): Promise<CommandResult>;
   casesReportedBy(userId: string, limit: number): Promise<Case[]>;
   caseByNumber(number: string, districtId?: string): Promise<Case | null>;

@@ -25,6 +25,7 @@ export const replies = {
   alreadyConfirmed: (number: string) => `该上报已确认，案件编号 ${number}，无法取消。`,
   submitting: '正在提交，请稍候。',
   submitFailed: '提交失败，请稍后再点一次“确认上报”。',
+  filedPending: '已登记，待街道调度员派单',
   noReports: '您还没有上报过案件。',
   caseNotFound: (number: string) => `没有找到案件 ${number}，请核对编号。`,
   caseNotReadable: (number: string) => `您无权查看案件 ${number}：案件只对上报人、承办部门、所属街道和社区、区指挥中心可见。`,

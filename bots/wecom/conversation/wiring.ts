@@ -22,7 +22,7 @@ import type { CaseDesk, IntentClassifier, MediaFetcher, Outbound } from './ports
 /** The lifecycle's commands behind the conversation's `CaseDesk`. */
 export function lifecycleDesk(deps: LifecycleDeps): CaseDesk {
   return {
-    submitReport: (submission) => submitReport(deps, submission),
+    submitReport: (submission, hooks) => submitReport(deps, submission, hooks),
     runCaseCommand: (ref, command, ctx) => runCaseCommand(deps, ref, command, ctx),
     casesReportedBy: (userId, limit) => casesReportedBy(deps, userId, limit),
     caseByNumber: (number, districtId) => caseByNumber(deps, number, districtId),

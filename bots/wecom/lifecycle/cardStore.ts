@@ -50,9 +50,4 @@ export class CardStore {
     const doc = await this.model.findById(taskId).lean<CardDoc>().exec();
     return doc ? toRecord(doc) : null;
   }
-
-  async forCase(caseId: string): Promise<CardRecord[]> {
-    const docs = await this.model.find({ caseId }).sort({ createdAt: 1 }).lean<CardDoc[]>().exec();
-    return docs.map(toRecord);
-  }
 }

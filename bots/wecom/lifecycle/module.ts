@@ -1,6 +1,6 @@
 import type { Closeable } from '../../../app/closeables';
 import type { AppModule, Infrastructure } from '../../../app/runtime';
-import { cachedOrg } from '../../../commands/cachedOrg';
+import { sharedCachedOrg } from '../../../commands/cachedOrg';
 import { caseStoreFrom } from '../../../commands/caseStore';
 import { lifecycleConfig } from '../../../commands/config';
 import type { CaseChangeSubscriber } from '../../../commands/caseSubscribers';
@@ -62,7 +62,7 @@ export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModul
     const lifecycle = createWecomLifecycle({
       mongo: infra.mongo,
       cases: caseStoreFrom(repository, districtId),
-      org: cachedOrg(infra.org),
+      org: sharedCachedOrg(infra),
       outbox,
       deadlines: options.deadlines(infra),
       config: options.config ?? lifecycleConfig({ plan: plannerFromSlaFile(infra.env.SLA_CONFIG) }),

@@ -12,6 +12,11 @@ export const notices = {
   extensionDecided: (c: Case, approved: boolean, due: string | undefined, note: string | undefined) =>
     `【延期审批】${c.number} 延期申请${approved ? `已同意，新的办结时限 ${due ?? ''}` : '未同意，请按原时限办结'}${note ? `（${note}）` : ''}。`,
 
+  escalatedToDistrict: (c: Case, streetName: string, by: string, reason: string, departments: readonly string[]) =>
+    `【提请区级督办】${c.number} ${categoryLabel(c)}（${placeLabel(c)}）${streetName}${by}提请区级督办：${reason}。${departments.length > 0 ? `承办部门：${departmentsLabel(departments)}。` : ''}请在指挥中心查看并督办。`,
+  escalatedToDistrictGroup: (c: Case, deptCode: string, reason: string) =>
+    `【区级督办】${c.number} ${categoryLabel(c)}（${placeLabel(c)}）已由街道提请区级督办（${reason}），区指挥中心将跟踪${departmentName(deptCode)}的办理，请抓紧办理并及时反馈。`,
+
   reporterWhistled: (c: Case, departments: readonly string[]) => `您反映的问题（${c.number}）已吹哨派给${departmentsLabel(departments)}办理。`,
   reporterAccepted: (c: Case, deptCode: string) => `您反映的问题（${c.number}）${departmentName(deptCode)}已接哨报到，正在处理。`,
   reporterDone: (c: Case, deptCode: string, result: string) => `您反映的问题（${c.number}）${departmentName(deptCode)}已处理完毕：${excerpt(result, 80)}。等待核实。`,

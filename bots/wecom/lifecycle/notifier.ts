@@ -63,6 +63,8 @@ export class WecomLifecycleNotifier implements LifecycleNotifier {
         return this.extensionDecided(after, e);
       case 'escalated_to_street':
         return this.triage(after, `社区上报：${text(e, 'reason')}`);
+      case 'escalated_to_district':
+        return this.escalatedToDistrict(after, e);
       case 'cancelled':
         return this.milestone(after, 'cancelled', notices.reporterCancelled(after, text(e, 'reason')));
       case 'merged':
@@ -160,6 +162,23 @@ export class WecomLifecycleNotifier implements LifecycleNotifier {
       rated.add(a.deptCode);
       const taskId = taskIdFor('whistle_rating', c.id, c.version, a.deptCode);
       await this.deps.sender.card(c, { kind: 'whistle_rating', taskId, card: whistleRatingCard(c, a.deptCode, taskId), recipients: await this.recipients.departmentLeads(c, a.deptCode), deptCode: a.deptCode });
+    }
+  }
+
+  /**
+   * 提请区级督办: the district's leaders hear of it in person and in the district's leadership chat;
+   * each department still working on the case hears it in its group chat, its leads @-mentioned.
+   */
+  private async escalatedToDistrict(c: Case, e: TimelineEvent): Promise<void> {
+    const reason = text(e, 'reason');
+    const working = [...new Set(c.assignments.filter((a) => a.state === 'pending' || a.state === 'accepted').map((a) => a.deptCode))];
+    const [street, district, leaders] = await Promise.all([this.deps.org.street(c.streetId), this.deps.org.district(c.districtId), this.recipients.districtLeaders(c)]);
+    const message = notices.escalatedToDistrict(c, street?.name ?? '街道', e.actorName ?? e.actorId, reason, working);
+    await this.deps.sender.textToUsers(leaders, message, this.key(c, 'district-escalation:leaders'));
+    if (district?.leadershipChat) await this.deps.sender.groupNotice(district.leadershipChat, message, this.key(c, 'district-escalation:leadership-chat'));
+    for (const deptCode of working) {
+      const dept = await this.recipients.department(c, deptCode);
+      if (dept) await this.deps.sender.groupNotice(dept.chat, notices.escalatedToDistrictGroup(c, deptCode, reason), this.key(c, `district-escalation:${deptCode}`), await this.recipients.departmentLeads(c, deptCode));
     }
   }
 

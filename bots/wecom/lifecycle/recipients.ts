@@ -43,6 +43,11 @@ export class Recipients {
     return (await this.org.communityStaff(c.communityId)).map((u) => u._id);
   }
 
+  /** The district's leaders (区领导): where a 提请区级督办 goes. */
+  async districtLeaders(c: Case): Promise<string[]> {
+    return (await this.org.usersWithRole(c.districtId, 'district_leader')).map((u) => u._id);
+  }
+
   async departments(c: Case): Promise<string[]> {
     return (await this.org.departments(c.districtId)).map((d) => d.code);
   }

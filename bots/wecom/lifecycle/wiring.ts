@@ -46,7 +46,16 @@ export function createWecomLifecycle(options: WecomLifecycleOptions): WecomLifec
     ...(options.logger !== undefined && { logger: options.logger }),
   });
   const notifier = withSubscribers(wecomNotifier, options.subscribers ?? []);
-  const deps: LifecycleDeps = { cases: options.cases, org: options.org, notifier, deadlines: options.deadlines, clock, config: options.config };
+  const deps: LifecycleDeps = {
+    cases: options.cases,
+    org: options.org,
+    notifier,
+    deadlines: options.deadlines,
+    clock,
+    config: options.config,
+    sideEffectFailed: ({ step, case: c, error }) =>
+      options.logger?.error({ err: error, caseId: c.id, caseNumber: c.number, step }, 'a side effect failed after the case change was stored; the change stands (deadlines are re-synced by the sweeper, notices can be re-sent from the case)'),
+  };
   const tapDeps: TapDeps = { lifecycle: deps, cards, sender, updates: new CardUpdates(options.outbox), ...(options.logger !== undefined && { logger: options.logger }) };
   return { deps, cards, handleTap: (event) => handleCardTap(tapDeps, event) };
 }

@@ -95,8 +95,8 @@ describe('normaliseInbound', () => {
   test('an unknown message type and an unknown event become `unknown`, not errors', () => {
     const msg = normaliseInbound(parseCallbackXml(buildCallbackXml({ ...base, MsgType: 'miniprogram', MsgId: '77' })));
     expect(msg).toMatchObject({ type: 'unknown', msgType: 'miniprogram', dedupeKey: 'msg-77' });
-    const evt = normaliseInbound(parseCallbackXml(buildCallbackXml({ ...base, MsgType: 'event', Event: 'change_contact' })));
-    expect(evt).toMatchObject({ type: 'unknown', msgType: 'event', event: 'change_contact' });
+    const evt = normaliseInbound(parseCallbackXml(buildCallbackXml({ ...base, MsgType: 'event', Event: 'batch_job_result' })));
+    expect(evt).toMatchObject({ type: 'unknown', msgType: 'event', event: 'batch_job_result' });
   });
 
   test('a message without a sender or MsgId is refused as bad_message', () => {

@@ -4,18 +4,21 @@ import type { DeadlineEvent } from '../../../jobs/deadlines/ports';
 import type { Case, TimelineEvent } from '../../../src/cases';
 import { CaseRepository } from '../../../store/caseRepository';
 import { connectMongo } from '../../../store/connection';
+import { commandRunner } from '../../support/commandRunner';
 import { testMongoUri } from '../../support/isolation';
 import { actors, draft, ok, simplePlan } from '../../src/cases/fixtures';
 
 let connection: Connection;
 let repo: CaseRepository;
 let store: MongoDeadlineCaseStore;
+let run: ReturnType<typeof commandRunner>;
 
 beforeAll(async () => {
   connection = await connectMongo(testMongoUri('deadline-store'));
   repo = new CaseRepository(connection);
   await repo.ensureIndexes();
   store = new MongoDeadlineCaseStore(connection, repo);
+  run = commandRunner(connection);
 });
 
 afterAll(async () => {
@@ -26,7 +29,7 @@ afterAll(async () => {
 async function whistledCase(): Promise<Case> {
   const ctx = { actor: actors.dispatcher, channel: 'sandbox' as const, now: new Date(), plan: simplePlan };
   const created = await repo.create(draft, { ...ctx, actor: actors.reporter });
-  return ok(await repo.runCommand(created.id, { type: 'whistle', departments: ['zhujian', 'chengguan'] }, ctx));
+  return ok(await run(created.id, { type: 'whistle', departments: ['zhujian', 'chengguan'] }, ctx));
 }
 
 function reminder(key: string): DeadlineEvent {
@@ -72,7 +75,7 @@ describe('the deadline store appends under the same version guard as lifecycle c
 
   test('an alert planned from a stale read is refused', async () => {
     const c = await whistledCase();
-    ok(await repo.runCommand(c.id, { type: 'accept' }, { actor: actors.lisi, channel: 'sandbox', now: new Date(), plan: simplePlan }));
+    ok(await run(c.id, { type: 'accept' }, { actor: actors.lisi, channel: 'sandbox', now: new Date(), plan: simplePlan }));
     expect(await store.appendDeadlineEvent(c, reminder('a0.accept@1#r80'))).toBe(false);
     expect((await store.load(c.id))?.timeline.some((e) => e.type === 'deadline_reminder')).toBe(false);
   });

@@ -75,15 +75,19 @@ describe('a Redis flush loses no deadline', () => {
     await sweeper.sweepOnce();
     await sleep(1_000);
 
-    const reminders = h.fake.inbox.webhook('wh-zhujian').map((m) => (m.body.text as { content: string }).content);
-    expect(reminders).toHaveLength(1);
-    expect(reminders[0]).toMatch(/住建局接哨已超时 \d秒/);
+    // Only the catch-up is checked here: on a busy machine the planned overdue reminder (9 s) may already have come too.
+    const texts = () => h!.fake.inbox.webhook('wh-zhujian').map((m) => (m.body.text as { content: string }).content);
+    const catchUp = texts().filter((t) => t.startsWith('【时限已到】'));
+    expect(catchUp).toHaveLength(1);
+    expect(catchUp[0]).toMatch(/住建局接哨已超时 \d秒/);
     expect(h.fake.inbox.appChat('chatstreet')).toHaveLength(1);
-    const events = await h.deadlineEvents(c.id);
-    expect(events.map((e) => e.details.alert)).toEqual(['accept:due', 'accept:esc:1']);
+    const alerts = (await h.deadlineEvents(c.id)).map((e) => e.details.alert);
+    expect(alerts.filter((a) => a === 'accept:due' || a === 'accept:esc:1')).toEqual(['accept:due', 'accept:esc:1']);
 
     // The schedule then carries on as planned: the overdue reminder and the second escalation at 9 s.
-    await waitFor('the overdue reminder', () => h!.fake.inbox.webhook('wh-zhujian').length === 2);
+    await waitFor('the overdue reminder', () => texts().some((t) => t.startsWith('【超时催办】')));
     await waitFor('the leadership escalation', () => h!.fake.inbox.appChat('chatleaders').length === 1);
+    expect(texts().filter((t) => t.startsWith('【时限已到】'))).toHaveLength(1);
+    expect(texts().filter((t) => t.startsWith('【超时催办】'))).toHaveLength(1);
   });
 });

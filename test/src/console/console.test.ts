@@ -1,7 +1,7 @@
 import { accept, feedback, rate, verify, whistle } from '../../../src/cases';
 import { canSee, viewerFor } from '../../../src/console/access';
 import { buildBoard } from '../../../src/console/board';
-import { findCases, pageOf } from '../../../src/console/caseQuery';
+import { findCases, findPage, onlyOpenMatch, type CaseQuery, type CaseSortKey } from '../../../src/console/caseQuery';
 import { findHotspots } from '../../../src/console/hotspots';
 import { caseLight } from '../../../src/console/lights';
 import { assess, departmentFigures, weightedScore, DEFAULT_ASSESSMENT } from '../../../src/console/rankings';
@@ -65,9 +65,46 @@ describe('lights, board and case list', () => {
     expect(findCases(cases, { ...base, deptCode: 'chengguan' }, now).map((c) => c.id)).toEqual(['b']);
     expect(findCases(cases, { ...base, states: ['triage'] }, now).map((c) => c.id)).toEqual(['c']);
     expect(findCases(cases, { ...base, sort: 'urgency' }, now).map((c) => c.id)[0]).toBe('b');
-    const page = pageOf(findCases(cases, { ...base }, now), 2, 2);
+    const page = findPage(cases, { ...base, page: 2, pageSize: 2 }, now);
     expect(page).toMatchObject({ total: 3, page: 2 });
     expect(page.items).toHaveLength(1);
+  });
+
+  test('a page kept by insertion equals the same page of the fully sorted list, for every sort, order and page', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const categories = ['road', 'manhole', 'sanitation'];
+    const cases = Array.from({ length: 60 }, (_, i) => {
+      const whistled = random() < 0.6;
+      const draftOverrides = { parsed: { category: categories[Math.floor(random() * 3)] ?? 'road', urgency: (['daily', 'key', 'emergency'] as const)[Math.floor(random() * 3)] ?? 'daily', locationText: `幸福路${i % 7}号`, confidence: 1 } };
+      const c = whistled ? whistledTo(random() < 0.5 ? 'zhujian' : 'chengguan', `id-${String(i).padStart(3, '0')}`, draftOverrides) : newCase(draftOverrides, `id-${String(i).padStart(3, '0')}`);
+      // Equal keys are common (same minute, same number) so that the id decides ties.
+      return summarise({ ...c, number: `2026-00000${i % 4}`, createdAt: new Date(T0.getTime() + (i % 5) * 60_000) });
+    });
+    const now = new Date(T0.getTime() + 30 * 60_000);
+    const sorts: CaseSortKey[] = ['createdAt', 'number', 'urgency', 'due', 'updatedAt'];
+    for (const sort of sorts) {
+      for (const order of ['asc', 'desc'] as const) {
+        for (const filter of [{}, { category: 'road' }, { states: ['whistled' as const] }]) {
+          const all = findCases(cases, { sort, order, ...filter }, now);
+          for (const pageSize of [1, 7, 25]) {
+            for (let page = 1; page <= Math.ceil(all.length / pageSize) + 1; page++) {
+              const query: CaseQuery = { sort, order, page, pageSize, ...filter };
+              const found = findPage(cases, query, now);
+              expect(found.total).toBe(all.length);
+              expect(found.items.map((c) => c.id)).toEqual(all.slice((page - 1) * pageSize, page * pageSize).map((c) => c.id));
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('a search may read only the open cases when its states are open ones or it asks for a light', () => {
+    expect(onlyOpenMatch({ states: ['whistled', 'triage'] })).toBe(true);
+    expect(onlyOpenMatch({ light: 'red' })).toBe(true);
+    expect(onlyOpenMatch({ states: ['whistled', 'closed'] })).toBe(false);
+    expect(onlyOpenMatch({ category: 'road' })).toBe(false);
   });
 
   test('hotspots: the same category at the same place three times', () => {

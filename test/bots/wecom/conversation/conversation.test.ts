@@ -222,6 +222,46 @@ describe('conversation with grid members and departments', () => {
     expect((await casesReportedBy(h.lifecycle.deps, 'grid-wang', 50)).filter((c) => c.number === number)).toHaveLength(1);
   });
 
+  it('a saved whistle is reported as filed when the deadline sync after the save fails, and a second tap makes no second case', async () => {
+    const wang = watch('grid-wang');
+    await h.inbound.text('grid-wang', '将军府小区北门井盖丢了，很危险');
+    const card = await wang.card();
+    const deadlines = h.lifecycle.deps.deadlines;
+    const sync = deadlines.syncCase;
+    deadlines.syncCase = () => Promise.reject(new Error('redis unavailable'));
+    let number: string;
+    try {
+      number = await confirm('grid-wang', card);
+    } finally {
+      deadlines.syncCase = sync;
+    }
+    expect(JSON.stringify(card.updates.at(-1))).not.toContain('提交失败');
+    const again = await confirm('grid-wang', card);
+    expect(again).toBe(number);
+    expect((await casesReportedBy(h.lifecycle.deps, 'grid-wang', 50)).filter((c) => c.number === number)).toHaveLength(1);
+  });
+
+  it('when a step after storing the case throws, the card names the stored case and a second tap makes no second case', async () => {
+    const li = watch('grid-li');
+    await h.inbound.text('grid-li', '将军府小区西门垃圾桶满了没人清');
+    const card = await li.card();
+    const before = (await casesReportedBy(h.lifecycle.deps, 'grid-li', 50)).length;
+    const submit = h.deps.desk.submitReport;
+    h.deps.desk.submitReport = async (submission, hooks) => {
+      await submit(submission, hooks);
+      throw new Error('lost the connection after the save');
+    };
+    let number: string;
+    try {
+      number = await confirm('grid-li', card);
+    } finally {
+      h.deps.desk.submitReport = submit;
+    }
+    expect(JSON.stringify(card.updates.at(-1))).toContain('已登记，待街道调度员派单');
+    expect(await confirm('grid-li', card)).toBe(number);
+    expect((await casesReportedBy(h.lifecycle.deps, 'grid-li', 50)).length - before).toBe(1);
+  });
+
   it('low confidence goes to the street dispatcher for triage', async () => {
     const zhang = watch('grid-zhang');
     const dispatcher = watch('dispatcher-wenming');

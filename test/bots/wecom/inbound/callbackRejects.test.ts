@@ -125,6 +125,15 @@ describe('inbound callbacks: bad input is refused, nothing stored or enqueued', 
     expect(rejections().slice(before)[0]).toMatchObject({ reason: 'body_too_large' });
   });
 
+  test('a change_contact without the id it is about, or with a malformed one, is refused (bad_message)', async () => {
+    const change = (fields: Record<string, string | number>) => h.sender.eventXml({ fromUser: 'sys', createTime: seconds }, 'change_contact', fields);
+    await expectRefused(() => h.sender.sendXml(change({ ChangeType: 'delete_user' })), 400, 'bad_message');
+    await expectRefused(() => h.sender.sendXml(change({ ChangeType: 'update_user', UserID: 'has space' })), 400, 'bad_message');
+    await expectRefused(() => h.sender.sendXml(change({ ChangeType: 'update_user', UserID: 'ok', NewUserID: '<b>' })), 400, 'bad_message');
+    await expectRefused(() => h.sender.sendXml(change({ ChangeType: 'delete_party', Id: 'x' })), 400, 'bad_message');
+    await expectRefused(() => h.sender.sendXml(change({ Id: 3 })), 400, 'bad_message');
+  });
+
   test('the process is unharmed: a good callback still goes through afterwards', async () => {
     const response = await h.sender.sendText('zhangsan', '正常消息');
     expect(response).toEqual({ status: 200, body: '' });

@@ -7,7 +7,7 @@ describe.each<AcceptMode>(['queue-first', 'store-first'])('inbound callbacks rou
   beforeAll(async () => {
     h = await startHarness(`inbound_rt_${mode}`, { mode });
     h.dispatcher.on('text', (event) => void h.received.push(event));
-    for (const type of ['image', 'voice', 'video', 'file', 'location', 'link', 'enter_agent', 'click', 'template_card_event', 'unknown'] as const) {
+    for (const type of ['image', 'voice', 'video', 'file', 'location', 'link', 'enter_agent', 'click', 'template_card_event', 'change_contact', 'unknown'] as const) {
       h.dispatcher.on(type, (event: InboundEvent) => void h.received.push(event));
     }
     h.startWorker();
@@ -98,10 +98,26 @@ describe.each<AcceptMode>(['queue-first', 'store-first'])('inbound callbacks rou
   });
 
   test('an unknown type is acknowledged, stored and logged, not an error', async () => {
-    const xml = h.sender.eventXml({ fromUser: 'zhangsan' }, 'change_contact', { ChangeType: 'update_user' });
+    const xml = h.sender.eventXml({ fromUser: 'zhangsan' }, 'change_external_contact', { ChangeType: 'add_external_contact' });
     const event = await deliver(() => h.sender.sendXml(xml));
-    expect(event).toMatchObject({ type: 'unknown', msgType: 'event', event: 'change_contact' });
-    expect(h.logs.some((line) => line.msg === 'unknown callback type acknowledged' && line.event === 'change_contact')).toBe(true);
+    expect(event).toMatchObject({ type: 'unknown', msgType: 'event', event: 'change_external_contact' });
+    expect(h.logs.some((line) => line.msg === 'unknown callback type acknowledged' && line.event === 'change_external_contact')).toBe(true);
+    // A change_contact kind we do not handle (tags) is unknown too.
+    const tag = await deliver(() => h.sender.sendXml(h.sender.eventXml({ fromUser: 'sys' }, 'change_contact', { ChangeType: 'update_tag', TagId: 1 })));
+    expect(tag).toMatchObject({ type: 'unknown', event: 'change_contact:update_tag' });
+  });
+
+  test('change_contact (ids only, from "sys"): each change is its own event, even within one second', async () => {
+    const at = 1_700_000_100;
+    const removed = await deliver(() => h.sender.sendContactChange({ changeType: 'delete_user', userId: 'grid-li' }, at));
+    expect(removed).toEqual({ type: 'change_contact', changeType: 'delete_user', fromUser: 'sys', toUser: TEST_CORP.corpId, createTime: at, userId: 'grid-li', dedupeKey: removed.dedupeKey });
+    const other = await deliver(() => h.sender.sendContactChange({ changeType: 'delete_user', userId: 'grid-wang' }, at));
+    expect(other.dedupeKey).not.toBe(removed.dedupeKey);
+    const renamed = await deliver(() => h.sender.sendContactChange({ changeType: 'update_user', userId: 'old-id', newUserId: 'new-id' }, at));
+    expect(renamed).toMatchObject({ changeType: 'update_user', userId: 'old-id', newUserId: 'new-id' });
+    const party = await deliver(() => h.sender.sendContactChange({ changeType: 'update_party', partyId: 31 }, at));
+    expect(party).toMatchObject({ type: 'change_contact', changeType: 'update_party', partyId: 31 });
+    expect(party).not.toHaveProperty('userId');
   });
 
   test('a retried callback (same MsgId, same card event) is stored once and handled once', async () => {

@@ -140,6 +140,7 @@ export class MpHarness {
       deadlines: { syncCase: async () => undefined },
       clock: () => new Date(),
       config: lifecycleConfig(),
+      sideEffectFailed: ({ step, case: c, error }) => logger.error({ err: error, caseId: c.id, step }, 'side effect failed'),
     };
 
     const app = createWebApp({ logger, routers: module.routers?.(this.infra) ?? [] });
