@@ -10,6 +10,7 @@ import { mpModule } from '../web/mp/module';
 import { open311Module } from '../web/open311/module';
 import { allianceModule } from './allianceModule';
 import { deadlinesModule } from './deadlinesModule';
+import { directoryModule } from './directoryModule';
 import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
@@ -35,12 +36,16 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
     subscribers: (infra) => [...hotlineProgress.subscribers(infra), ...parserLearning.subscribers(infra), commandCentre!.subscriber(infra)],
   });
   residents = mpModule({ lifecycle: (infra) => lifecycle.deps(infra), media: (infra) => gateway.media(infra) });
-  commandCentre = consoleModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway });
+  // Declared before the command centre reads it (only once the runtime starts).
+  let allianceWhistles: ReturnType<typeof allianceModule> | undefined;
+  commandCentre = consoleModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, alliance: (infra) => allianceWhistles!.deps(infra) });
   const hotline = hotlineModule({ lifecycle: (infra) => lifecycle.deps(infra), platforms: (infra) => hotlineProgress.platformIds(infra) });
   const open311 = open311Module({ lifecycle: (infra) => lifecycle.deps(infra) });
   const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) });
   // Before the mini-program module: its catch-all under /api/mp would answer /api/mp/alliance first.
   const alliance = allianceModule({ dispatcher: (infra) => gateway.dispatcher(infra) });
+  allianceWhistles = alliance;
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
-  return [deadlines, parserLearning, lifecycle, alliance, residents, hotline, hotlineProgress, open311, conversation, commandCentre, ...sandboxConsole, gateway];
+  const directory = directoryModule({ dispatcher: (infra) => gateway.dispatcher(infra) });
+  return [deadlines, parserLearning, lifecycle, alliance, residents, hotline, hotlineProgress, open311, conversation, commandCentre, directory, ...sandboxConsole, gateway];
 }

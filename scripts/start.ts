@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { main } from '../app/main';
+import { servicesDir } from './services/dirs';
 import { ensureServices } from './services/ensure';
 import { SetupError } from './services/process';
 
@@ -10,10 +10,11 @@ import { SetupError } from './services/process';
 async function start(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[setup] ${line}\n`);
   const services = await ensureServices({
-    dataDir: join(__dirname, '../.data/services'),
+    dataDir: servicesDir(),
     redisUrl: process.env.REDIS_URL || undefined,
     mongodbUri: process.env.MONGODB_URI || undefined,
     log,
+    ...(process.env.FERRETDB_START_TIMEOUT_MS && { ferretdbStartTimeoutMs: Number(process.env.FERRETDB_START_TIMEOUT_MS) }),
   });
   process.env.REDIS_URL = services.redisUrl;
   process.env.MONGODB_URI = services.mongodbUri;
@@ -24,5 +25,6 @@ async function start(): Promise<void> {
 start().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${error instanceof SetupError ? 'set-up failed' : 'start failed'}: ${message}\n`);
+  process.stderr.write(`Local servers it started are recorded in ${servicesDir()}/services.json: the next npm start reuses them, npm run services:stop stops them.\n`);
   process.exit(1);
 });

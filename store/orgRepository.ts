@@ -75,6 +75,8 @@ export class OrgRepository {
       })),
     );
     const gridById = new Map(grids.map((g) => [g.grid.id, g]));
+    // Removals first: someone removed never holds roles longer than the write of everyone else.
+    await User.deleteMany({ districtId, _id: { $nin: seed.users.map((u) => u.userId) } });
     await User.bulkWrite(
       seed.users.map((u) => {
         const place = u.gridId ? gridById.get(u.gridId) : undefined;
@@ -97,7 +99,6 @@ export class OrgRepository {
         };
       }),
     );
-    await User.deleteMany({ districtId, _id: { $nin: seed.users.map((u) => u.userId) } });
     return { streets: seed.streets.length, communities: communities.length, grids: grids.length, departments: seed.departments.length, users: seed.users.length };
   }
 

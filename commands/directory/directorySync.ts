@@ -178,13 +178,14 @@ export class DirectorySync {
     if (isPartyChange(change)) {
       return { departments: await this.deps.reader.departments(), members: directory.members };
     }
-    const gone = new Set([change.userId]);
-    const refetch = change.changeType === 'delete_user' ? [] : [change.newUserId ?? change.userId];
-    const fetched = (await Promise.all(refetch.map((id) => this.deps.reader.member(id)))).filter((m): m is DirectoryMember => m !== undefined);
-    for (const m of fetched) gone.add(m.userId);
+    // Re-read even a deletion: callbacks can arrive out of order, and WeChat Work's answer now is what counts.
+    const current = change.newUserId ?? change.userId;
+    const gone = new Set([change.userId, current]);
+    const fetched = await this.deps.reader.member(current);
+    const fetchedList = fetched ? [fetched] : [];
     // A member may have joined a department created after the last read.
     const known = new Set(directory.departments.map((d) => d.id));
-    const departments = fetched.some((m) => m.departments.some((d) => !known.has(d))) ? await this.deps.reader.departments() : directory.departments;
-    return { departments, members: [...directory.members.filter((m) => !gone.has(m.userId)), ...fetched] };
+    const departments = fetched?.departments.some((d) => !known.has(d)) ? await this.deps.reader.departments() : directory.departments;
+    return { departments, members: [...directory.members.filter((m) => !gone.has(m.userId)), ...fetchedList] };
   }
 }

@@ -1,6 +1,10 @@
 /** What the fake does instead of answering normally. */
-/** rate-limit: errcode 45009; errcode: any errcode you name; server-error: HTTP 5xx; hang: never answer. */
-export type FailureKind = 'rate-limit' | 'errcode' | 'server-error' | 'hang';
+/**
+ * rate-limit: errcode 45009; errcode: any errcode you name; server-error: HTTP 5xx; hang: never
+ * answer (nothing delivered); answer-lost: deliver the message, then never answer (WeChat Work
+ * did the work but the answer never reached the sender: a timeout, a dropped connection).
+ */
+export type FailureKind = 'rate-limit' | 'errcode' | 'server-error' | 'hang' | 'answer-lost';
 
 export interface FailureRule {
   kind: FailureKind;

@@ -49,8 +49,8 @@ export interface RecordedCall {
   /** Parsed JSON, or for multipart uploads the fields and file descriptions; undefined for GET. */
   body: unknown;
   at: Date;
-  /** What the fake did: answered (with errcode), failed with an HTTP status, or hung. */
-  outcome: { kind: 'answered'; errcode: number } | { kind: 'http-error'; status: number } | { kind: 'hang' } | { kind: 'pending' };
+  /** What the fake did: answered (with errcode), failed with an HTTP status, hung, or did the work and then hung (answer-lost). */
+  outcome: { kind: 'answered'; errcode: number } | { kind: 'http-error'; status: number } | { kind: 'hang' } | { kind: 'answer-lost'; errcode: number } | { kind: 'pending' };
 }
 
 /** A member a message/send did not reach because of the per-member limit (WeChat Work answers ok all the same). */
@@ -338,6 +338,11 @@ export class FakeWecomServer {
       request.call.outcome = { kind: 'http-error', status };
       res.writeHead(status, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
       return;
+    }
+    if (failure?.kind === 'answer-lost') {
+      const done = this.route(request);
+      request.call.outcome = { kind: 'answer-lost', errcode: done.kind === 'json' && typeof done.body.errcode === 'number' ? done.body.errcode : 0 };
+      return; // the work is done (a message delivered) but no answer ever comes; close() drops the socket
     }
     const reply = failure ? this.injected(failure) : this.route(request);
     if (reply.kind === 'raw') {

@@ -8,6 +8,8 @@ export interface PeriodicJobOptions {
   queueName: string;
   schedulerId: string;
   everyMs: number;
+  /** A cron schedule instead of `every` (e.g. nightly at 02:30 in Asia/Shanghai); `everyMs` then only paces the re-scheduling guard. */
+  repeat?: { pattern: string; tz?: string };
   run: () => Promise<unknown>;
   /** Used in log lines: "could not schedule the <what>". */
   what: string;
@@ -17,6 +19,8 @@ export interface PeriodicJobOptions {
 export interface PeriodicJob {
   /** (Re)creates the repeatable job; idempotent, and repeated on a timer so a flushed Redis gets it back. */
   ensureScheduled(): Promise<void>;
+  /** Runs the work once soon, besides the schedule; one job per `jobId` however many processes ask. */
+  runOnce(jobId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,7 +31,8 @@ export interface PeriodicJob {
 export function createPeriodicJob(options: PeriodicJobOptions): PeriodicJob {
   const queue = new Queue(options.queueName, { connection: options.connection, prefix: options.prefix });
   const ensureScheduled = async (): Promise<void> => {
-    await queue.upsertJobScheduler(options.schedulerId, { every: options.everyMs }, { name: options.schedulerId, data: {}, opts: { removeOnComplete: true, removeOnFail: 50 } });
+    const repeat = options.repeat ? { pattern: options.repeat.pattern, ...(options.repeat.tz !== undefined && { tz: options.repeat.tz }) } : { every: options.everyMs };
+    await queue.upsertJobScheduler(options.schedulerId, repeat, { name: options.schedulerId, data: {}, opts: { removeOnComplete: true, removeOnFail: 50 } });
   };
 
   const worker = new Worker(options.queueName, async () => options.run(), { connection: options.connection, prefix: options.prefix, concurrency: 1 });
@@ -40,6 +45,9 @@ export function createPeriodicJob(options: PeriodicJobOptions): PeriodicJob {
 
   return {
     ensureScheduled,
+    async runOnce(jobId) {
+      await queue.add(options.schedulerId, {}, { jobId, removeOnComplete: true, removeOnFail: 50 });
+    },
     async close() {
       clearInterval(guard);
       await worker.close();

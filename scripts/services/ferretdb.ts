@@ -82,7 +82,18 @@ export function ensureFerretdbBinary(log: (line: string) => void = () => undefin
  * Starts FerretDB v1 on loopback, detached from this process: with its SQLite backend in `dir`, or,
  * given `postgresqlUrl` (a UTF8 database with a C/POSIX/en_US locale), with its PostgreSQL backend.
  */
-export async function startFerretdb(options: { dir: string; port?: number; postgresqlUrl?: string; log?: (line: string) => void; /** false: FerretDB as released, for a bench's baseline. */ pushdownIndexes?: boolean }): Promise<RunningFerretdb> {
+export async function startFerretdb(options: {
+  dir: string;
+  port?: number;
+  postgresqlUrl?: string;
+  log?: (line: string) => void;
+  /** false: FerretDB as released, for a bench's baseline. */
+  pushdownIndexes?: boolean;
+  /** Hears of the server the moment its process exists, before it answers (to record it). */
+  onSpawn?: (server: { uri: string; pid: number }) => void;
+  /** How long to wait for it to answer (FERRETDB_START_TIMEOUT_MS, default 20 s). */
+  startTimeoutMs?: number;
+}): Promise<RunningFerretdb> {
   const backend: FerretdbBackend = options.postgresqlUrl === undefined ? 'sqlite' : 'postgresql';
   const binary = ensureFerretdbBinary(options.log, backend);
   const dataDir = join(options.dir, 'sqlite');
@@ -91,6 +102,7 @@ export async function startFerretdb(options: { dir: string; port?: number; postg
   const storage = options.postgresqlUrl === undefined ? ['-sqlite-dir', `${dataDir}/`, `-pushdown-indexes=${options.pushdownIndexes ?? true}`] : ['-postgresql-url', options.postgresqlUrl];
   const pid = spawnDetached(binary, ['-listen', `127.0.0.1:${port}`, ...storage], join(options.dir, 'ferretdb.log'));
   const uri = `mongodb://127.0.0.1:${port}/whistlebot`;
-  await waitUntil(() => mongoAnswers(uri, 500), 20_000, `FerretDB on port ${port} (log: ${join(options.dir, 'ferretdb.log')})`);
+  options.onSpawn?.({ uri, pid });
+  await waitUntil(() => mongoAnswers(uri, 500), options.startTimeoutMs ?? 20_000, `FerretDB on port ${port} (log: ${join(options.dir, 'ferretdb.log')})`, pid);
   return { uri, pid, stop: () => stopPid(pid) };
 }

@@ -34,7 +34,8 @@ export function spawnDetached(command: string, args: string[], logFile: string):
   const fd = openSync(logFile, 'a');
   try {
     const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd] });
-    if (child.pid === undefined) throw new SetupError(`could not start ${command}`);
+    child.on('error', () => undefined); // reported just below: no pid
+    if (child.pid === undefined) throw new SetupError(`could not start ${command}: check that it is installed and executable`);
     child.unref();
     return child.pid;
   } finally {
@@ -60,11 +61,15 @@ export async function stopPid(pid: number, timeoutMs = 5000): Promise<void> {
 }
 
 
-/** Polls `probe` until it resolves true or the time runs out. */
-export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+/**
+ * Polls `probe` until it resolves true or the time runs out. Given the `pid` of the server being
+ * waited for, fails at once when that process has exited (its log says why).
+ */
+export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string, pid?: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe()) return;
+    if (pid !== undefined && !isAlive(pid)) throw new SetupError(`${what} exited before it answered`);
     await sleep(100);
   }
   throw new SetupError(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s`);

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { SetupError, commandExists, freePort, isRoot, stopPid, waitUntil } from './process';
+import { SetupError, commandExists, freePort, isRoot, spawnDetached, stopPid, waitUntil } from './process';
 
 export interface RunningRedis {
   url: string;
@@ -37,30 +37,34 @@ function installRedis(log: (line: string) => void): void {
 }
 
 /**
- * Starts a private redis-server as a daemon in `dir`: loopback only, AOF on and
- * `maxmemory-policy noeviction`, because BullMQ must never lose a job to eviction.
+ * Starts a private redis-server in `dir`, detached from this process: loopback only, AOF on and
+ * `maxmemory-policy noeviction`, because BullMQ must never lose a job to eviction. `onSpawn` hears
+ * of the server the moment its process exists, before it answers, so a caller can record it (and
+ * stop it later) even when it never comes up.
  */
-export async function startRedisServer(options: { dir: string; port?: number; log?: (line: string) => void }): Promise<RunningRedis> {
+export async function startRedisServer(options: {
+  dir: string;
+  port?: number;
+  log?: (line: string) => void;
+  onSpawn?: (server: { url: string; pid: number }) => void;
+}): Promise<RunningRedis> {
   const log = options.log ?? (() => undefined);
   installRedis(log);
   mkdirSync(options.dir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const pidFile = join(options.dir, 'redis.pid');
+  const logFile = join(options.dir, 'redis.log');
   const args = [
-    '--daemonize', 'yes',
+    '--daemonize', 'no',
     '--bind', '127.0.0.1',
     '--port', String(port),
     '--dir', options.dir,
-    '--pidfile', pidFile,
-    '--logfile', join(options.dir, 'redis.log'),
     '--appendonly', 'yes',
     '--maxmemory-policy', 'noeviction',
     '--save', '',
   ];
-  const result = spawnSync('redis-server', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new SetupError(`redis-server failed to start: ${result.stderr || result.stdout}. See ${join(options.dir, 'redis.log')}.`);
+  const pid = spawnDetached('redis-server', args, logFile);
   const url = `redis://127.0.0.1:${port}`;
-  await waitUntil(() => redisAnswers(url, 500), 10_000, `redis-server on port ${port}`);
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  options.onSpawn?.({ url, pid });
+  await waitUntil(() => redisAnswers(url, 500), 10_000, `redis-server on port ${port} (log: ${logFile})`, pid);
   return { url, pid, stop: () => stopPid(pid) };
 }

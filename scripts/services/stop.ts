@@ -1,19 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stopPid } from './process';
+import { stopRecordedServices } from './ensure';
+import { servicesDir } from './dirs';
 
-/** `npm run services:stop`: stops the Redis and FerretDB that `npm start` started in .data/services. */
+/** `npm run services:stop`: stops the Redis and FerretDB that `npm start` started (recorded in .data/services). */
 async function stop(): Promise<void> {
-  const file = join(__dirname, '../../.data/services/services.json');
-  let state: { redis?: { pid: number }; mongo?: { pid: number } } = {};
-  try {
-    state = JSON.parse(readFileSync(file, 'utf8')) as typeof state;
-  } catch {
-    process.stderr.write('no local services recorded; nothing to stop\n');
+  const dir = servicesDir();
+  const stopped = await stopRecordedServices(dir);
+  if (stopped.length === 0) {
+    process.stderr.write(`no local services recorded in ${dir} are running; nothing to stop\n`);
     return;
   }
-  await Promise.all([state.redis?.pid, state.mongo?.pid].filter((p): p is number => p !== undefined).map((pid) => stopPid(pid)));
-  process.stderr.write('local Redis and FerretDB stopped\n');
+  const names = { redis: 'redis-server', mongo: 'FerretDB' } as const;
+  process.stderr.write(`stopped ${stopped.map(({ service, pid }) => `${names[service]} (pid ${pid})`).join(' and ')}\n`);
 }
 
-void stop();
+stop().catch((error: unknown) => {
+  process.stderr.write(`services:stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

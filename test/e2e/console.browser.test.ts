@@ -13,6 +13,7 @@ import { waitFor } from '../support/wait';
 
 const HOTLINE_TOKEN = 'console-test-hotline-token';
 const STATS_TOKEN = 'console-test-stats-token';
+const ALLIANCE_TOKEN = 'console-test-alliance-token';
 const WECOM_UA = 'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 wxwork/4.1.22 MicroMessenger/7.0.1';
 
 /**
@@ -33,6 +34,7 @@ describe('command centre in Chromium', () => {
     MEDIA_DIR: mkdtempSync(join(tmpdir(), 'console-media-')),
     HOTLINE_API_TOKEN: HOTLINE_TOKEN,
     STATS_API_TOKEN: STATS_TOKEN,
+    ALLIANCE_API_TOKEN: ALLIANCE_TOKEN,
   };
   let app: StartedApp;
   let browser: Browser;
@@ -314,6 +316,110 @@ describe('command centre in Chromium', () => {
     expect(twice.status()).toBe(409);
     expect(((await twice.json()) as { error: { code: string } }).error.code).toBe('already_rated');
     await context.close();
+  }, 120_000);
+
+  it('shows the street the alliance figures and lets it register a unit and a party member (联盟报到)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await loginBySso(context, 'dispatcher-wenming');
+    await page.waitForSelector('#board');
+    await page.click('#nav-alliance');
+    await page.waitForSelector('#alliance-figures');
+    // The figures are the alliance API's: quota progress, hours, points, stars and rank per participant.
+    const api = (await (await fetch(`${base}/api/alliance/figures`, { headers: { authorization: `Bearer ${ALLIANCE_TOKEN}` } })).json()) as { ranking: { participant: { id: string }; rank: number; hours: number; points: number; quota?: { text: string } }[] };
+    expect(api.ranking.length).toBeGreaterThan(0);
+    for (const f of api.ranking) {
+      const cells = await page.locator(`tr[data-participant="${f.participant.id}"] td`).allTextContents();
+      expect(cells[0]).toBe(String(f.rank));
+      expect(cells[5]).toBe(f.quota?.text ?? '—');
+      expect(cells[7]).toBe(String(f.hours));
+      expect(cells[9]).toBe(String(f.points));
+    }
+    expect(await page.textContent('tr[data-participant="unit-gongdian"] td.quota')).toBe('今年已报到 0 次，共需 2 次');
+
+    await page.selectOption('#reg-kind', 'party_org');
+    await page.fill('#reg-id', 'org-e2e');
+    await page.fill('#reg-name', '测试机关党支部');
+    await page.fill('#reg-skills', '宣讲，助老');
+    await page.click('#register-participant button[type=submit]');
+    await page.waitForSelector('tr[data-participant="org-e2e"]');
+    await page.selectOption('#reg-kind', 'party_member');
+    await page.fill('#reg-id', 'member-e2e');
+    await page.fill('#reg-name', '测试党员');
+    await page.fill('#reg-wecom', 'shuiwu-staff');
+    await page.selectOption('#reg-org', 'org-e2e');
+    await page.fill('#reg-home', '市水务局机关党支部');
+    await page.selectOption('#reg-community', 'nongji');
+    await page.click('#register-participant button[type=submit]');
+    await page.waitForSelector('tr[data-participant="member-e2e"]');
+    const member = await page.locator('tr[data-participant="member-e2e"] td').allTextContents();
+    expect([member[1], member[2], member[3], member[4], member[5]]).toEqual(['测试党员', '党员', '测试机关党支部', '文明街道', '今年已服务 0 小时，共需 6 小时']);
+    await shot(page, 'desktop-alliance');
+    const stored = await app.runtime.mongo.collection('alliance_participants').findOne({ _id: 'member-e2e' as never });
+    expect(stored).toMatchObject({ kind: 'party_member', name: '测试党员', wecomUserId: 'shuiwu-staff', orgId: 'org-e2e', homeOrganisation: '市水务局机关党支部', streetId: 'wenming', communityId: 'nongji', registeredBy: 'console:dispatcher-wenming' });
+    expect(await app.runtime.mongo.collection('alliance_participants').findOne({ _id: 'org-e2e' as never })).toMatchObject({ skills: ['宣讲', '助老'] });
+    // The alliance API sees the new ones with their quota.
+    const after = (await (await fetch(`${base}/api/alliance/participants/member-e2e/year`, { headers: { authorization: `Bearer ${ALLIANCE_TOKEN}` } })).json()) as { quota: { done: number; required: number } };
+    expect(after.quota).toMatchObject({ done: 0, required: 6 });
+    // A refusal is shown on the page and changes nothing.
+    await page.selectOption('#reg-kind', 'alliance_unit');
+    await page.fill('#reg-id', 'org-e2e');
+    await page.fill('#reg-name', '重复编号');
+    await page.click('#register-participant button[type=submit]');
+    await page.waitForSelector('#flash.error:text("编号 org-e2e 已被登记，请换一个编号")');
+    expect(await app.runtime.mongo.collection('alliance_participants').findOne({ _id: 'org-e2e' as never })).toMatchObject({ name: '测试机关党支部' });
+    await context.close();
+  }, 120_000);
+
+  it('refuses registrations by role, without CSRF, and of bad input, each audited, nothing stored', async () => {
+    const participants = () => app.runtime.mongo.collection('alliance_participants').countDocuments();
+    const before = await participants();
+    const session = async (userId: string) => {
+      const context = await browser.newContext();
+      const page = await loginBySso(context, userId);
+      await page.waitForSelector('#board');
+      const csrf = ((await (await page.request.get(`${base}/console/api/me`)).json()) as { csrf: string }).csrf;
+      const register = (data: Record<string, unknown>, token: string | null = csrf) =>
+        page.request.post(`${base}/console/api/alliance/participants`, { data, headers: token === null ? {} : { 'x-csrf-token': token } });
+      return { context, page, register };
+    };
+    const refused = async (response: Awaited<ReturnType<Awaited<ReturnType<typeof session>>['register']>>, status: number, message: RegExp | string) => {
+      expect(response.status()).toBe(status);
+      const error = ((await response.json()) as { error: { code: string; message: string } }).error;
+      if (typeof message === 'string') expect(error.message).toBe(message); else expect(error.message).toMatch(message);
+      return error.code;
+    };
+    const unit = { id: 'unit-refused', kind: 'alliance_unit', name: '某单位' };
+
+    // A department sees nothing of the alliance and registers nothing; a district leader reads but does not register.
+    const dept = await session('chengguan-lead');
+    expect((await dept.page.request.get(`${base}/console/api/alliance`)).status()).toBe(403);
+    expect(await refused(await dept.register(unit), 403, '只有管理员和街道调度员、街道领导可以登记报到对象')).toBe('not_allowed');
+    await dept.context.close();
+    const leader = await session('district-leader');
+    expect((await leader.page.request.get(`${base}/console/api/alliance`)).status()).toBe(200);
+    expect(await refused(await leader.register(unit), 403, '只有管理员和街道调度员、街道领导可以登记报到对象')).toBe('not_allowed');
+    await leader.context.close();
+
+    const street = await session('street-leader-wenming');
+    expect(await refused(await street.register(unit, null), 403, /CSRF/)).toBe('csrf_failed');
+    expect(await refused(await street.register(unit, 'forged'), 403, /CSRF/)).toBe('csrf_failed');
+    await refused(await street.register({ ...unit, kind: 'spaceship' }), 400, /类型|kind/);
+    await refused(await street.register({ ...unit, id: '空 格' }), 400, /id|编号/);
+    await refused(await street.register({ ...unit, streetId: 'nosuch' }), 400, '街道 nosuch 不在本区');
+    await refused(await street.register({ ...unit, kind: 'party_member' }), 400, '党员请填写所在党组织（双报到评价鉴定寄回的单位）');
+    await refused(await street.register({ ...unit, wecomUserId: 'not-a-member' }), 400, /不在本区通讯录中/);
+    expect(await refused(await street.register({ ...unit, orgId: 'no-such-org' }), 404, '所属单位或组织 no-such-org 未登记，请先登记它')).toBe('unknown_org');
+    await refused(await street.register({ ...unit, orgId: 'member-zhujian-staff' }), 400, '王干事是党员，不是单位或组织，不能作为所属单位');
+    await refused(await street.register({ ...unit, kind: 'volunteer', residentId: 'openid-x' }), 400, '居民志愿者请在小程序中自行注册，指挥中心不能代填居民身份');
+    expect(await refused(await street.register({ ...unit, id: 'unit-gongdian' }), 409, '编号 unit-gongdian 已被登记，请换一个编号')).toBe('participant_exists');
+    expect(await refused(await street.register({ ...unit, wecomUserId: 'gongdian-lead' }), 409, '该企业微信成员已登记为报到对象 unit-gongdian，一人只能登记一次')).toBe('already_registered');
+    await street.context.close();
+    expect(await participants()).toBe(before);
+
+    const audit = app.runtime.mongo.collection('console_audit');
+    expect(await audit.countDocuments({ action: 'register_participant', outcome: 'refused', userId: 'street-leader-wenming' })).toBe(10);
+    expect(await audit.countDocuments({ action: 'register_participant', outcome: 'refused', userId: 'chengguan-lead' })).toBe(1);
+    expect(await audit.countDocuments({ action: 'register_participant', outcome: 'ok', userId: 'dispatcher-wenming' })).toBe(2);
   }, 120_000);
 
   it('exports the monthly report whose .xlsx cells equal the stats API', async () => {

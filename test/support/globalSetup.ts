@@ -14,6 +14,7 @@ export default async function globalSetup(): Promise<void> {
     redisUrl: process.env.REDIS_URL || undefined,
     mongodbUri: process.env.MONGODB_URI || undefined,
     log: (line) => process.stderr.write(`[test services] ${line}\n`),
+    stopStartedOnFailure: true,
   });
   process.env.REDIS_URL = services.redisUrl;
   process.env.MONGODB_URI = services.mongodbUri;

@@ -12,6 +12,7 @@ import { CaseRepository } from '../../store/caseRepository';
 import { CaseSummaryFeed } from '../../store/caseSummaryFeed';
 import { CaseSummaryIndex } from '../../store/caseSummaryIndex';
 import { ConsoleAuditLog } from '../../store/consoleAudit';
+import { consoleAllianceRouter, type ConsoleAlliance } from './allianceRoutes';
 import { consoleAnalysisRouter } from './analysisRoutes';
 import { consoleApiRouter, type Audit } from './apiRoutes';
 import { requireCsrf, requireViewer, SESSION_COOKIE, viewerOfUser, consoleState } from './auth';
@@ -24,6 +25,8 @@ import { APP_SHELL, serveStaticFiles } from './staticFiles';
 export interface ConsoleModuleOptions {
   lifecycle(infra: Infrastructure): LifecycleDeps;
   gateway: WecomGateway;
+  /** The alliance's store and rules, for the 联盟报到 screen (its figures and registration). */
+  alliance?(infra: Infrastructure): ConsoleAlliance;
 }
 
 export interface ConsoleModule extends AppModule {
@@ -145,7 +148,8 @@ export function consoleModule(options: ConsoleModuleOptions): ConsoleModule {
         ctx.cookies.set(SESSION_COOKIE, null, { path: '/console' });
         ctx.body = { ok: true };
       });
-      return [shell, consoleLoginRouter(services, record), logout, consoleApiRouter(services, audit, guards), consoleAnalysisRouter(services, audit, guards)];
+      const alliance = options.alliance ? [consoleAllianceRouter(services, options.alliance(infra), audit, guards)] : [];
+      return [shell, consoleLoginRouter(services, record), logout, consoleApiRouter(services, audit, guards), consoleAnalysisRouter(services, audit, guards), ...alliance];
     },
   };
 }

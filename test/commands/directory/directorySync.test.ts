@@ -1,33 +1,18 @@
-import type Redis from 'ioredis';
-import type { Connection } from 'mongoose';
-import { directorySyncFor } from '../../../app/directory';
 import { actorForUser } from '../../../commands/actors';
 import { cachedOrg } from '../../../commands/cachedOrg';
-import { DirectorySyncRefused, type DirectorySync } from '../../../commands/directory/directorySync';
-import { loadEnv, type Env } from '../../../config';
+import { DirectorySyncRefused } from '../../../commands/directory/directorySync';
+import type { Env } from '../../../config';
 import { loadDistrictSeed } from '../../../config/district';
 import { FakeWecomServer } from '../../../fakes/wecom';
-import { RedisOrgChanges } from '../../../infra/orgChanges';
-import { createRedis } from '../../../infra/redis';
-import { connectMongo } from '../../../store/connection';
-import { DirectorySnapshotRepository } from '../../../store/directorySnapshotRepository';
-import { OrgRepository } from '../../../store/orgRepository';
-import { testMongoUri, testPrefix, testRedisUrl } from '../../support/isolation';
-import { waitFor } from '../../support/wait';
 import { directorySyncCommand } from '../../../scripts/directory-sync';
+import { CaseRepository } from '../../../store/caseRepository';
+import { ctx, draft } from '../../src/cases/fixtures';
+import { testMongoUri, testPrefix } from '../../support/isolation';
+import { waitFor } from '../../support/wait';
 import { demoDirectory } from './support/demoDirectory';
+import { DEMO_DISTRICT, directoryEnv, startInstance, type Instance } from './support/instance';
 
-const SEED = loadDistrictSeed(`${__dirname}/../../../config/district.demo.json`);
-
-/** One running process: its own store and Redis connections, organisation cache and change subscriber. */
-interface Instance {
-  mongo: Connection;
-  redis: Redis;
-  org: OrgRepository;
-  changes: RedisOrgChanges;
-  sync: DirectorySync;
-  close(): Promise<void>;
-}
+const SEED = loadDistrictSeed(DEMO_DISTRICT);
 
 describe('directory sync from WeChat Work (fake server, real store and Redis)', () => {
   const fake = new FakeWecomServer({ corpId: 'wwdirsync', secret: 'app-secret', directorySecret: 'directory-secret' });
@@ -37,34 +22,11 @@ describe('directory sync from WeChat Work (fake server, real store and Redis)', 
   let a: Instance;
   let b: Instance;
 
-  const start = async (): Promise<Instance> => {
-    const mongo = await connectMongo(mongoUri);
-    const redis = createRedis(testRedisUrl());
-    const org = new OrgRepository(mongo);
-    const changes = new RedisOrgChanges(redis, prefix);
-    const sync = directorySyncFor({ env, mongo, redis, org, orgChanges: changes, pageSize: 10 });
-    if (!sync) throw new Error('directory sync should be on');
-    return { mongo, redis, org, changes, sync, close: async () => (await changes.close(), await redis.quit(), await mongo.close()) };
-  };
-
   beforeAll(async () => {
     await fake.listen();
-    env = loadEnv({
-      MONGODB_URI: mongoUri,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: prefix,
-      WECOM_CORP_ID: fake.corpId,
-      WECOM_AGENT_ID: String(fake.agentId),
-      WECOM_SECRET: fake.secret,
-      WECOM_TOKEN: 'token',
-      WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
-      WECOM_DIRECTORY_SECRET: fake.directorySecret,
-      WECOM_API_BASE: fake.baseUrl,
-      DISTRICT_CONFIG: `${__dirname}/../../../config/district.demo.json`,
-      DIRECTORY_CONFIG: `${__dirname}/../../../config/directory.demo.json`,
-    });
-    a = await start();
-    b = await start();
+    env = directoryEnv(fake, mongoUri, prefix);
+    a = await startInstance(env, { pageSize: 10 });
+    b = await startInstance(env, { pageSize: 10 });
     await a.org.loadSeed(SEED);
   });
   beforeEach(() => {
@@ -78,7 +40,7 @@ describe('directory sync from WeChat Work (fake server, real store and Redis)', 
     await fake.close();
   });
 
-  const snapshotVersion = async () => (await new DirectorySnapshotRepository(a.mongo).latest(SEED.district.id))?.version ?? 0;
+  const snapshotVersion = () => a.snapshotVersion();
 
   it('reads the directory with its own token (user/list_id page by page) and finds the seed\'s people where the seed put them', async () => {
     const report = await a.sync.fullSync();
@@ -119,6 +81,9 @@ describe('directory sync from WeChat Work (fake server, real store and Redis)', 
 
   it('a department renamed keeps its id, so its cases and people stay; a street mapped by name follows its rename', async () => {
     await a.sync.fullSync();
+    const cases = new CaseRepository(a.mongo);
+    const reporter = { userId: 'grid-zhang', name: '张网格', role: 'grid', communityId: 'nongji' } as const;
+    const filed = await cases.create({ ...draft, districtId: SEED.district.id, streetId: 'wenming', communityId: 'nongji', gridId: 'nongji-1', reporter: { userId: 'grid-zhang', name: '张网格' } }, ctx(reporter));
     fake.directory.renameDepartment(31, '农机新村社区');
     fake.directory.renameDepartment(30, '文明路街道'); // mapped by the name "文明街道"
     const report = await a.sync.fullSync();
@@ -131,6 +96,11 @@ describe('directory sync from WeChat Work (fake server, real store and Redis)', 
     expect(await a.org.community('nongji')).toMatchObject({ name: '农机新村社区', streetId: 'wenming' });
     expect(await a.org.street('wenming')).toMatchObject({ name: '文明路街道', dispatcherUserIds: ['dispatcher-wenming'] });
     expect(await a.org.user('grid-zhang')).toMatchObject({ communityId: 'nongji', gridId: 'nongji-1' });
+    // The case filed before the rename still points at the community, whose people still verify it.
+    const kept = await cases.get(filed.id);
+    expect(kept?.communityId).toBe('nongji');
+    expect((await a.org.community(kept!.communityId!))?.name).toBe('农机新村社区');
+    expect((await a.org.communityStaff(kept!.communityId!)).map((u) => u._id)).toEqual(['community-nongji', 'grid-li', 'grid-zhang']);
     // Another sync with the new name still binds the street (remembered by id), and changes nothing.
     expect((await a.sync.fullSync()).diff.renamed).toEqual([]);
     expect(await a.org.user('dispatcher-wenming')).toMatchObject({ roles: ['dispatcher'], streetId: 'wenming' });

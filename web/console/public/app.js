@@ -245,13 +245,51 @@
       h('section', { class: 'panel' }, h('h2', {}, '合计'), table(Object.keys(r.totals), [h('tr', {}, Object.values(r.totals).map((v) => h('td', {}, v)))])),
       h('section', { class: 'panel' }, h('h2', {}, '本月高发问题'), table(['类别', '件数'], r.topIssues.map((t) => h('tr', {}, h('td', {}, t.name), h('td', {}, t.count)))))));
   }
+  // ---- alliance (联盟报到) --------------------------------------------------------------------
+  const stars = (n) => (n > 0 ? '★'.repeat(n) : '—');
+  async function alliance() {
+    const q = query();
+    const r = await api(`/console/api/alliance${q.get('year') ? `?year=${encodeURIComponent(q.get('year'))}` : ''}`);
+    const quota = (p) => (p.quota ? h('span', { class: p.quota.met ? 'met' : 'behind' }, p.quota.text) : '—');
+    const rows = r.participants.map((p) => h('tr', { 'data-participant': p.id }, h('td', {}, p.rank), h('td', {}, p.name), h('td', {}, p.kindName),
+      h('td', {}, p.orgName || p.homeOrganisation || '—'), h('td', {}, p.streetName), h('td', { class: 'quota' }, quota(p)), h('td', {}, p.activities), h('td', {}, p.hours),
+      h('td', {}, p.members ? `${p.members.count} 人 / ${p.members.hours} 小时` : '—'), h('td', {}, p.points), h('td', {}, p.redeemed), h('td', { 'aria-label': `${p.stars} 星` }, stars(p.stars))));
+    const behind = r.participants.filter((p) => p.quota && !p.quota.met).length;
+    const form = !r.mayRegister ? null : h('form', { id: 'register-participant', class: 'panel filters', 'aria-labelledby': 'register-title', onsubmit: async (e) => {
+      e.preventDefault();
+      const data = new FormData(e.target);
+      const body = { id: data.get('id'), kind: data.get('kind'), name: data.get('name'), skills: String(data.get('skills') || '').split(/[,，、\s]+/).filter(Boolean) };
+      for (const key of ['wecomUserId', 'orgId', 'homeOrganisation', 'streetId', 'communityId']) if (data.get(key)) body[key] = data.get(key);
+      try {
+        const created = await api('/console/api/alliance/participants', { method: 'POST', body });
+        say(`已登记：${created.participant.name}`);
+        await alliance();
+      } catch (error) { say(error.message, true); }
+    } },
+      h('h2', { id: 'register-title', style: 'flex-basis: 100%' }, '登记报到对象'),
+      field('类型', select('kind', r.kinds.map((k) => [k.code, k.name]), 'alliance_unit', { id: 'reg-kind' })),
+      field('编号（字母数字）', h('input', { name: 'id', id: 'reg-id', required: true, pattern: '[A-Za-z0-9_-]{1,64}' })),
+      field('名称/姓名', h('input', { name: 'name', id: 'reg-name', required: true, maxlength: 60 })),
+      field('企业微信账号（可不填）', h('input', { name: 'wecomUserId', id: 'reg-wecom' })),
+      field('所属单位或组织', select('orgId', [['', '无'], ...r.organisations.map((o) => [o.id, o.name])], '', { id: 'reg-org' })),
+      field('党员所在党组织（双报到）', h('input', { name: 'homeOrganisation', id: 'reg-home', maxlength: 100 })),
+      field('街道', select('streetId', me.streets.map((s) => [s.id, s.name]), (me.streets[0] || {}).id, { id: 'reg-street' })),
+      field('社区', select('communityId', [['', '—'], ...me.streets.flatMap((s) => s.communities.map((c) => [c.id, `${s.name} ${c.name}`]))], '', { id: 'reg-community' })),
+      field('技能（逗号分隔）', h('input', { name: 'skills', id: 'reg-skills' })),
+      h('button', { type: 'submit', class: 'primary' }, '登记'));
+    main.replaceChildren(h('h2', {}, `联盟报到 ${r.year} 年`),
+      h('p', { id: 'alliance-summary' }, `共 ${r.participants.length} 个报到对象，${behind} 个未完成年度任务。`),
+      h('section', { class: 'panel', 'aria-labelledby': 'alliance-figures' }, h('h2', { id: 'alliance-figures' }, '年度任务进度与积分排名'),
+        table(['排名', '名称', '类型', '所属单位/党组织', '街道', '年度任务', '参加活动', '服务小时', '成员', '积分', '已兑换', '星级'], rows)),
+      form);
+  }
   async function audit() {
     const r = await api('/console/api/audit?limit=200');
     main.replaceChildren(h('h2', {}, '操作日志'), h('section', { class: 'panel' }, table(['时间', '人员', '操作', '对象', '结果', '说明', '来源'], r.entries.map((e) => h('tr', {}, h('td', {}, fmt(e.at)), h('td', {}, e.userName || e.userId), h('td', {}, e.action), h('td', {}, e.target || ''), h('td', {}, e.outcome === 'ok' ? '成功' : '拒绝'), h('td', {}, e.detail || ''), h('td', {}, e.ip))))));
   }
 
   // ---- routing and live updates --------------------------------------------------------------
-  const VIEWS = { board, cases, map: mapView, rankings, report, audit };
+  const VIEWS = { board, cases, map: mapView, rankings, report, alliance, audit };
   async function route() {
     const [path] = location.hash.replace(/^#\/?/, '').split('?');
     const [view, id] = path.split('/');
@@ -282,6 +320,7 @@
     me = who;
     document.getElementById('who').textContent = `${who.name}`;
     document.getElementById('nav-audit').hidden = !who.admin;
+    document.getElementById('nav-alliance').hidden = who.scope.kind === 'department';
     route();
     listen();
   }).catch((error) => say(error.message, true));

@@ -1,33 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { text, toUsers } from '../../../../bots/wecom/messages';
 import { OutboundHarness, sleep, waitFor } from './support/harness';
+import { startWorkerProcess } from './support/spawnWorker';
 
 const LOCK_MS = 1_000;
 // Every worker must use the same interval: the first stalled check sets a Redis guard key for that long.
 const STALLED_MS = 300;
-
-function startWorkerProcess(h: OutboundHarness): { child: ChildProcess; output: () => string } {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support/workerProcess.ts')], {
-    cwd: join(__dirname, '../../../..'),
-    env: {
-      ...process.env,
-      REDIS_URL: h.redisUrl,
-      OUTBOX_PREFIX: h.prefix,
-      WECOM_API_BASE: h.fake.baseUrl,
-      WECOM_CORP_ID: h.fake.corpId,
-      WECOM_SECRET: h.fake.secret,
-      WECOM_AGENT_ID: String(h.fake.agentId),
-      LOCK_MS: String(LOCK_MS),
-      STALLED_MS: String(STALLED_MS),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
 
 describe('a worker killed mid-send', () => {
   let h: OutboundHarness;
@@ -43,7 +21,7 @@ describe('a worker killed mid-send', () => {
 
   it('is taken over after restart and the message is delivered exactly once', async () => {
     const outbox = h.outbox();
-    const proc = startWorkerProcess(h);
+    const proc = startWorkerProcess(h, { lockMs: LOCK_MS, stalledMs: STALLED_MS });
     child = proc.child;
     await waitFor(`worker process ready (output: ${proc.output()})`, () => proc.output().includes('ready'), 30_000);
 

@@ -70,6 +70,22 @@ describe('fake WeChat Work server', () => {
     expect(await hung).toBe('dropped');
   });
 
+  it('answer-lost delivers the message and then never answers (the sender cannot know it went out)', async () => {
+    const other = new FakeWecomServer();
+    const url = await other.listen();
+    const answer = (await (await fetch(`${url}/cgi-bin/gettoken?corpid=${other.corpId}&corpsecret=${other.secret}`)).json()) as { access_token: string };
+    other.failNext('answer-lost', 1, { path: '/cgi-bin/message/send' });
+    const lost = fetch(`${url}/cgi-bin/message/send?access_token=${answer.access_token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ touser: 'carol', msgtype: 'text', agentid: other.agentId, text: { content: '送到了，回答丢了' } }) }).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(other.inbox.user('carol').map((m) => m.body.text)).toEqual([{ content: '送到了，回答丢了' }]);
+    expect(other.callLog('/cgi-bin/message/send')[0]?.outcome).toEqual({ kind: 'answer-lost', errcode: 0 });
+    await other.close();
+    expect(await lost).toBe('dropped');
+  });
+
   it('records every call and serves a snapshot for the sandbox console', async () => {
     const t = await token();
     await post(`/cgi-bin/message/send?access_token=${t}`, textTo('bob'));

@@ -1,6 +1,7 @@
 /**
  * An outbox worker in its own process, so a test can SIGKILL it mid-send. Configured by env:
- * REDIS_URL, OUTBOX_PREFIX, WECOM_API_BASE, WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID, LOCK_MS, STALLED_MS.
+ * REDIS_URL, OUTBOX_PREFIX, WECOM_API_BASE, WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID, LOCK_MS, STALLED_MS
+ * and optionally CONCURRENCY (the worker's default otherwise).
  */
 import Redis from 'ioredis';
 import { WecomApiClient } from '../../../../../bots/wecom/apiClient';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     ratePerMinute: 60_000,
     lockDurationMs: Number(requiredEnv('LOCK_MS')),
     stalledIntervalMs: Number(requiredEnv('STALLED_MS')),
+    ...(process.env.CONCURRENCY ? { concurrency: Number(process.env.CONCURRENCY) } : {}),
   });
   worker.on('active', (job) => process.stdout.write(`active ${job.id ?? ''}\n`));
   await worker.waitUntilReady();

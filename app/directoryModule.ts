@@ -1,0 +1,39 @@
+import { listenToContactChanges } from '../bots/wecom/contactChangeListener';
+import { DirectorySnapshotRepository } from '../store/directorySnapshotRepository';
+import { createNightlyDirectorySync } from '../jobs/directory/nightlySync';
+import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
+import { bullConnection } from '../jobs/outbox/connection';
+import { RedisOrgChanges } from '../infra/orgChanges';
+import { directorySyncFor } from './directory';
+import type { AppModule, Infrastructure } from './runtime';
+
+/**
+ * WeChat Work's directory as the organisation (when WECOM_DIRECTORY_SECRET is set). Worker role:
+ * applies change_contact callbacks, runs the nightly full resync, and syncs at once when no sync
+ * has run yet. Must come before the gateway, which starts the inbound worker.
+ */
+export function directoryModule(deps: { dispatcher: (infra: Infrastructure) => InboundDispatcher }): AppModule {
+  return {
+    async startWorkers(infra) {
+      const orgChanges = infra.orgChanges ?? new RedisOrgChanges(infra.redis, infra.env.QUEUE_PREFIX, infra.logger);
+      const sync = directorySyncFor({ env: infra.env, mongo: infra.mongo, redis: infra.redis, org: infra.org, orgChanges, logger: infra.logger });
+      if (!sync) return [];
+      const logger = infra.logger.child({ component: 'directory-sync' });
+      listenToContactChanges(deps.dispatcher(infra), sync, logger);
+      const nightly = createNightlyDirectorySync({
+        connection: bullConnection(infra.env.REDIS_URL),
+        prefix: infra.env.QUEUE_PREFIX,
+        sync: () => sync.fullSync(),
+        pattern: infra.env.DIRECTORY_SYNC_CRON,
+        tz: infra.env.DIRECTORY_SYNC_TZ,
+        logger,
+      });
+      await nightly.ensureScheduled();
+      if (!(await new DirectorySnapshotRepository(infra.mongo).latest(sync.districtId))) {
+        logger.info('no directory sync has run yet: syncing now');
+        await nightly.runOnce(`first-sync-${sync.districtId}`);
+      }
+      return [{ name: 'directory resync', close: () => nightly.close() }];
+    },
+  };
+}
