@@ -66,6 +66,26 @@ end
 return 0
 `;
 
+// A send WeChat Work refused (so it counted nothing): take its entries back, the latest equal one
+// of each list (ARGV[1] for the planned lists KEYS[1..n], ARGV[2] for the sent lists after them).
+const RELEASE = `
+local n = #KEYS / 2
+for i, key in ipairs(KEYS) do
+  local target = tonumber(ARGV[i <= n and 1 or 2])
+  if target then
+    local items = redis.call('LRANGE', key, 0, -1)
+    for j = #items, 1, -1 do
+      if tonumber(items[j]) == target then
+        redis.call('LSET', key, j - 1, '__released__')
+        redis.call('LREM', key, -1, '__released__')
+        break
+      end
+    end
+  end
+end
+return 0
+`;
+
 /**
  * Send times for subjects that each have their own limit (a group robot, a member), shared by every
  * outbox worker through Redis. A message for several subjects (one card to two leads) takes a time
@@ -96,6 +116,16 @@ export class SendPace {
   async admit(subjects: readonly string[], now = Date.now()): Promise<number | undefined> {
     const retryAt = Number(await this.redis.eval(ADMIT, subjects.length, ...subjects.map((s) => this.keyOf(s, 'sent')), now, ...this.args));
     return retryAt === 0 ? undefined : retryAt;
+  }
+
+  /**
+   * WeChat Work refused the send (an error answer or HTTP status: it delivered and counted nothing),
+   * so its planned time and its send start no longer fill the subjects' windows. Retries of a failing
+   * send would otherwise use up a member's minute without a message reaching them.
+   */
+  async release(subjects: readonly string[], times: { plannedAt?: number; sentAt?: number }): Promise<void> {
+    const keys = [...subjects.map((s) => this.keyOf(s, 'planned')), ...subjects.map((s) => this.keyOf(s, 'sent'))];
+    await this.redis.eval(RELEASE, keys.length, ...keys, String(times.plannedAt ?? ''), String(times.sentAt ?? ''));
   }
 
   /** WeChat Work answered 45009 for these subjects (someone else shares them, or clocks drifted). */

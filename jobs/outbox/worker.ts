@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WecomApiClient } from '../../bots/wecom/apiClient';
-import { WecomRateLimitError, isTransientWecomError } from '../../bots/wecom/apiErrors';
+import { WecomApiError, WecomHttpError, WecomRateLimitError, isTransientWecomError } from '../../bots/wecom/apiErrors';
 import { deliverOutbound, type DeliveryResult } from '../../bots/wecom/outboundDelivery';
 import type { Logger } from '../../infra/logger';
 import { OUTBOX_QUEUE_NAME } from './names';
@@ -120,21 +120,37 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     throw new DelayedError();
   };
 
+  /** A send's place in its subjects' windows: given back when WeChat Work refuses the send. */
+  interface Turn {
+    pace: SendPace;
+    subjects: string[];
+    plannedAt: number;
+    sentAt: number;
+  }
+
   /** Waits for the reserved (or a freshly reserved) time, then records the send start; parks the job when it is not yet time. */
-  const awaitTurn = async (job: Job<OutboxJobData, OutboxJobResult>, token: string | undefined, pace: SendPace, subjects: string[], reserved: number): Promise<void> => {
+  const awaitTurn = async (job: Job<OutboxJobData, OutboxJobResult>, token: string | undefined, pace: SendPace, subjects: string[], reserved: number): Promise<Turn> => {
     if (reserved > Date.now() + SLOT_SLACK_MS) await waitForSlot(job, token, reserved);
     if (reserved > Date.now()) await sleep(reserved - Date.now());
-    const retryAt = await pace.admit(subjects);
+    const sentAt = Date.now();
+    const retryAt = await pace.admit(subjects, sentAt);
     if (retryAt !== undefined) await waitForSlot(job, token, retryAt);
+    return { pace, subjects, plannedAt: reserved, sentAt };
   };
 
   /** Sends, and turns WeChat Work's refusals into retries, pauses or a final failure. */
-  const send = async (job: Job<OutboxJobData, OutboxJobResult>, token: string | undefined, message: OutboxJobData['message'], robot: SendPace | undefined): Promise<DeliveryResult> => {
+  const send = async (job: Job<OutboxJobData, OutboxJobResult>, token: string | undefined, message: OutboxJobData['message'], robot: SendPace | undefined, turn: Turn | undefined): Promise<DeliveryResult> => {
     try {
       const result = await deliverOutbound(options.client, message);
       consecutiveRateLimits = 0;
       return result;
     } catch (error) {
+      // An answer that says no (error code or HTTP status) delivered nothing: give the turn back. A
+      // timeout or broken connection may have delivered: its turn stays counted.
+      const refused = error instanceof WecomApiError || error instanceof WecomHttpError;
+      if (turn && refused && !(robot && message.channel === 'webhook' && error instanceof WecomRateLimitError)) {
+        await turn.pace.release(turn.subjects, { plannedAt: turn.plannedAt, sentAt: turn.sentAt });
+      }
       if (robot && message.channel === 'webhook' && error instanceof WecomRateLimitError) {
         await robot.saturate([message.key]);
         const at = await robot.reserve([message.key]);
@@ -189,8 +205,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       return { skipped: 'digest-empty' };
     }
     const next = nextDigestMessage(digest.userId, pending.map((p) => p.item));
-    if (members) await awaitTurn(job, token, members, [digest.userId], job.data.slotAt ?? digest.at);
-    const result = await send(job, token, next.message, undefined);
+    const turn = members ? await awaitTurn(job, token, members, [digest.userId], job.data.slotAt ?? digest.at) : undefined;
+    const result = await send(job, token, next.message, undefined, turn);
     for (const item of next.items) await ledger.markSent(item.idempotencyKey, { jobId: job.id, digest: digest.at });
     await digests.remove(digest.userId, digest.at, pending.slice(0, next.items.length).map((p) => p.raw));
     reportSkipped(job.id, result);
@@ -212,6 +228,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     const counted = subjectsOf(message);
     const pace = counted && paceFor(counted.kind);
+    let turn: Turn | undefined;
     if (counted && pace) {
       const due = dueSlot(job.data);
       const member = due === undefined && counted.kind === 'member' ? digestibleMember(message) : undefined;
@@ -222,9 +239,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
       const at = due ?? (await pace.reserve(counted.subjects));
       if (member !== undefined && at > Date.now() + SLOT_SLACK_MS) return mergeIntoDigest(job.id, member, item, at);
-      await awaitTurn(job, token, pace, counted.subjects, at);
+      turn = await awaitTurn(job, token, pace, counted.subjects, at);
     }
-    const result = await send(job, token, message, robots);
+    const result = await send(job, token, message, robots, turn);
     await ledger.markSent(idempotencyKey, { jobId: job.id, ...result });
     reportSkipped(job.id, result);
     return result;

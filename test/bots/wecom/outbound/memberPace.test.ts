@@ -113,6 +113,18 @@ describe('app messages to one member are paced to WeChat Work\'s per-member limi
     expect(h.fake.inbox.user('busy-lead')).toHaveLength(31);
   });
 
+  it('sends WeChat Work refused (HTTP 5xx) give their turn back: retries do not use up the member\'s minute', async () => {
+    const h = await start(DIGEST_WINDOWS);
+    h.fake.failNext('server-error', 20, { path: '/cgi-bin/message/send' });
+    for (let i = 0; i < 30; i++) await outbox.enqueueOutbound(toUsers(['retry-lead'], text(`第${i}条通知`)), `retry-${i}`);
+    h.worker({ memberLimit: paced(DIGEST_WINDOWS), concurrency: 4 });
+    await waitFor('every notice sent', queueIsEmpty, 40_000);
+    expect(h.fake.callLog('/cgi-bin/message/send').filter((c) => c.outcome.kind === 'http-error')).toHaveLength(20);
+    // 50 attempts, 30 of them delivered: all 30 as themselves, none held back into a digest.
+    expect(h.fake.inbox.user('retry-lead').map(contentOf).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `第${i}条通知`).sort());
+    expect(h.fake.memberDrops()).toEqual([]);
+  });
+
   it('a digest waiting for its slot survives the worker being stopped: a new worker sends it', async () => {
     const h = await start(DIGEST_WINDOWS);
     for (let i = 0; i < 33; i++) await outbox.enqueueOutbound(toUsers(['night-lead'], text(`第${i}条提醒`)), `night-${i}`);
