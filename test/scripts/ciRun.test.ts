@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * `.ci/run` runs README's test command and then fails when the run left the git tree dirty. Here it
+ * `.ci/run` runs README's test command and then fails when Jest reported a leaked handle or the run
+ * left the git tree dirty. Here it
  * runs in a throw-away repository with a stand-in `npm` on PATH that does what a misbehaving test
  * run would do (rewrite the lock, write an untracked file) or nothing.
  */
@@ -69,6 +70,16 @@ describe('.ci/run: README test command, then the tree must be clean', () => {
     for (const ci of [quiet, noisy]) writeFileSync(join(ci.repo, 'package-lock.json'), '{"lockfileVersion":3,"mine":1}\n');
     expect(quiet.run()).toEqual({ status: 0, output: expect.stringContaining('already had changes') });
     expect(noisy.run()).toEqual({ status: 1, output: expect.stringContaining('left the working tree dirty') });
+  });
+
+  it('fails when Jest reports a worker kept alive by a leaked handle, even though every test passed', () => {
+    const ci = repoWithFakeNpm('echo "Tests: 3 passed, 3 total"; echo "A worker process has failed to exit gracefully and has been force exited." >&2');
+    dirs.push(ci.dir);
+    const result = ci.run();
+    expect(result.status).toBe(1);
+    expect(result.output).toContain('a test left a handle open');
+    expect(result.output).toContain("never paper over it with --forceExit");
+    expect(result.output).not.toContain('working tree is unchanged');
   });
 
   it('fails with the tests\' exit status when `npm test` fails, before looking at the tree', () => {

@@ -31,7 +31,8 @@ describe('lifecycleModule', () => {
     await org.loadSeed(loadDistrictSeed(env.DISTRICT_CONFIG));
     const redis = new Redis(env.REDIS_URL);
     infra = { env, logger: createLogger({ level: 'silent' }), mongo, redis, org, closeables: [{ name: 'mongo', close: () => mongo.close() }, { name: 'redis', close: async () => void redis.disconnect() }] };
-    await module.startWorkers?.(infra);
+    // What the worker role started (the duplicate-key pruner's queue, worker and scheduler) is closed with the rest.
+    infra.closeables.push(...((await module.startWorkers?.(infra)) ?? []));
     server = createServer(createWebApp({ logger: infra.logger, routers: module.routers?.(infra) ?? [] }).callback());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
