@@ -83,6 +83,8 @@ export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModul
       const log = infra.logger.child({ component: 'case-keys' });
       const filed = await repository.fileOpenCasesOnce((n) => log.info({ filed: n }, 'filing open cases under duplicate and number keys…'));
       if (filed > 0) log.info({ filed }, 'open cases stored before this version filed under duplicate and number keys');
+      const byReporter = await repository.fileReportersOnce((n) => log.info({ filed: n }, 'filing stored cases under their reporters (once)…'));
+      if (byReporter > 0) log.info({ filed: byReporter }, 'cases stored before this version filed under their reporters');
       const dispatcher = options.dispatcher?.(infra);
       if (!dispatcher) infra.logger.warn('no inbound dispatcher wired: lifecycle card taps will not be handled');
       if (dispatcher) registerLifecycleListeners(dispatcher, lifecycle);
