@@ -6,7 +6,11 @@ import { remindBeforeStart, remindBehindQuota } from '../commands/alliance/remin
 import { gridMembersOf, registerSeedParticipants } from '../commands/alliance/seedParticipants';
 import { loadAllianceConfig, type AllianceConfig } from '../config/alliance';
 import { loadDistrictSeed } from '../config/district';
-import { loadMpConfig } from '../config/mp';
+import { loadMpConfig, type MpConfig } from '../config/mp';
+import { createVolunteerNotifier, withVolunteerMessages } from '../bots/wechat-mp/volunteerNotifier';
+import { createMpOutbox } from '../jobs/mp-outbox';
+import { residentModel } from '../store/models/resident';
+import { residentSubscriptionModel } from '../store/models/residentSubscription';
 import type { Env } from '../config';
 import type { Logger } from '../infra/logger';
 import { allianceReminderScheduler, createAllianceReminderWorker } from '../jobs/alliance/reminderQueue';
@@ -27,6 +31,8 @@ export interface AllianceModuleOptions {
   /** The inbound worker's dispatcher, where 哨令 card taps arrive (worker role). */
   dispatcher?(infra: Infrastructure): InboundDispatcher | undefined;
   config?: AllianceConfig;
+  /** The mini-program settings (volunteers' subscribe-message templates); config/mp.json by default. */
+  mpConfig?: MpConfig;
   clock?: () => Date;
 }
 
@@ -54,10 +60,14 @@ export function allianceModule(options: AllianceModuleOptions = {}): AllianceMod
     const config = options.config ?? loadAllianceConfig(infra.env.ALLIANCE_CONFIG);
     const outbox = outboxFromEnv(infra.env);
     const reminders = allianceReminderScheduler({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, leadMinutes: config.remindBeforeStartMinutes, ...(options.clock && { clock: options.clock }) });
-    infra.closeables.push({ name: 'alliance outbox', close: () => outbox.close() }, { name: 'alliance reminder queue', close: () => reminders.close() });
+    const mp = options.mpConfig ?? loadMpConfig();
+    // The mini-program outbox queue (the mini-program module's worker sends it); volunteers' messages go there.
+    const mpOutbox = createMpOutbox({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, attempts: mp.subscribe.attempts, backoffMs: mp.subscribe.backoffMs });
+    infra.closeables.push({ name: 'alliance outbox', close: () => outbox.close() }, { name: 'alliance reminder queue', close: () => reminders.close() }, { name: 'alliance volunteer message queue', close: () => mpOutbox.close() });
+    const volunteers = createVolunteerNotifier({ config: mp.subscribe, outbox: mpOutbox, subscriptions: residentSubscriptionModel(infra.mongo), residents: residentModel(infra.mongo), ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance-volunteers' }) });
     const value = {
       repo: new AllianceRepository(infra.mongo),
-      notifier: wecomAllianceNotifier({ outbox, timeZone: config.timeZone, ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance' }) }),
+      notifier: withVolunteerMessages(wecomAllianceNotifier({ outbox, timeZone: config.timeZone, ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance' }) }), volunteers),
       reminders,
       config,
       secret: allianceSecret(infra.env, infra.logger),
@@ -71,11 +81,14 @@ export function allianceModule(options: AllianceModuleOptions = {}): AllianceMod
   return {
     deps,
     routers(infra) {
+      const mpConfig = options.mpConfig ?? loadMpConfig();
       const services = {
         deps: deps(infra),
         token: infra.env.ALLIANCE_API_TOKEN,
-        sessions: new SessionStore(infra.redis, infra.env.QUEUE_PREFIX, loadMpConfig().session.ttlSeconds),
+        sessions: new SessionStore(infra.redis, infra.env.QUEUE_PREFIX, mpConfig.session.ttlSeconds),
         logger: infra.logger.child({ module: 'alliance' }),
+        subscribe: mpConfig.subscribe,
+        subscriptions: residentSubscriptionModel(infra.mongo),
       };
       return [allianceAdminRouter(services), allianceAttendRouter(services), allianceMpRouter(services)];
     },

@@ -6,7 +6,7 @@ import { MongoDeadlineCaseStore } from '../jobs/deadlines/mongoCaseStore';
 import { OutboxDeadlineNotifier } from '../jobs/deadlines/outboxNotifier';
 import type { DeadlineRules } from '../jobs/deadlines/plan';
 import { DeadlineScheduler, type DeadlineJobData } from '../jobs/deadlines/scheduler';
-import { createDeadlineSweeper } from '../jobs/deadlines/sweeper';
+import { createDeadlineSweeper, markForResync } from '../jobs/deadlines/sweeper';
 import { createDeadlineWorker } from '../jobs/deadlines/worker';
 import { bullConnection } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
@@ -44,7 +44,17 @@ export function deadlinesModule(options: { sweepEveryMs?: number } = {}): Deadli
   return {
     sync: (infra) => {
       const { scheduler } = partsFor(infra);
-      return { syncCase: async (c) => void (await scheduler.syncCase(c)) };
+      return {
+        syncCase: async (c) => {
+          try {
+            await scheduler.syncCase(c);
+          } catch (error) {
+            // The next periodic sweep (a minute at most) syncs it again; if Redis itself is gone, the full sweep after it comes back does.
+            await markForResync(infra.redis, infra.env.QUEUE_PREFIX, c.id).catch(() => undefined);
+            throw error;
+          }
+        },
+      };
     },
     async startWorkers(infra) {
       const { rules, scheduler } = partsFor(infra);
@@ -55,7 +65,7 @@ export function deadlinesModule(options: { sweepEveryMs?: number } = {}): Deadli
       const logger = infra.logger.child({ component: 'deadlines' });
       const notifier = new OutboxDeadlineNotifier({ outbox, org: infra.org, timeZone: rules.config.timeZone });
       const worker = createDeadlineWorker({ connection, prefix, store, notifier, rules: () => rules, logger });
-      const sweeper = createDeadlineSweeper({ connection, prefix, store, scheduler, everyMs: options.sweepEveryMs ?? 60_000, logger });
+      const sweeper = createDeadlineSweeper({ connection, redis: infra.redis, prefix, store, scheduler, everyMs: options.sweepEveryMs ?? 60_000, logger });
       await sweeper.ensureScheduled();
       return [
         { name: 'deadline outbox', close: () => outbox.close() },

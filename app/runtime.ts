@@ -13,6 +13,8 @@ import { OrgRepository } from '../store/orgRepository';
 import { createWebApp } from '../web/app';
 import { healthRoutes } from '../web/healthRoutes';
 import { calendarStatus } from './calendarStatus';
+import { watchStoreCapacity } from './storeCapacityWatch';
+import type { StoreLoad } from '../store/storeCapacity';
 import { closeAll, type Closeable } from './closeables';
 import { directorySyncFor } from './directory';
 
@@ -40,6 +42,8 @@ export interface Infrastructure {
   streams?: Closeable[];
   /** The address the HTTP server listens on, once it does (the sandbox's default PUBLIC_BASE_URL). */
   listeningUrl?: () => string | undefined;
+  /** How full the store is against the default store's ceiling (undefined until measured). */
+  storeLoad?: () => StoreLoad | undefined;
 }
 
 /** Where links to this service start: PUBLIC_BASE_URL, or in the sandbox the address it listens on. Never a request's Host. */
@@ -109,8 +113,11 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
   const org = new OrgRepository(mongo);
   await loadOrganisation({ env, logger, mongo, redis, org, orgChanges });
 
+  const capacity = await watchStoreCapacity(mongo, { ceiling: env.STORE_CASE_CEILING }, logger);
+  closeables.push({ name: 'store capacity watch', close: () => capacity.close() });
+
   let url: string | undefined;
-  const infra: Infrastructure = { env, logger, mongo, redis, org, orgChanges, closeables, streams: [], listeningUrl: () => url };
+  const infra: Infrastructure = { env, logger, mongo, redis, org, orgChanges, closeables, streams: [], listeningUrl: () => url, storeLoad: capacity.latest };
 
   if (env.ROLE === 'worker' || env.ROLE === 'all') {
     for (const module of modules) closeables.push(...((await module.startWorkers?.(infra)) ?? []));
@@ -119,7 +126,7 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
   const calendar = calendarStatus(env, logger);
   if (env.ROLE === 'web' || env.ROLE === 'all') {
     const routers = [
-      healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }, () => ({ calendar: calendar() })),
+      healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }, () => ({ calendar: calendar(), store: capacity.latest() ?? 'not measured yet' })),
       ...modules.flatMap((m) => m.routers?.(infra) ?? []),
     ];
     const app = createWebApp({ logger, routers, proxy: env.TRUST_PROXY });

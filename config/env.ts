@@ -45,6 +45,8 @@ export const envSchema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
     QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('whistlebot'),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    /** Cases the default store (FerretDB v1) is rated for; warnings from 80% (README: "How far one machine goes"). Not applied to MongoDB. */
+    STORE_CASE_CEILING: positiveInt.default(200_000),
     DISTRICT_CONFIG: z.string().default('config/district.demo.json'),
     /** How often each process looks for a newer parser model of its district (retrained by parser:train). */
     PARSER_MODEL_POLL_SECONDS: positiveInt.default(30),

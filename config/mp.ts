@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ACTIVITY_NOTICE_KINDS } from '../src/alliance/types';
 import { parseWith, readJsonFile } from './jsonFile';
 
 /** Milestones a resident can be told about through a subscribe message (the lifecycle notifier's set). */
@@ -31,6 +32,17 @@ const template = z
   })
   .strict();
 export type SubscribeTemplate = z.infer<typeof template>;
+
+/** What a volunteer's 哨令 template field is filled with. */
+export const VOLUNTEER_VALUE_SOURCES = ['activityTitle', 'startsAt', 'venue', 'status', 'message'] as const;
+export type VolunteerValueSource = (typeof VOLUNTEER_VALUE_SOURCES)[number];
+const volunteerTemplate = z
+  .object({
+    templateId: z.string().min(1),
+    fields: z.record(z.string().regex(/^[a-z_]+\d+$/, 'template field keys look like thing1 or time2'), z.enum(VOLUNTEER_VALUE_SOURCES)),
+  })
+  .strict();
+export type VolunteerTemplate = z.infer<typeof volunteerTemplate>;
 
 export const mpConfigSchema = z
   .object({
@@ -70,6 +82,10 @@ export const mpConfigSchema = z
         attempts: z.number().int().min(1).max(50),
         backoffMs: z.number().int().min(1),
         templates: z.partialRecord(z.enum(RESIDENT_MILESTONES), template),
+        /** Volunteers' 哨令 news (posted, confirmed, reminder, changed, cancelled, waitlisted, promoted), one template each; unset kinds are not sent. */
+        volunteerTemplates: z.partialRecord(z.enum(ACTIVITY_NOTICE_KINDS), volunteerTemplate).default({}),
+        /** The mini-program page a volunteer's message opens (`?id=<activity id>` is added). */
+        volunteerPage: z.string().min(1).default('pages/volunteer/activity'),
       })
       .strict(),
   })

@@ -1,7 +1,7 @@
 import { changeDecision, describeChanges, editDecision, seatsToGiveUp, type ActivityChanges } from '../../src/alliance/activityChanges';
 import { refuse } from '../../src/alliance/refusals';
 import type { Activity, Participant, Signup } from '../../src/alliance/types';
-import type { AllianceDeps } from './deps';
+import type { ActivityNotice, AllianceDeps } from './deps';
 import type { Outcome } from './outcome';
 import { activityNotFound, loadActivity, promoteNext } from './signUp';
 import { yearOf } from './year';
@@ -13,10 +13,10 @@ function formatter(deps: Pick<AllianceDeps, 'config'>): (d: Date) => string {
 
 const active = (signups: readonly Signup[]) => signups.filter((s) => s.withdrawnAt === undefined);
 
-async function tellEach(deps: AllianceDeps, signups: readonly Signup[], text: (p: Participant, s: Signup) => string, key: (p: Participant) => string): Promise<void> {
+async function tellEach(deps: AllianceDeps, signups: readonly Signup[], text: (p: Participant, s: Signup) => string, key: (p: Participant) => string, about: ActivityNotice): Promise<void> {
   for (const signup of signups) {
     const participant = await deps.repo.participant(signup.participantId);
-    if (participant) await deps.notifier.tell(participant, text(participant, signup), key(participant));
+    if (participant) await deps.notifier.tell(participant, text(participant, signup), key(participant), about);
   }
 }
 
@@ -50,7 +50,7 @@ export async function editActivity(deps: AllianceDeps, activityId: string, chang
     const position = await deps.repo.moveToWaitlist(after, signup);
     waitlisted.push(signup.participantId);
     const participant = await deps.repo.participant(signup.participantId);
-    if (participant) await deps.notifier.tell(participant, `「${after.title}」名额调整为 ${after.capacity} 人，您的名额已转为候补第 ${position} 位；有人取消时按顺序递补并通知您`, `al-cut:${after.id}:${after.revision}:${participant.id}`);
+    if (participant) await deps.notifier.tell(participant, `「${after.title}」名额调整为 ${after.capacity} 人，您的名额已转为候补第 ${position} 位；有人取消时按顺序递补并通知您`, `al-cut:${after.id}:${after.revision}:${participant.id}`, { kind: 'waitlisted', activity: after });
   }
   const gaveUp = new Set(waitlisted);
   for (const kept of seated.filter((s) => !gaveUp.has(s.participantId) && (s.seat ?? 0) > after.capacity)) await deps.repo.renumberSeat(after, kept, now);
@@ -62,7 +62,7 @@ export async function editActivity(deps: AllianceDeps, activityId: string, chang
   const what = describeChanges(before, after, formatter(deps));
   if (what !== '') {
     const others = active(await deps.repo.signupsOf(after.id)).filter((s) => !gaveUp.has(s.participantId));
-    await tellEach(deps, others, () => `【哨令变更】「${after.title}」${what}，请留意`, (p) => `al-changed:${after.id}:${after.revision}:${p.id}`);
+    await tellEach(deps, others, () => `【哨令变更】「${after.title}」${what}，请留意`, (p) => `al-changed:${after.id}:${after.revision}:${p.id}`, { kind: 'changed', activity: after });
     await deps.notifier.tellOrganiser(after, `已修改「${after.title}」：${what}（${by}）`, `al-org-changed:${after.id}:${after.revision}`);
   }
   if (after.startsAt.getTime() !== before.startsAt.getTime()) {
@@ -84,7 +84,7 @@ export async function cancelActivity(deps: AllianceDeps, activityId: string, rea
   await deps.repo.saveActivity(after, yearOf(deps, after.startsAt));
   await deps.reminders.cancel(after);
   const signedUp = active(await deps.repo.signupsOf(after.id));
-  await tellEach(deps, signedUp, () => `【哨令取消】「${after.title}」（${formatter(deps)(after.startsAt)}，${after.venue.name}）已取消：${reason}。感谢您的报到`, (p) => `al-cancelled:${after.id}:${p.id}`);
+  await tellEach(deps, signedUp, () => `【哨令取消】「${after.title}」（${formatter(deps)(after.startsAt)}，${after.venue.name}）已取消：${reason}。感谢您的报到`, (p) => `al-cancelled:${after.id}:${p.id}`, { kind: 'cancelled', activity: after });
   await deps.notifier.tellOrganiser(after, `已取消「${after.title}」，已通知 ${signedUp.length} 位报名者`, `al-org-cancelled:${after.id}`);
   return { ok: true, activity: after, told: signedUp.length };
 }

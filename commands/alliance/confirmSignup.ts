@@ -13,6 +13,6 @@ export async function confirmSignup(deps: AllianceDeps, activityId: string, part
   const decision = confirmDecision(activity, await deps.repo.signup(activity.id, participantId));
   if (!decision.ok) return decision;
   if (!(await deps.repo.confirm(activity.id, participantId, by, deps.clock()))) return refuse('already_confirmed', `${participant.name}参加「${activity.title}」已确认过`);
-  await deps.notifier.tell(participant, `组织方已确认您参加「${activity.title}」，请按时到「${activity.venue.name}」签到`, `al-confirmed:${activity.id}:${participant.id}`);
+  await deps.notifier.tell(participant, `组织方已确认您参加「${activity.title}」，请按时到「${activity.venue.name}」签到`, `al-confirmed:${activity.id}:${participant.id}`, { kind: 'confirmed', activity });
   return { ok: true };
 }

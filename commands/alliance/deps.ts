@@ -1,5 +1,10 @@
 import type { AllianceConfig } from '../../config/alliance';
-import type { Activity, Participant } from '../../src/alliance/types';
+import type { Activity, ActivityNoticeKind, Participant } from '../../src/alliance/types';
+
+export interface ActivityNotice {
+  kind: ActivityNoticeKind;
+  activity: Activity;
+}
 import type { ParticipantYear } from '../../src/alliance/yearlyFigures';
 import type { AllianceRepository } from '../../store/alliance/allianceRepository';
 
@@ -7,8 +12,12 @@ import type { AllianceRepository } from '../../store/alliance/allianceRepository
 export interface AllianceNotifier {
   /** The 哨令 card to every target that can receive one. */
   activityPosted(activity: Activity, targets: readonly Participant[]): Promise<void>;
-  /** A plain answer to one participant (the outcome of a tap, a promotion, a confirmation, a reminder). */
-  tell(participant: Participant, text: string, idempotencyKey: string): Promise<void>;
+  /**
+   * A plain answer to one participant (the outcome of a tap, a promotion, a confirmation, a reminder);
+   * `about` says which 哨令 and what kind of news, for channels that send structured messages (a
+   * volunteer's mini-program subscribe message).
+   */
+  tell(participant: Participant, text: string, idempotencyKey: string, about?: ActivityNotice): Promise<void>;
   /** The organiser's card to confirm one seated participant (a 确认参加 button). */
   confirmRequest(activity: Activity, participant: Participant, text: string, idempotencyKey: string): Promise<void>;
   /** A notice to the organiser who posted the 哨令. */

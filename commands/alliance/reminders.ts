@@ -15,7 +15,7 @@ export async function remindBeforeStart(deps: AllianceDeps, activityId: string, 
     const participant = await deps.repo.participant(signup.participantId);
     if (!participant) continue;
     const unconfirmed = signup.confirmedAt === undefined ? '（组织方尚未确认，确认后才能签到）' : '';
-    await deps.notifier.tell(participant, `【活动提醒】「${activity.title}」${when} 在「${activity.venue.name}」开始，请按时到场签到${unconfirmed}`, `al-remind:${activity.id}:${minutesBefore}:${participant.id}`);
+    await deps.notifier.tell(participant, `【活动提醒】「${activity.title}」${when} 在「${activity.venue.name}」开始，请按时到场签到${unconfirmed}`, `al-remind:${activity.id}:${minutesBefore}:${participant.id}`, { kind: 'reminder', activity });
     told += 1;
   }
   return told;

@@ -63,7 +63,7 @@ export async function promoteNext(deps: AllianceDeps, activity: Activity, now: D
   const who = await deps.repo.participant(promoted.participantId);
   if (who) {
     const at = now.getTime();
-    await deps.notifier.tell(who, `候补递补成功：您已获得「${activity.title}」第 ${promoted.seat} 个名额，请等待组织方确认`, `al-promoted:${activity.id}:${who.id}:${at}`);
+    await deps.notifier.tell(who, `候补递补成功：您已获得「${activity.title}」第 ${promoted.seat} 个名额，请等待组织方确认`, `al-promoted:${activity.id}:${who.id}:${at}`, { kind: 'promoted', activity });
     await deps.notifier.confirmRequest(activity, who, `${who.name} 由候补递补「${activity.title}」第 ${promoted.seat} 个名额，待确认`, `al-org-promoted:${activity.id}:${who.id}:${at}`);
   }
   return promoted.participantId;

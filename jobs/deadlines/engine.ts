@@ -54,6 +54,7 @@ export async function createDeadlineEngine(options: DeadlineEngineOptions): Prom
   });
   const sweeper = createDeadlineSweeper({
     connection: options.connection,
+    redis: options.redis,
     prefix: options.prefix,
     store: options.store,
     scheduler,

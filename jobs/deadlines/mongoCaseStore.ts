@@ -39,9 +39,16 @@ export class MongoDeadlineCaseStore implements DeadlineCaseStore {
     return (await this.cases.appendEvents(read.id, read.version, [entry])).ok;
   }
 
-  async openCasesAfter(afterId: string | undefined, limit: number): Promise<Case[]> {
-    const filter = { state: { $in: [...STATES_WITH_DEADLINES] }, ...(afterId !== undefined && { _id: { $gt: afterId } }) };
-    const docs = await this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<CaseDoc[]>().exec();
-    return docs.map(caseFromDoc);
+  async *casesWithDeadlines(batchSize: number): AsyncGenerator<Case[]> {
+    const cursor = this.model.find({ state: { $in: [...STATES_WITH_DEADLINES] } }).lean<CaseDoc>().cursor({ batchSize });
+    let page: Case[] = [];
+    for await (const doc of cursor) {
+      page.push(caseFromDoc(doc));
+      if (page.length >= batchSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
   }
 }

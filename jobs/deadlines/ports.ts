@@ -24,8 +24,11 @@ export interface DeadlineCaseStore {
    * was read (the worker then re-reads and re-plans: an accepted case gets no late reminder).
    */
   appendDeadlineEvent(read: Case, event: DeadlineEvent): Promise<boolean>;
-  /** Open cases (any state in OPEN_CASE_STATES) with id greater than `afterId`, in id order. */
-  openCasesAfter(afterId: string | undefined, limit: number): Promise<Case[]>;
+  /**
+   * Every case in a state with running limits, `batchSize` at a time, from one pass over the store
+   * (FerretDB filters in Go over the whole collection: a page per query would scan it per page).
+   */
+  casesWithDeadlines(batchSize: number): AsyncIterable<Case[]>;
 }
 
 export interface DeadlineNotice {

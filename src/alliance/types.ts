@@ -15,6 +15,10 @@ export const PARTICIPANT_KIND_NAMES: Record<ParticipantKind, string> = {
   grid_member: '网格成员',
 };
 
+/** What a participant is told about a 哨令 (the kinds a volunteer's subscribe message can carry). */
+export const ACTIVITY_NOTICE_KINDS = ['posted', 'confirmed', 'reminder', 'changed', 'cancelled', 'waitlisted', 'promoted'] as const;
+export type ActivityNoticeKind = (typeof ACTIVITY_NOTICE_KINDS)[number];
+
 export interface Participant {
   id: string;
   kind: ParticipantKind;

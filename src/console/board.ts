@@ -48,6 +48,31 @@ function tally(map: Map<string, BoardCount>, key: string): BoardCount {
   return count;
 }
 
+interface Candidate {
+  case: CaseSummary;
+  light: Exclude<Light, 'none'>;
+  due: Date | undefined;
+}
+
+/** Red before yellow, then the earliest deadline first. */
+function moreUrgent(a: Candidate, b: Candidate): boolean {
+  if (a.light !== b.light) return a.light === 'red';
+  return (a.due?.getTime() ?? 0) < (b.due?.getTime() ?? 0);
+}
+
+/**
+ * Keeps the `ALERTS_SHOWN` most urgent cases in order, by insertion: a district with tens of
+ * thousands of overdue cases shows twelve, so it must not build and sort an alert for each.
+ */
+function keepMostUrgent(kept: Candidate[], c: CaseSummary, light: Exclude<Light, 'none'>): void {
+  const candidate: Candidate = { case: c, light, due: nextDue(c) };
+  if (kept.length === ALERTS_SHOWN && !moreUrgent(candidate, kept[ALERTS_SHOWN - 1] as Candidate)) return;
+  let at = kept.length;
+  while (at > 0 && moreUrgent(candidate, kept[at - 1] as Candidate)) at -= 1;
+  kept.splice(at, 0, candidate);
+  if (kept.length > ALERTS_SHOWN) kept.pop();
+}
+
 /**
  * The board (大屏) over the cases a viewer may see: open cases by state, lights, today's intake,
  * and the same by street and by department (a department counts its own active assignments' lights).
@@ -57,7 +82,7 @@ export function buildBoard(cases: Iterable<CaseSummary>, now: Date, dayStart: Da
   const streets = new Map<string, BoardCount>();
   const departments = new Map<string, BoardCount>();
   const categories = new Map<string, number>();
-  const alerts: BoardAlert[] = [];
+  const alerts: Candidate[] = [];
   let open = 0, red = 0, yellow = 0, todayIntake = 0, todayClosed = 0, hardCases = 0, escalated = 0;
   const dayStartMs = dayStart.getTime();
 
@@ -88,18 +113,8 @@ export function buildBoard(cases: Iterable<CaseSummary>, now: Date, dayStart: Da
       if (deptLight === 'red') dept.red += 1;
       if (deptLight === 'yellow') dept.yellow += 1;
     }
-    if (light !== 'none') {
-      const due = nextDue(c);
-      alerts.push({
-        id: c.id, number: c.number, streetId: c.streetId, light,
-        ...(c.category !== undefined && { category: c.category }),
-        ...(c.locationText !== undefined && { locationText: c.locationText }),
-        ...(due !== undefined && { due }),
-        departments: c.assignments.filter((a) => a.active).map((a) => a.deptCode),
-      });
-    }
+    if (light !== 'none') keepMostUrgent(alerts, c, light);
   }
-  alerts.sort((a, b) => (a.light === b.light ? (a.due?.getTime() ?? 0) - (b.due?.getTime() ?? 0) : a.light === 'red' ? -1 : 1));
   const byCount = <T extends BoardCount>(a: T, b: T) => b.red - a.red || b.open - a.open;
   return {
     generatedAt: now,
@@ -107,6 +122,12 @@ export function buildBoard(cases: Iterable<CaseSummary>, now: Date, dayStart: Da
     byStreet: [...streets].map(([streetId, count]) => ({ streetId, ...count })).sort(byCount),
     byDepartment: [...departments].map(([deptCode, count]) => ({ deptCode, ...count })).sort(byCount),
     byCategory: [...categories].map(([category, n]) => ({ category, open: n })).sort((a, b) => b.open - a.open),
-    alerts: alerts.slice(0, ALERTS_SHOWN),
+    alerts: alerts.map(({ case: c, light, due }) => ({
+      id: c.id, number: c.number, streetId: c.streetId, light,
+      ...(c.category !== undefined && { category: c.category }),
+      ...(c.locationText !== undefined && { locationText: c.locationText }),
+      ...(due !== undefined && { due }),
+      departments: c.assignments.filter((a) => a.active).map((a) => a.deptCode),
+    })),
   };
 }

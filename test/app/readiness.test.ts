@@ -8,7 +8,7 @@ import { startFerretdb, type RunningFerretdb } from '../../scripts/services/ferr
 import { startRedisServer, type RunningRedis } from '../../scripts/services/redis';
 import { waitUntil } from '../../scripts/services/process';
 
-interface Readiness { status: string; failed?: string[]; details?: { calendar?: { years: Record<string, string>; warning?: string } } }
+interface Readiness { status: string; failed?: string[]; details?: { calendar?: { years: Record<string, string>; warning?: string }; store?: unknown } }
 
 async function readiness(url: string): Promise<{ code: number; body: Readiness }> {
   const response = await fetch(`${url}/readyz`);
@@ -52,6 +52,11 @@ describe('/readyz follows Redis and the store going away and coming back', () =>
     expect(Object.keys(body.details?.calendar?.years ?? {}).map(Number)).toEqual(expect.arrayContaining([year, year + 1]));
     const fallback = Object.values(body.details?.calendar?.years ?? {}).includes('fallback');
     expect(body.details?.calendar?.warning !== undefined).toBe(fallback);
+  });
+
+  it('names in its details how full the store is against the default store\'s ceiling', async () => {
+    const { body } = await readiness(url());
+    expect(body.details?.store).toMatchObject({ server: 'ferretdb', cases: 0, ceiling: 200_000, level: 'ok' });
   });
 
   it('turns 503 naming redis when Redis stops, and 200 when it is back', async () => {

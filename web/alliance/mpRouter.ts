@@ -7,13 +7,15 @@ import { signUp, withdraw } from '../../commands/alliance/signUp';
 import { yearOf } from '../../commands/alliance/year';
 import { isTargeted } from '../../src/alliance/targeting';
 import type { Participant } from '../../src/alliance/types';
-import { ForbiddenError } from '../errors';
+import { ForbiddenError, ValidationError } from '../errors';
+import { volunteerGrantScope } from '../../bots/wechat-mp/volunteerNotifier';
+import { addGrants, subscriptionId } from '../../store/models/residentSubscription';
 import { readJsonBody } from '../jsonBody';
 import { authenticate, residentOf } from '../mp/middleware';
 import type { MpState } from '../mp/services';
 import { parseRequest, unwrap } from './errors';
 import { evidenceFrom } from './evidence';
-import { volunteerSchema } from './schemas';
+import { subscriptionsSchema, volunteerSchema } from './schemas';
 import type { AllianceWebServices } from './services';
 import { activityView, signupView, yearView } from './views';
 
@@ -81,6 +83,27 @@ export function allianceMpRouter(services: AllianceWebServices): Router<MpState>
     const participant = await me(ctx, services);
     const year = await participantYear(deps, participant.id, yearOf(deps, deps.clock()));
     ctx.body = year ? yearView(year) : { participant };
+  });
+
+  /** The templates a volunteer may allow (wx.requestSubscribeMessage), and how many messages of each are left. */
+  router.get('/subscriptions', async (ctx) => {
+    const participant = await me(ctx, services);
+    const templates = Object.entries(services.subscribe.volunteerTemplates).flatMap(([kind, t]) => (t ? [{ kind, templateId: t.templateId }] : []));
+    const remaining = await Promise.all(templates.map(async (t) => (await services.subscriptions.findById(subscriptionId(volunteerGrantScope(participant.residentId ?? ''), t.templateId)).lean().exec())?.remaining ?? 0));
+    ctx.body = { templates: templates.map((t, i) => ({ ...t, remaining: remaining[i] ?? 0 })) };
+  });
+
+  /** What wx.requestSubscribeMessage answered 'accept' for: one more message of each of those templates. */
+  router.post('/subscriptions', async (ctx) => {
+    await me(ctx, services);
+    const { templateIds } = parseRequest(subscriptionsSchema, await readJsonBody(ctx));
+    const known = new Map(Object.entries(services.subscribe.volunteerTemplates).flatMap(([kind, t]) => (t ? [[t.templateId, kind] as const] : [])));
+    const unknown = templateIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new ValidationError(`不认识的订阅消息模板：${unknown.join('、')}，请用 GET /api/mp/alliance/subscriptions 给出的模板`);
+    const residentId = residentOf(ctx).residentId;
+    for (const templateId of new Set(templateIds)) await addGrants(services.subscriptions, { caseId: volunteerGrantScope(residentId), residentId, templateId }, 1, deps.clock());
+    ctx.status = 201;
+    ctx.body = { kinds: [...new Set(templateIds)].map((id) => known.get(id)) };
   });
 
   return router;

@@ -62,3 +62,6 @@ export const activityEditSchema = z
   .strict();
 
 export const activityCancelSchema = z.object({ reason: z.string().trim().min(2).max(200), by: z.string().min(1).max(64) });
+
+/** The template ids wx.requestSubscribeMessage answered 'accept' for. */
+export const subscriptionsSchema = z.object({ templateIds: z.array(z.string().min(1).max(128)).min(1).max(10) });

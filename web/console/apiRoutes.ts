@@ -14,7 +14,7 @@ import { parseAction } from './actionSchema';
 import { parseCaseListQuery } from './caseListQuery';
 import { STATE_NAMES } from './names';
 import { taxonomy } from '../../src/taxonomy';
-import { presentBoard, presentCase, presentSummary } from './presenters';
+import { presentBoard, presentCase, presentStoreNotice, presentSummary } from './presenters';
 import type { ConsoleServices } from './services';
 import { casesWorkbook } from './workbooks';
 
@@ -68,7 +68,8 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
     const now = services.now();
     ctx.set('Cache-Control', 'no-store');
     const today = dayStart(now);
-    ctx.body = presentBoard(buildBoard(visibleCases(services, viewer, services.index.openOrTouchedSince(today)), now, today, rule), services.places);
+    const storeNotice = viewer.scope.kind === 'district' ? presentStoreNotice(services.storeLoad()) : undefined;
+    ctx.body = { ...presentBoard(buildBoard(visibleCases(services, viewer, services.index.openOrTouchedSince(today)), now, today, rule), services.places), ...(storeNotice !== undefined && { storeNotice }) };
   });
 
   router.get('/console/api/cases', async (ctx) => {

@@ -76,6 +76,7 @@ export function consoleModule(options: ConsoleModuleOptions): ConsoleModule {
     const { districtId, places } = placesFrom(env.DISTRICT_CONFIG);
     const logger = infra.logger.child({ module: 'console' });
     const index = new CaseSummaryIndex(infra.mongo, feedFor(infra), districtId, logger);
+    infra.closeables.push({ name: 'console read model', close: () => index.close() });
     const streams = new ConsoleEventStreams();
     index.onChange((s) => streams.caseChanged(s));
     (infra.streams ?? infra.closeables).push({ name: 'console event streams', close: () => streams.close() });
@@ -98,6 +99,7 @@ export function consoleModule(options: ConsoleModuleOptions): ConsoleModule {
       places,
       logger,
       now: () => new Date(),
+      storeLoad: () => infra.storeLoad?.(),
     };
     index.start().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'console read model failed to load; the board waits for it'));
     built.set(infra, services);

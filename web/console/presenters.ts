@@ -1,3 +1,4 @@
+import type { StoreLoad } from '../../store/storeCapacity';
 import type { Case, TimelineEvent } from '../../src/cases/types';
 import { maskSensitive } from '../../src/parser';
 import { maySeeReporter, type Viewer } from '../../src/console/access';
@@ -146,4 +147,12 @@ export function presentCase(c: Case, viewer: Viewer, now: Date, places: PlaceNam
     actions: offeredActions(viewer, c),
     version: c.version,
   };
+}
+
+/** The district's warning on the board when the default store nears what it is rated for. */
+export function presentStoreNotice(load: StoreLoad | undefined): string | undefined {
+  if (!load || load.level === 'ok' || load.ceiling === null) return undefined;
+  const share = Math.round((load.cases / load.ceiling) * 100);
+  const state = load.level === 'over' ? '已超过' : '已达到';
+  return `数据库已存约 ${load.cases.toLocaleString('zh-CN')} 件案件，${state}默认数据库额定容量 ${load.ceiling.toLocaleString('zh-CN')} 件的 ${share}%。请安排迁移到 MongoDB（npm run store:migrate），详见 README「How far one machine goes」。`;
 }

@@ -1,3 +1,4 @@
+import type { StoreLoad } from '../../store/storeCapacity';
 import type { LifecycleDeps } from '../../commands/deps';
 import type { ConsoleConfig } from '../../config/console';
 import type { MediaStorage } from '../../bots/wecom/mediaStorage';
@@ -29,4 +30,6 @@ export interface ConsoleServices {
   places: PlaceNames & { streets: { id: string; name: string; communities: { id: string; name: string }[] }[] };
   logger: Logger;
   now(): Date;
+  /** How full the store is against the default store's ceiling (undefined until measured). */
+  storeLoad(): StoreLoad | undefined;
 }

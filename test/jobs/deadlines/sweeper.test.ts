@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allSlotNames, deadlineJobId } from '../../../jobs/deadlines';
+import { markForResync } from '../../../jobs/deadlines/sweeper';
 import { startRedisServer, type RunningRedis } from '../../../scripts/services/redis';
 import type { Case } from '../../../src/cases';
 import { uniqueSuffix } from '../../support/isolation';
@@ -89,5 +90,35 @@ describe('a Redis flush loses no deadline', () => {
     await waitFor('the leadership escalation', () => h!.fake.inbox.appChat('chatleaders').length === 1);
     expect(texts().filter((t) => t.startsWith('【时限已到】'))).toHaveLength(1);
     expect(texts().filter((t) => t.startsWith('【超时催办】'))).toHaveLength(1);
+  });
+
+  it('with Redis intact, a periodic run syncs only the cases marked for it, and everything again once the last full sweep is old', async () => {
+    h = await DeadlineHarness.start({ redisUrl: redis.url, sweepEveryMs: 600_000 });
+    const sweeper = h.engine.sweeper;
+    if (!sweeper) throw new Error('no sweeper');
+    const [a, b] = [await h.whistledCase(['zhujian']), await h.whistledCase(['zhujian'])];
+    const pendingOf = async (c: Case) => [...(await schedule(h!, [c]))].filter(([, at]) => at !== undefined).map(([id]) => id);
+    const [jobA] = await pendingOf(a);
+    const [jobB] = await pendingOf(b);
+    if (!jobA || !jobB) throw new Error('no pending deadline');
+    // The scheduler's first run may have swept already: without its record, the next run is a full sweep.
+    await h.redis.del(`${h.prefix}:deadlines:last-full-sweep`);
+    expect((await sweeper.sweepDue()).full).toBe(true);
+
+    // Two jobs lost without a flush (a sync that failed): only the marked case is synced again.
+    await h.engine.queue.remove(jobA);
+    await h.engine.queue.remove(jobB);
+    await markForResync(h.redis, h.prefix, a.id);
+    const quick = await sweeper.sweepDue();
+    expect(quick).toMatchObject({ full: false, cases: 1, added: 1 });
+    expect(await pendingOf(a)).toEqual([jobA]);
+    expect(await pendingOf(b)).toEqual([]);
+    expect(await h.redis.scard(`${h.prefix}:deadlines:resync`)).toBe(0);
+
+    // An hour after the last full sweep the next run is a full one again, and b is back too.
+    await h.redis.set(`${h.prefix}:deadlines:last-full-sweep`, String(Date.now() - 3_600_001));
+    const full = await sweeper.sweepDue();
+    expect(full).toMatchObject({ full: true, added: 1 });
+    expect(await pendingOf(b)).toEqual([jobB]);
   });
 });

@@ -52,6 +52,26 @@ describe('lights, board and case list', () => {
     expect(board.alerts.map((a) => a.id).sort()).toEqual(['c1', 'c2']);
   });
 
+  test('the board names the twelve most urgent of many overdue cases, red first, earliest deadline first', () => {
+    const cases = Array.from({ length: 40 }, (_, i) => {
+      const c = summarise(whistledTo('zhujian', `u${i}`));
+      // Deadlines spread out, some equal, in no order.
+      const due = new Date(T0.getTime() + ((i * 7) % 40) * 60_000 + (i % 3 === 0 ? 0 : 1));
+      return { ...c, clocks: c.clocks.map((k) => ({ ...k, due, since: new Date(due.getTime() - HOUR) })) };
+    });
+    const now = new Date(T0.getTime() + 20 * 60_000);
+    const board = buildBoard(cases, now, new Date(T0.getTime() - HOUR));
+    const lightOf = (c: (typeof cases)[number]) => caseLight(c, now);
+    const expected = cases
+      .filter((c) => lightOf(c) !== 'none')
+      .map((c) => ({ id: c.id, light: lightOf(c), due: c.clocks[0]!.due.getTime() }))
+      .sort((a, b) => (a.light === b.light ? a.due - b.due : a.light === 'red' ? -1 : 1))
+      .slice(0, 12);
+    expect(board.alerts.map((a) => a.id)).toEqual(expected.map((e) => e.id));
+    expect(board.alerts.filter((a) => a.light === 'red').length).toBeGreaterThan(0);
+    expect(board.alerts.some((a) => a.light === 'yellow')).toBe(expected.some((e) => e.light === 'yellow'));
+  });
+
   test('filters, search, sort and paging', () => {
     const cases = [
       summarise(whistledTo('zhujian', 'a', { text: '幸福路井盖丢失', parsed: { category: 'manhole', urgency: 'key', locationText: '幸福路3号', confidence: 1 } })),

@@ -56,6 +56,7 @@
     const counts = (rows, key) => rows.map((r) => h('tr', {}, h('td', {}, r.name), h('td', {}, r.open), h('td', {}, r.red), h('td', {}, r.yellow), h('td', {}, r.today)));
     main.replaceChildren(h('div', { id: 'board', 'data-generated': b.generatedAt },
       h('h2', {}, '指挥大屏 ', h('small', { class: 'muted' }, `更新于 ${fmt(b.generatedAt)}`)),
+      b.storeNotice ? h('p', { class: 'notice', role: 'alert', id: 'store-notice' }, `数据库容量提醒：${b.storeNotice}`) : null,
       h('div', { class: 'tiles' },
         tile('在办案件', b.open, '', '#/cases?state=open'), tile('红灯（超期）', b.red, 'red', '#/cases?light=red'), tile('黄灯（临期）', b.yellow, 'yellow', '#/cases?light=yellow'),
         tile('今日受理', b.todayIntake), tile('今日结案', b.todayClosed), tile('疑难件', b.hardCases, '', '#/cases?hard=1'), tile('区级督办', b.escalated)),

@@ -15,6 +15,11 @@ import { loadAllianceConfig, type AllianceConfig } from '../../../../config/alli
 import { CallbackSender } from '../../../../fakes/wecom/callbackSender';
 import { FakeWecomServer, type InboxMessage } from '../../../../fakes/wecom';
 import { createLogger } from '../../../../infra/logger';
+import { WechatMpClient } from '../../../../bots/wechat-mp/client';
+import type { MpConfig } from '../../../../config/mp';
+import { FakeWechatMpServer } from '../../../../fakes/wechat-mp/server';
+import { createMpOutbox, createMpOutboxWorker, type MpOutbox, type MpOutboxWorker } from '../../../../jobs/mp-outbox';
+import { residentModel } from '../../../../store/models/resident';
 import { createRedis } from '../../../../infra/redis';
 import { QueueFirstAcceptor } from '../../../../jobs/inbound/acceptors';
 import { InboundDispatcher } from '../../../../jobs/inbound/dispatcher';
@@ -64,8 +69,12 @@ export class AllianceHarness {
   private outbox!: Outbox;
   private workers: Closeable[] = [];
   private readonly prefix: string;
+  /** With `mpConfig`: the fake WeChat mini-program server that volunteers' subscribe messages reach. */
+  readonly wechatMp = new FakeWechatMpServer({ appId: 'wx-alliance-test', appSecret: 'alliance-mp-secret' });
+  private mpOutbox: MpOutbox | undefined;
+  private mpWorker: MpOutboxWorker | undefined;
 
-  constructor(private readonly label: string, private readonly participants: Participant[]) {
+  constructor(private readonly label: string, private readonly participants: Participant[], private readonly options: { mpConfig?: MpConfig } = {}) {
     this.prefix = testPrefix(label);
   }
 
@@ -79,7 +88,13 @@ export class AllianceHarness {
     await org.loadSeed(loadDistrictSeed(env.DISTRICT_CONFIG));
     this.infra = { env, logger, mongo: this.mongo, redis: this.redis, org, closeables: [] };
     const dispatcher = new InboundDispatcher(logger);
-    this.module = allianceModule({ dispatcher: () => dispatcher, config: testAllianceConfig(this.participants), clock: () => this.now });
+    this.module = allianceModule({ dispatcher: () => dispatcher, config: testAllianceConfig(this.participants), clock: () => this.now, ...(this.options.mpConfig && { mpConfig: this.options.mpConfig }) });
+    if (this.options.mpConfig) {
+      await this.wechatMp.start();
+      const mpClient = new WechatMpClient({ baseUrl: this.wechatMp.url, appId: 'wx-alliance-test', appSecret: 'alliance-mp-secret', redis: this.redis, keyPrefix: this.prefix, timeoutMs: 5_000 });
+      this.mpOutbox = createMpOutbox({ connection: bullConnection(env.REDIS_URL), prefix: this.prefix, attempts: 3, backoffMs: 50 });
+      this.mpWorker = createMpOutboxWorker({ connection: bullConnection(env.REDIS_URL), prefix: this.prefix, send: (message) => mpClient.sendSubscribeMessage(message) });
+    }
 
     const client = new WecomApiClient({ ...this.fake.credentials(), redis: this.redis, keyPrefix: this.prefix, timeoutMs: 5_000 });
     this.outboxWorker = createOutboxWorker({ connection: bullConnection(env.REDIS_URL), prefix: this.prefix, client, redis: this.redis, ratePerMinute: 600_000, concurrency: 8 });
@@ -114,6 +129,9 @@ export class AllianceHarness {
     for (const c of this.infra?.closeables.reverse() ?? []) await c.close().catch(() => undefined);
     await this.outboxWorker?.close(true).catch(() => undefined);
     await this.outbox?.close().catch(() => undefined);
+    await this.mpWorker?.close().catch(() => undefined);
+    await this.mpOutbox?.close().catch(() => undefined);
+    await this.wechatMp.stop();
     this.redis?.disconnect();
     await this.mongo?.dropDatabase().catch(() => undefined);
     await this.mongo?.close().catch(() => undefined);
@@ -133,6 +151,8 @@ export class AllianceHarness {
 
   /** A mini-program session for a resident (the login exchange is tested with the mini-program). */
   async residentToken(residentId: string): Promise<string> {
+    // The resident as the mini-program's login stores them (their openid stays on the server).
+    await residentModel(this.mongo).updateOne({ _id: residentId }, { $setOnInsert: { openid: `openid-${residentId}`, createdAt: this.now, lastLoginAt: this.now } }, { upsert: true }).exec();
     return (await this.sessions.issue({ residentId, openid: `openid-${residentId}` })).token;
   }
 
@@ -144,12 +164,13 @@ export class AllianceHarness {
   async settle(timeoutMs = 15_000): Promise<void> {
     await waitFor('the outbox and the inbound queue to drain', async () => {
       const counts = [await this.outbox.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), await this.inboundQueue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')];
+      if (this.mpOutbox) counts.push(await this.mpOutbox.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'));
       return counts.every((c) => Object.values(c).every((n) => n === 0));
     }, timeoutMs);
   }
 
   async outboxFailures(): Promise<string[]> {
-    const failed = [...(await this.outbox.queue.getFailed()), ...(await this.inboundQueue.queue.getFailed())];
+    const failed = [...(await this.outbox.queue.getFailed()), ...(await this.inboundQueue.queue.getFailed()), ...((await this.mpOutbox?.queue.getFailed()) ?? [])];
     return failed.map((job) => `${job.id ?? ''}: ${job.failedReason}`);
   }
 
