@@ -221,6 +221,18 @@ export class FakeWecomServer {
   // ---- observation -------------------------------------------------------------------------
 
   /** Every call received, oldest first; optionally only those to one path. */
+  /** The WECOM_* variables of an app that calls this fake and takes callbacks signed with `callback`'s token and key. */
+  appEnv(callback: { token: string; encodingAesKey: string }): Record<string, string> {
+    return {
+      WECOM_API_BASE: this.baseUrl,
+      WECOM_CORP_ID: this.corpId,
+      WECOM_AGENT_ID: String(this.agentId),
+      WECOM_SECRET: this.secret,
+      WECOM_TOKEN: callback.token,
+      WECOM_ENCODING_AES_KEY: callback.encodingAesKey,
+    };
+  }
+
   callLog(path?: string): RecordedCall[] {
     return path === undefined ? [...this.calls] : this.calls.filter((c) => c.path === path);
   }
