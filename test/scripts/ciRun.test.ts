@@ -16,7 +16,7 @@ function git(cwd: string, ...args: string[]): void {
   if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
 }
 
-function repoWithFakeNpm(npmBody: string): { dir: string; repo: string; run(): { status: number | null; output: string } } {
+function repoWithFakeNpm(npmBody: string): { dir: string; repo: string; run(env?: Record<string, string>): { status: number | null; output: string } } {
   const dir = mkdtempSync(join(tmpdir(), 'whistlebot-ci-'));
   const repo = join(dir, 'repo');
   mkdirSync(join(repo, '.ci'), { recursive: true });
@@ -33,8 +33,8 @@ function repoWithFakeNpm(npmBody: string): { dir: string; repo: string; run(): {
   return {
     dir,
     repo,
-    run() {
-      const result = spawnSync('bash', [join(repo, '.ci/run')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    run(env: Record<string, string> = {}) {
+      const result = spawnSync('bash', [join(repo, '.ci/run')], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI_STRICT_HANDLES: '0', ...env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
       return { status: result.status, output: `${result.stdout}${result.stderr}` };
     },
   };
@@ -72,14 +72,18 @@ describe('.ci/run: README test command, then the tree must be clean', () => {
     expect(noisy.run()).toEqual({ status: 1, output: expect.stringContaining('left the working tree dirty') });
   });
 
-  it('fails when Jest reports a worker kept alive by a leaked handle, even though every test passed', () => {
+  it('when Jest reports a worker kept alive by a leaked handle: fails if CI_STRICT_HANDLES=1, else warns and goes on', () => {
     const ci = repoWithFakeNpm('echo "Tests: 3 passed, 3 total"; echo "A worker process has failed to exit gracefully and has been force exited." >&2');
     dirs.push(ci.dir);
-    const result = ci.run();
-    expect(result.status).toBe(1);
-    expect(result.output).toContain('a test left a handle open');
-    expect(result.output).toContain("never paper over it with --forceExit");
-    expect(result.output).not.toContain('working tree is unchanged');
+    const strict = ci.run({ CI_STRICT_HANDLES: '1' });
+    expect(strict.status).toBe(1);
+    expect(strict.output).toContain('a test left a handle open');
+    expect(strict.output).toContain('never paper over it with --forceExit');
+    expect(strict.output).not.toContain('working tree is unchanged');
+    const lenient = ci.run();
+    expect(lenient.status).toBe(0);
+    expect(lenient.output).toContain('warning only (set CI_STRICT_HANDLES=1 to fail on it)');
+    expect(lenient.output).toContain('working tree is unchanged');
   });
 
   it('fails with the tests\' exit status when `npm test` fails, before looking at the tree', () => {
