@@ -17,6 +17,7 @@ import { startFerretdb } from '../scripts/services/ferretdb';
 import { freePort, waitUntil } from '../scripts/services/process';
 import { startRedisServer } from '../scripts/services/redis';
 import { positiveArg } from './args';
+import { formatLatencies, latencies, type Latencies } from './latency';
 import { stopOnSignal } from './stopOnSignal';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -36,12 +37,7 @@ function send(port: number, method: 'GET' | 'POST', path: string, body?: Buffer)
   });
 }
 
-function stats(samples: number[]): { p50: number; p99: number; max: number; n: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99), max: s.at(-1) ?? 0, n: s.length };
-}
-const fmt = (s: ReturnType<typeof stats>) => `p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
+const fmt = (s: Latencies) => formatLatencies(s, ['p50', 'p99'], 2);
 
 async function probeHealth(port: number, probes: number): Promise<number[]> {
   const times: number[] = [];
@@ -76,7 +72,7 @@ async function main(): Promise<void> {
     log(`machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${senders} abusive senders, ${probes} /healthz probes per phase`);
     await waitUntil(async () => (await send(port, 'GET', '/healthz').catch(() => ({ status: 0 }))).status === 200, 60_000, 'the app to answer /healthz');
     await probeHealth(port, 50); // warm up
-    const quiet = stats(await probeHealth(port, probes));
+    const quiet = latencies(await probeHealth(port, probes));
     log(`/healthz, nobody else talking: ${fmt(quiet)}`);
 
     let abusing = true;
@@ -89,10 +85,10 @@ async function main(): Promise<void> {
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }
     });
-    const loaded = stats(await probeHealth(port, probes));
+    const loaded = latencies(await probeHealth(port, probes));
     abusing = false;
     await Promise.all(abusers);
-    const refused = stats(junk);
+    const refused = latencies(junk);
     log(`/healthz under ${senders} senders of 1 MB junk: ${fmt(loaded)} → p99 ${(loaded.p99 / Math.max(0.01, quiet.p99)).toFixed(2)}× the quiet p99`);
     log(`junk answered (client-side, includes sending): ${fmt(refused)}; statuses ${JSON.stringify(Object.fromEntries(statuses))} (-1: connection closed while the body was still being sent)`);
     log(JSON.stringify({ senders, probes, quiet, loaded, refused, statuses: Object.fromEntries(statuses) }));

@@ -31,6 +31,7 @@ import { monthPeriod } from '../web/console/report';
 import { consoleLogin } from '../fakes/wecom/consoleLogin';
 import { positiveArg } from './args';
 import { seedHistory } from './history';
+import { formatLatencies, latencies, type Latencies } from './latency';
 import { stopOnSignal } from './stopOnSignal';
 
 interface Args { cases: number; requests: number; baselineRuns: number; baselineStats: boolean }
@@ -46,15 +47,7 @@ function parseArgs(argv: string[]): Args {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const DAY = 24 * 3_600_000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 };
-}
-const fmt = (s: { n: number; p50: number; p95: number; max: number }) => `p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
+const fmt = (s: Latencies) => formatLatencies(s);
 
 /** CPU time of this process (the app runs in it) while `run` ran: what a request costs on a machine that is not shared. */
 async function cpuTimed(run: () => Promise<unknown>, cpu: number[]): Promise<number> {
@@ -155,7 +148,7 @@ async function main(): Promise<void> {
     log(`read model after a restart: first board answer after ${(restartLoadMs / 1000).toFixed(1)} s (from the Redis snapshot; the store is checked in the background)`);
     await restarted.runtime.stop();
 
-    const figures = { board: summary(board), list: summary(list), boardCpu: summary(boardCpu), listCpu: summary(listCpu), reportJson: summary(reportJson), reportXlsx: summary(reportXlsx), exportXlsx: summary(exportXlsx), rankingsMs: rankings, storeList: summary(storeList), storeStats: summary(storeStats), loadMs, restartLoadMs };
+    const figures = { board: latencies(board), list: latencies(list), boardCpu: latencies(boardCpu), listCpu: latencies(listCpu), reportJson: latencies(reportJson), reportXlsx: latencies(reportXlsx), exportXlsx: latencies(exportXlsx), rankingsMs: rankings, storeList: latencies(storeList), storeStats: latencies(storeStats), loadMs, restartLoadMs };
     log('');
     log(`board (all ${args.cases.toLocaleString('en')} cases, district admin): ${fmt(figures.board)}`);
     log(`filtered case list (5 filters in rotation):     ${fmt(figures.list)}`);

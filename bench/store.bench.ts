@@ -18,17 +18,13 @@ import { CaseRepository } from '../store/caseRepository';
 import { caseModel } from '../store/models/case';
 import { positiveArg } from './args';
 import { seedHistory } from './history';
+import { formatLatencies, latencies } from './latency';
 import { stopOnSignal } from './stopOnSignal';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-const fmt = (samples: number[]) => {
-  const s = [...samples].sort((a, b) => a - b);
-  return `p50 ${percentile(s, 50).toFixed(1)} ms, p95 ${percentile(s, 95).toFixed(1)} ms (n=${s.length})`;
-};
+const fmt = (samples: number[]) => formatLatencies(latencies(samples));
+const p50 = (samples: number[]) => latencies(samples).p50;
 
 interface Figures { byId: number[]; byNumber: number[]; sweepMs: number; sweepCases: number }
 
@@ -85,7 +81,6 @@ async function main(): Promise<void> {
     const released = await startFerretdb({ dir: join(dir, 'released'), log, pushdownIndexes: false });
     started.push(released);
     const baseline = await measure('FerretDB as released', released, cases, lookups);
-    const p50 = (s: number[]) => percentile([...s].sort((a, b) => a - b), 50);
     log('');
     log(`case by _id:    ${fmt(withIndexes.byId)}  vs baseline ${fmt(baseline.byId)} → ${(p50(baseline.byId) / Math.max(0.01, p50(withIndexes.byId))).toFixed(0)}× faster at p50`);
     log(`case by number: ${fmt(withIndexes.byNumber)}  vs baseline ${fmt(baseline.byNumber)} → ${(p50(baseline.byNumber) / Math.max(0.01, p50(withIndexes.byNumber))).toFixed(0)}× faster at p50`);
