@@ -19,7 +19,7 @@ export async function watchStoreCapacity(mongo: Connection, options: StoreCapaci
   const measure = async (): Promise<void> => {
     try {
       const load = await measureStoreLoad(mongo, options);
-      if (load.level !== 'ok' && (latest?.level !== load.level || latest === undefined)) logger.warn({ store: load }, `store capacity: ${load.advice ?? load.level}`);
+      if (load.level !== 'ok' && load.level !== latest?.level) logger.warn({ store: load }, `store capacity: ${load.advice ?? load.level}`);
       latest = load;
     } catch (error) {
       logger.warn({ err: error }, 'store capacity: measuring failed; will try again in ten minutes');

@@ -48,11 +48,8 @@ export interface DuplicateQuery extends DuplicateFacts {
 }
 
 const MAX_NUMBER_ATTEMPTS = 100;
+const CASE_KEYS_MARKER = 'migration:case-keys-v1';
 const REPORTER_KEYS_MARKER = 'migration:reporter-keys-v1';
-
-function reporterIdOf(reporter: { userId?: string; openid?: string } | undefined): string | undefined {
-  return reporter?.userId ?? reporter?.openid;
-}
 
 /** Cases in MongoDB/FerretDB: one document per case, timeline embedded, every change one conditional update. */
 export class CaseRepository {
@@ -126,12 +123,26 @@ export class CaseRepository {
    * Files every open case stored before the key documents existed, once per database (a marker in
    * `counters` records that it ran). Returns how many cases it filed; `progress` hears every 1,000.
    */
-  async fileOpenCasesOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
-    const marker = 'migration:case-keys-v1';
+  fileOpenCasesOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
+    const open = () => this.cases.find({ state: { $in: OPEN_CASE_STATES } }).lean<CaseDoc>().cursor();
+    return this.onceOverCases(CASE_KEYS_MARKER, open, (doc) => this.fileLookupKeys(caseFromDoc(doc)), progress);
+  }
+
+  /**
+   * Files every case stored before the reporter keys existed under its reporter, oldest first,
+   * once per database (a marker in the counters); until then `listByReporter` queries.
+   */
+  fileReportersOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
+    const oldestFirst = () => this.cases.find({}, { timeline: 0 }).sort({ createdAt: 1 }).lean<CaseDoc>().cursor();
+    return this.onceOverCases(REPORTER_KEYS_MARKER, oldestFirst, (doc) => this.fileReporter(doc.reporter, String(doc._id), doc.createdAt), progress);
+  }
+
+  /** Runs `file` over the cases `read` opens, unless `marker` says it ran before; then sets the marker. */
+  private async onceOverCases(marker: string, read: () => AsyncIterable<CaseDoc>, file: (doc: CaseDoc) => Promise<void>, progress: (filed: number) => void): Promise<number> {
     if (await this.counters.exists({ _id: marker }).exec()) return 0;
     let filed = 0;
-    for await (const doc of this.cases.find({ state: { $in: OPEN_CASE_STATES } }).lean<CaseDoc>().cursor()) {
-      await this.fileKeys(caseFromDoc(doc));
+    for await (const doc of read()) {
+      await file(doc);
       filed += 1;
       if (filed % 1000 === 0) progress(filed);
     }
@@ -139,31 +150,21 @@ export class CaseRepository {
     return filed;
   }
 
-  /**
-   * Files every case stored before the reporter keys existed under its reporter, oldest first,
-   * once per database (a marker in the counters); until then `listByReporter` queries.
-   */
-  async fileReportersOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
-    if (await this.counters.exists({ _id: REPORTER_KEYS_MARKER }).exec()) return 0;
-    let filed = 0;
-    for await (const doc of this.cases.find({}, { timeline: 0 }).sort({ createdAt: 1 }).lean<CaseDoc>().cursor()) {
-      const reporterId = reporterIdOf(doc.reporter);
-      if (reporterId !== undefined) await this.reporters.file(reporterId, String(doc._id), doc.createdAt);
-      filed += 1;
-      if (filed % 1000 === 0) progress(filed);
-    }
-    await insertUnlessPresent(this.counters, { _id: REPORTER_KEYS_MARKER, seq: filed });
-    return filed;
-  }
-
   /** The `_id`-keyed lookups of a new case: its number, its place and its reporter (no command changes them later). */
   private async fileKeys(c: Case): Promise<void> {
-    const reporterId = reporterIdOf(c.reporter);
+    await Promise.all([this.fileReporter(c.reporter, c.id, c.createdAt), this.fileLookupKeys(c)]);
+  }
+
+  private async fileLookupKeys(c: Case): Promise<void> {
     await Promise.all([
-      ...(reporterId !== undefined ? [this.reporters.file(reporterId, c.id, c.createdAt)] : []),
       insertUnlessPresent(this.numbers, { _id: numberKey(c.districtId, c.number), caseId: c.id, filedAt: new Date() }),
       this.places.file(c.districtId, c.id, duplicateFacts(c)),
     ]);
+  }
+
+  private async fileReporter(reporter: { userId?: string; openid?: string } | undefined, caseId: string, at: Date): Promise<void> {
+    const reporterId = reporter?.userId ?? reporter?.openid;
+    if (reporterId !== undefined) await this.reporters.file(reporterId, caseId, at);
   }
 
   /**

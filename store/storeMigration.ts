@@ -72,6 +72,7 @@ export async function migrateStore(source: Db, target: Db, options: MigrationOpt
   for (const name of await collectionNames(source)) {
     const total = await source.collection(name).countDocuments();
     const checkpoint = (await checkpoints.findOne({ _id: name })) ?? { _id: name, copied: 0, done: false };
+    const alreadyDone = checkpoint.done;
     let copiedThisRun = 0;
     if (!checkpoint.done) {
       await copyIndexes(source, target, name);
@@ -100,7 +101,7 @@ export async function migrateStore(source: Db, target: Db, options: MigrationOpt
       await checkpoints.replaceOne({ _id: name }, checkpoint, { upsert: true });
     }
     const copied = await target.collection(name).countDocuments();
-    collections.push({ name, source: total, target: copied, copiedThisRun, alreadyDone: copiedThisRun === 0 && checkpoint.copied === copied && checkpoint.done });
+    collections.push({ name, source: total, target: copied, copiedThisRun, alreadyDone });
   }
   const mismatched = collections.filter((c) => c.source !== c.target).map((c) => c.name);
   return { collections, mismatched };

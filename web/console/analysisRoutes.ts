@@ -10,7 +10,7 @@ import { localDate } from '../../src/sla/timeZone';
 import { ForbiddenError, ValidationError } from '../errors';
 import { consoleState } from './auth';
 import type { Audit } from './apiRoutes';
-import { visibleCases, xlsx } from './apiRoutes';
+import { searchableCases, visibleCases, xlsx } from './apiRoutes';
 import { parseCaseListQuery } from './caseListQuery';
 import { categoryName } from './names';
 import { monthPeriod, monthsEnding, reportRow } from './report';
@@ -81,7 +81,7 @@ export function consoleAnalysisRouter(services: ConsoleServices, audit: Audit, g
     const query = parseCaseListQuery({ ...ctx.query, pageSize: '1' }, services.timeZone);
     await services.index.ready();
     const now = services.now();
-    const found = findCases(visibleCases(services, viewer), query, now, rule).filter((c) => c.lat !== undefined && c.lng !== undefined);
+    const found = findCases(searchableCases(services, viewer, query), query, now, rule).filter((c) => c.lat !== undefined && c.lng !== undefined);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       total: found.length,

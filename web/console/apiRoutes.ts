@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { actOnCase } from '../../commands/actOnCase';
 import { canSee, isAdmin, maySeeReporter, type Viewer } from '../../src/console/access';
 import { buildBoard } from '../../src/console/board';
-import { findCases, findPage, onlyOpenMatch } from '../../src/console/caseQuery';
+import { findCases, findPage, onlyOpenMatch, type CaseFilter } from '../../src/console/caseQuery';
 import type { CaseSummary } from '../../src/console/summary';
 import { localDate, zonedInstant } from '../../src/sla/timeZone';
 import type { Case } from '../../src/cases/types';
@@ -25,6 +25,11 @@ const REFUSAL_STATUS: Record<string, number> = { not_found: 404, not_allowed: 40
 /** The cases of `among` (every case by default) the viewer may see. */
 export function* visibleCases(services: ConsoleServices, viewer: Viewer, among: Iterable<CaseSummary> = services.index.all()): Generator<CaseSummary> {
   for (const c of among) if (canSee(viewer.scope, c)) yield c;
+}
+
+/** The visible cases a search with `filter` must look at: the open ones only when nothing else can match. */
+export function searchableCases(services: ConsoleServices, viewer: Viewer, filter: CaseFilter): Generator<CaseSummary> {
+  return visibleCases(services, viewer, onlyOpenMatch(filter) ? services.index.open() : services.index.all());
 }
 
 export function xlsx(ctx: Context, filename: string, body: Buffer): void {
@@ -77,8 +82,7 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
     const query = parseCaseListQuery(ctx.query, services.timeZone);
     await services.index.ready();
     const now = services.now();
-    const among = onlyOpenMatch(query) ? services.index.open() : services.index.all();
-    const page = findPage(visibleCases(services, viewer, among), query, now, rule);
+    const page = findPage(searchableCases(services, viewer, query), query, now, rule);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { ...page, items: page.items.map((c) => presentSummary(c, now, services.places, rule)) };
   });
@@ -88,7 +92,7 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
     const query = parseCaseListQuery(ctx.query, services.timeZone);
     await services.index.ready();
     const now = services.now();
-    const found = findCases(visibleCases(services, viewer, onlyOpenMatch(query) ? services.index.open() : services.index.all()), query, now, rule);
+    const found = findCases(searchableCases(services, viewer, query), query, now, rule);
     if (found.length > services.config.exportMaxRows) throw new ValidationError(`一次最多导出 ${services.config.exportMaxRows} 条，当前筛选有 ${found.length} 条，请缩小筛选范围`);
     await audit(ctx, { action: 'export_cases', outcome: 'ok', detail: `${found.length} 条` });
     xlsx(ctx, `案件列表-${localDate(now, services.timeZone)}.xlsx`, await casesWorkbook(found.map((c) => presentSummary(c, now, services.places, rule)), '案件列表'));
