@@ -15,6 +15,7 @@ import { parserLearningModule } from './parserLearningModule';
 import type { AppModule } from './runtime';
 import type { Sandbox } from './sandbox';
 import { sandboxModule } from './sandboxModule';
+import { statsModule } from './statsModule';
 import { wecomGatewayModule } from './wecomGateway';
 
 /**
@@ -47,5 +48,5 @@ export function appModules(env: Env, sandbox?: Sandbox): AppModule[] {
   allianceWhistles = alliance;
   const sandboxConsole = sandbox ? [sandboxModule(sandbox, gateway, loadDistrictSeed(env.DISTRICT_CONFIG).district.id)] : [];
   const directory = directoryModule({ dispatcher: (infra) => gateway.dispatcher(infra) });
-  return [deadlines, parserLearning, lifecycle, alliance, residents, hotline, hotlineProgress, open311, conversation, commandCentre, directory, ...sandboxConsole, gateway];
+  return [deadlines, parserLearning, lifecycle, statsModule(), alliance, residents, hotline, hotlineProgress, open311, conversation, commandCentre, directory, ...sandboxConsole, gateway];
 }

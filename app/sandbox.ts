@@ -55,8 +55,19 @@ export function assertLoopback(url: string, name: string): void {
  */
 export async function startSandbox(env: Env, rawEnv: Record<string, string | undefined> = process.env): Promise<Sandbox> {
   const credentials = sandboxCredentials();
-  // Group robots refuse beyond 20 messages a minute, as WeChat Work's do; the outbox paces below it.
-  const fake = new FakeWecomServer({ corpId: credentials.corpId, secret: credentials.secret, agentId: credentials.agentId, webhookLimit: { perWindow: 20, windowMs: 60_000 }, loginMembers: loadDistrictSeed(env.DISTRICT_CONFIG).users.map((u) => u.userId) });
+  // Group robots refuse beyond 20 messages a minute, and members silently miss app messages beyond 30
+  // a minute and 1,000 an hour, as with WeChat Work; the outbox paces below both.
+  const fake = new FakeWecomServer({
+    corpId: credentials.corpId,
+    secret: credentials.secret,
+    agentId: credentials.agentId,
+    webhookLimit: { perWindow: 20, windowMs: 60_000 },
+    memberLimit: [
+      { perWindow: 30, windowMs: 60_000 },
+      { perWindow: 1_000, windowMs: 3_600_000 },
+    ],
+    loginMembers: loadDistrictSeed(env.DISTRICT_CONFIG).users.map((u) => u.userId),
+  });
   const baseUrl = await fake.listen(0, '127.0.0.1');
   assertLoopback(baseUrl, 'WECOM_API_BASE');
   const mp = rawEnv.MP_APP_ID ? undefined : new FakeWechatMpServer({ appId: `wxsandbox${randomBytes(4).toString('hex')}`, appSecret: randomBytes(16).toString('hex') });

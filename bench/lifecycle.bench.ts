@@ -447,7 +447,7 @@ async function run(args: Args, redisUrl: string, mongoUri: string, postgres?: Po
   const connection = bullConnection(redisUrl);
   const client = new WecomApiClient({ ...fake.credentials(), redis, keyPrefix: prefix, timeoutMs: 10_000 });
   const outbox = createOutbox({ connection, prefix, backoffMs: 200 });
-  const outboxWorker = createOutboxWorker({ connection, prefix, client, redis, ratePerMinute: 6_000_000, robotLimit: null, concurrency: args.workers * 2 });
+  const outboxWorker = createOutboxWorker({ connection, prefix, client, redis, ratePerMinute: 6_000_000, robotLimit: null, memberLimit: null, concurrency: args.workers * 2 });
   const lifecycle = createWecomLifecycle({
     mongo: bench,
     cases: caseStoreFrom(repo, DISTRICT),

@@ -76,6 +76,9 @@ export const envSchema = z
     WECOM_SEND_RATE_PER_MINUTE: positiveInt.default(600),
     /** Per group robot (a department chat's webhook): WeChat Work allows 20 messages a minute. */
     WECOM_ROBOT_RATE_PER_MINUTE: positiveInt.default(20),
+    /** Per member, app messages from this app: WeChat Work drops (silently) beyond 30 a minute and 1,000 an hour. */
+    WECOM_MEMBER_RATE_PER_MINUTE: positiveInt.default(30),
+    WECOM_MEMBER_RATE_PER_HOUR: positiveInt.default(1000),
     /** Residents' photos decoded at once per process (re-encoding strips EXIF); kept below libuv's pool of 4 so file reads are never starved. */
     PHOTO_DECODE_CONCURRENCY: positiveInt.default(2),
     /** Photo requests that may wait for a decoder per process; one more answers 503 photo_queue_busy. */

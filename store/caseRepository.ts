@@ -25,7 +25,9 @@ import { CasePlaceIndex } from './casePlaceIndex';
 import { CaseVersionClaims, type ClaimTicket } from './caseVersionClaims';
 import { isFerretdb } from './connection';
 import { caseModel, caseTransitionModel, type CaseDoc } from './models/case';
-import { caseNumberKeyModel, casePlaceKeyModel, type CaseKeyDoc } from './models/caseKeys';
+import { caseNumberKeyModel, casePlaceKeyModel, caseReporterKeyModel, type CaseKeyDoc } from './models/caseKeys';
+import { CaseReporterIndex } from './caseReporterIndex';
+import { nextInSequence } from './counters';
 import { counterModel, type CounterDoc } from './models/counter';
 
 export type PersistResult = { ok: true } | { ok: false; reason: 'conflict' | 'not_found' };
@@ -46,6 +48,11 @@ export interface DuplicateQuery extends DuplicateFacts {
 }
 
 const MAX_NUMBER_ATTEMPTS = 100;
+const REPORTER_KEYS_MARKER = 'migration:reporter-keys-v1';
+
+function reporterIdOf(reporter: { userId?: string; openid?: string } | undefined): string | undefined {
+  return reporter?.userId ?? reporter?.openid;
+}
 
 /** Cases in MongoDB/FerretDB: one document per case, timeline embedded, every change one conditional update. */
 export class CaseRepository {
@@ -53,6 +60,7 @@ export class CaseRepository {
   private readonly counters: Model<CounterDoc>;
   private readonly claims: CaseVersionClaims;
   private readonly places: CasePlaceIndex;
+  private readonly reporters: CaseReporterIndex;
   private readonly numbers: Model<CaseKeyDoc>;
   private serverKind?: Promise<'mongodb' | 'ferretdb'>;
   private readonly timeZone: string;
@@ -65,6 +73,7 @@ export class CaseRepository {
     this.elapsed = options.elapsed;
     this.claims = new CaseVersionClaims(caseTransitionModel(connection), this.cases, options.staleClaimMs ?? 30_000);
     this.places = new CasePlaceIndex(casePlaceKeyModel(connection));
+    this.reporters = new CaseReporterIndex(this.counters, caseReporterKeyModel(connection));
     this.numbers = caseNumberKeyModel(connection);
   }
 
@@ -74,22 +83,9 @@ export class CaseRepository {
     await caseTransitionModel(this.cases.db).createIndexes();
   }
 
-  /** Next number of a per-district, per-year sequence: one atomic `$inc` upsert (no projection: FerretDB). */
-  async nextSequence(districtId: string, year: number): Promise<number> {
-    const _id = caseCounterId(districtId, year);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const counter = await this.counters
-          .findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-          .lean<CounterDoc>()
-          .exec();
-        if (!counter) throw new Error(`counter ${_id} was not returned by the upsert`);
-        return counter.seq;
-      } catch (error) {
-        // Two first-ever upserts can race on the new _id; the loser simply increments the winner's doc.
-        if (!isDuplicateKeyError(error) || attempt >= 5) throw error;
-      }
-    }
+  /** Next number of a per-district, per-year sequence. */
+  nextSequence(districtId: string, year: number): Promise<number> {
+    return nextInSequence(this.counters, caseCounterId(districtId, year));
   }
 
   /**
@@ -143,9 +139,28 @@ export class CaseRepository {
     return filed;
   }
 
-  /** The `_id`-keyed lookups of a new case: its number and its place (no command changes either later). */
+  /**
+   * Files every case stored before the reporter keys existed under its reporter, oldest first,
+   * once per database (a marker in the counters); until then `listByReporter` queries.
+   */
+  async fileReportersOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
+    if (await this.counters.exists({ _id: REPORTER_KEYS_MARKER }).exec()) return 0;
+    let filed = 0;
+    for await (const doc of this.cases.find({}, { timeline: 0 }).sort({ createdAt: 1 }).lean<CaseDoc>().cursor()) {
+      const reporterId = reporterIdOf(doc.reporter);
+      if (reporterId !== undefined) await this.reporters.file(reporterId, String(doc._id), doc.createdAt);
+      filed += 1;
+      if (filed % 1000 === 0) progress(filed);
+    }
+    await insertUnlessPresent(this.counters, { _id: REPORTER_KEYS_MARKER, seq: filed });
+    return filed;
+  }
+
+  /** The `_id`-keyed lookups of a new case: its number, its place and its reporter (no command changes them later). */
   private async fileKeys(c: Case): Promise<void> {
+    const reporterId = reporterIdOf(c.reporter);
     await Promise.all([
+      ...(reporterId !== undefined ? [this.reporters.file(reporterId, c.id, c.createdAt)] : []),
       insertUnlessPresent(this.numbers, { _id: numberKey(c.districtId, c.number), caseId: c.id, filedAt: new Date() }),
       this.places.file(c.districtId, c.id, duplicateFacts(c)),
     ]);
@@ -215,7 +230,17 @@ export class CaseRepository {
     return findDuplicates(query, candidates.filter((c): c is Case => c !== undefined && c.districtId === query.districtId), rule);
   }
 
+  /**
+   * A reporter's latest cases, newest first: from the reporter keys (reads by `_id`) once every
+   * older case is filed under them (`fileReportersOnce`), by a query before that.
+   */
   async listByReporter(reporterId: string, limit = 50): Promise<Case[]> {
+    if (await this.counters.exists({ _id: REPORTER_KEYS_MARKER }).exec()) {
+      // A few slots more than asked: a case filed by both its creation and the one-time filing counts once.
+      const ids = (await this.reporters.latest(reporterId, limit + 20)) ?? [];
+      const cases = (await Promise.all(ids.map((id) => this.get(id)))).filter((c): c is Case => c !== undefined);
+      return cases.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit);
+    }
     const docs = await this.cases
       .find({ $or: [{ 'reporter.userId': reporterId }, { 'reporter.openid': reporterId }] })
       .sort({ createdAt: -1 })

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
-import { assertDeclaredLengthWithin } from './declaredLength';
+import { assertDeclaredLengthWithin } from '../infra/declaredLength';
 import { PayloadTooLargeError, ValidationError } from './errors';
 
 /** Reads a JSON object body with a size limit; a bad or oversized body is a named 4xx error. */

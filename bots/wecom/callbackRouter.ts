@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import type { Logger } from '../../infra/logger';
-import { assertDeclaredLengthWithin } from '../../web/declaredLength';
+import { assertDeclaredLengthWithin } from '../../infra/declaredLength';
 import { assertFresh, openCallbackBody, openSealed, signedParams, type CallbackSecrets } from './callbackEnvelope';
 import { CallbackRejected } from './callbackErrors';
 import { parseCallbackQuery } from './callbackQuery';

@@ -30,6 +30,13 @@ export interface FakeWecomServerOptions {
    * 45009 beyond, as WeChat Work does (20 a minute). Off by default so load tests measure our side.
    */
   webhookLimit?: { perWindow: number; windowMs: number };
+  /**
+   * When set, message/send delivers to one member at most `perWindow` messages in any `windowMs`, for
+   * every window at once (WeChat Work: 30 a minute and 1,000 an hour per member from one app), and
+   * beyond that drops the member silently, answering ok, as WeChat Work does; `memberDrops()` tells.
+   * Off by default so load tests measure our side.
+   */
+  memberLimit?: { perWindow: number; windowMs: number }[];
   /** Offered on the fake 网页授权 / 扫码登录 pages (anyone may still be typed). */
   loginMembers?: string[];
 }
@@ -44,6 +51,14 @@ export interface RecordedCall {
   at: Date;
   /** What the fake did: answered (with errcode), failed with an HTTP status, hung, or did the work and then hung (answer-lost). */
   outcome: { kind: 'answered'; errcode: number } | { kind: 'http-error'; status: number } | { kind: 'hang' } | { kind: 'answer-lost'; errcode: number } | { kind: 'pending' };
+}
+
+/** A member a message/send did not reach because of the per-member limit (WeChat Work answers ok all the same). */
+export interface MemberDrop {
+  userId: string;
+  msgid: string;
+  msgtype: string;
+  at: Date;
 }
 
 export interface FakeAppChat {
@@ -144,6 +159,8 @@ export class FakeWecomServer {
   private readonly tokens = new Map<string, number>();
   private readonly calls: RecordedCall[] = [];
   private readonly robotSends = new Map<string, number[]>();
+  private readonly memberSends = new Map<string, number[]>();
+  private readonly drops: MemberDrop[] = [];
   private readonly chats = new Map<string, FakeAppChat>();
   private readonly mediaStore = new Map<string, FakeMedia>();
   private readonly responseCodes = new Map<string, { msgid: string; used: boolean }>();
@@ -204,8 +221,25 @@ export class FakeWecomServer {
   // ---- observation -------------------------------------------------------------------------
 
   /** Every call received, oldest first; optionally only those to one path. */
+  /** The WECOM_* variables of an app that calls this fake and takes callbacks signed with `callback`'s token and key. */
+  appEnv(callback: { token: string; encodingAesKey: string }): Record<string, string> {
+    return {
+      WECOM_API_BASE: this.baseUrl,
+      WECOM_CORP_ID: this.corpId,
+      WECOM_AGENT_ID: String(this.agentId),
+      WECOM_SECRET: this.secret,
+      WECOM_TOKEN: callback.token,
+      WECOM_ENCODING_AES_KEY: callback.encodingAesKey,
+    };
+  }
+
   callLog(path?: string): RecordedCall[] {
     return path === undefined ? [...this.calls] : this.calls.filter((c) => c.path === path);
+  }
+
+  /** App messages dropped for members over their limit (`memberLimit`), oldest first. */
+  memberDrops(): MemberDrop[] {
+    return [...this.drops];
   }
 
   appChat(chatId: string): FakeAppChat | undefined {
@@ -283,6 +317,9 @@ export class FakeWecomServer {
     this.oauthCodes.clear();
     this.tokens.clear();
     this.directoryTokens.clear();
+    this.robotSends.clear();
+    this.memberSends.clear();
+    this.drops.length = 0;
     this.clearFailures();
   }
 
@@ -514,11 +551,16 @@ export class FakeWecomServer {
     const card = isObject(body.template_card) ? body.template_card : undefined;
     const interactive = card !== undefined && (INTERACTIVE_CARDS.has(String(card.card_type)) || isObject(card.action_menu));
     const message: InboxMessage = { msgid: id(), channel: 'app', msgtype, body, at: new Date(), updates: [] };
+    const reached = validUsers.filter((userId) => {
+      if (this.memberMayReceive(body.agentid, userId)) return true;
+      this.drops.push({ userId, msgid: message.msgid, msgtype, at: message.at });
+      return false;
+    });
     if (interactive) {
       message.responseCode = `fake_rc_${id(16)}`;
       this.responseCodes.set(message.responseCode, { msgid: message.msgid, used: false });
     }
-    this.inbox.deliver(message, [...validUsers.map((u) => `user:${u}`), ...parties.map((p) => `party:${p}`), ...tags.map((t) => `tag:${t}`)]);
+    this.inbox.deliver(message, [...reached.map((u) => `user:${u}`), ...parties.map((p) => `party:${p}`), ...tags.map((t) => `tag:${t}`)]);
     const answer: Json = { invaliduser: invalidUsers.join('|'), invalidparty: '', invalidtag: '', unlicenseduser: '', msgid: message.msgid };
     if (message.responseCode) answer.response_code = message.responseCode;
     return ok(answer);
@@ -596,6 +638,19 @@ export class FakeWecomServer {
     const allowed = recent.length < limit.perWindow;
     if (allowed) recent.push(now);
     this.robotSends.set(key, recent);
+    return allowed;
+  }
+
+  private memberMayReceive(agentId: unknown, userId: string): boolean {
+    const windows = this.options.memberLimit;
+    if (!windows || windows.length === 0) return true;
+    const key = `${String(agentId)}:${userId}`;
+    const now = Date.now();
+    const longest = Math.max(...windows.map((w) => w.windowMs));
+    const recent = (this.memberSends.get(key) ?? []).filter((at) => at > now - longest);
+    const allowed = windows.every((w) => recent.filter((at) => at > now - w.windowMs).length < w.perWindow);
+    if (allowed) recent.push(now);
+    this.memberSends.set(key, recent);
     return allowed;
   }
 

@@ -4,4 +4,6 @@ export { createOutbox, type Outbox, type OutboxJobData, type OutboxQueueOptions 
 export { SentLedger } from './sentLedger';
 export { createOutboxWorker, type OutboxJobResult, type OutboxWorker, type OutboxWorkerOptions } from './worker';
 export { outboxFromEnv, outboxWorkerFromEnv } from './fromEnv';
-export { RobotPace, WECOM_ROBOT_LIMIT, type RobotLimit } from './robotPace';
+export { robotPace, WECOM_ROBOT_LIMIT, type RobotLimit } from './robotPace';
+export { memberPace, WECOM_MEMBER_LIMIT, type MemberLimit } from './memberPace';
+export { SendPace, type PaceWindow } from './sendPace';

@@ -17,7 +17,26 @@ export function sentLedgerKey(prefix: string, idempotencyKey: string): string {
   return `${prefix}:wecom-outbox:sent:${digest(idempotencyKey)}`;
 }
 
-/** The webhook key is a credential: only a digest of it goes into Redis key names. */
+/** What goes into key names for a robot or a member: a webhook key is a credential, a userid personal. */
+function subjectDigest(subject: string): string {
+  return createHash('sha256').update(subject).digest('hex').slice(0, 24);
+}
+
 export function robotPaceKey(prefix: string, webhookKey: string): string {
-  return `${prefix}:wecom-outbox:robot:${createHash('sha256').update(webhookKey).digest('hex').slice(0, 24)}`;
+  return `${prefix}:wecom-outbox:robot:${subjectDigest(webhookKey)}`;
+}
+
+/** A member's pace lists. */
+export function memberPaceKey(prefix: string, userId: string): string {
+  return `${prefix}:wecom-outbox:member:${subjectDigest(userId)}`;
+}
+
+/** A member's digest: the open slot's marker and, per slot, the merged messages. */
+export function memberDigestKey(prefix: string, userId: string): string {
+  return `${prefix}:wecom-outbox:digest:${subjectDigest(userId)}`;
+}
+
+/** One digest job per member and slot. */
+export function digestJobId(userId: string, at: number): string {
+  return `wecom-digest-${subjectDigest(userId)}-${at}`;
 }

@@ -5,8 +5,15 @@ import { OUTBOX_JOB_NAME, OUTBOX_QUEUE_NAME, outboxJobId } from './names';
 export interface OutboxJobData {
   idempotencyKey: string;
   message: OutboundMessage;
-  /** Set by the worker: the send time this job reserved for its group robot (epoch ms). */
+  /** Set by the worker: the send time this job reserved for its group robot or members (epoch ms). */
+  slotAt?: number;
+  /** The same, as jobs queued before members were paced carry it. */
   robotSlotAt?: number;
+  /**
+   * A digest job (queued by the worker): sends the member's messages merged into the digest of
+   * slot `at`; `message` is then the first of them, for whoever inspects the queue.
+   */
+  digest?: { userId: string; at: number };
 }
 
 export interface OutboxQueueOptions {
@@ -26,14 +33,19 @@ export interface Outbox {
   close(): Promise<void>;
 }
 
-export function createOutbox(options: OutboxQueueOptions): Outbox {
-  const queue = new Queue<OutboxJobData>(OUTBOX_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
-  const jobOptions: JobsOptions = {
+/** Attempts, backoff and retention of every outbox job (digest jobs included). */
+export function outboxJobOptions(options: Pick<OutboxQueueOptions, 'attempts' | 'backoffMs'> = {}): JobsOptions {
+  return {
     attempts: options.attempts ?? 8,
     backoff: { type: 'exponential', delay: options.backoffMs ?? 2_000 },
     removeOnComplete: { age: 24 * 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600 },
   };
+}
+
+export function createOutbox(options: OutboxQueueOptions): Outbox {
+  const queue = new Queue<OutboxJobData>(OUTBOX_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+  const jobOptions = outboxJobOptions(options);
   return {
     queue,
     async enqueueOutbound(message, idempotencyKey) {

@@ -63,6 +63,14 @@ export async function ensureServices(options: {
   const stateFile = servicesStateFile(options.dataDir);
   const state = existsSync(stateFile) ? readState(stateFile) : {};
   const startedPids: number[] = [];
+  /** Records a server the moment its process exists (before it answers), on disk at once. */
+  const record =
+    <K extends keyof StateFile>(service: K) =>
+    (server: NonNullable<StateFile[K]>): void => {
+      state[service] = server;
+      startedPids.push(server.pid);
+      writeState(stateFile, state);
+    };
 
   try {
     let redisUrl = options.redisUrl;
@@ -77,11 +85,7 @@ export async function ensureServices(options: {
       const redis = await startRedisServer({
         dir: join(options.dataDir, 'redis'),
         log,
-        onSpawn: ({ url, pid }) => {
-          state.redis = { url, pid };
-          startedPids.push(pid);
-          writeState(stateFile, state);
-        },
+        onSpawn: record('redis'),
       });
       log(`started redis-server at ${redis.url}`);
       redisUrl = redis.url;
@@ -100,11 +104,7 @@ export async function ensureServices(options: {
         dir: join(options.dataDir, 'ferretdb'),
         log,
         ...(options.ferretdbStartTimeoutMs !== undefined && { startTimeoutMs: options.ferretdbStartTimeoutMs }),
-        onSpawn: ({ uri, pid }) => {
-          state.mongo = { uri, pid };
-          startedPids.push(pid);
-          writeState(stateFile, state);
-        },
+        onSpawn: record('mongo'),
       });
       log(`started FerretDB at ${ferret.uri}`);
       mongodbUri = ferret.uri;

@@ -31,3 +31,6 @@ export const casePlaceKeyModel = (connection: Connection) => keyModel(connection
 
 /** `<district>|<case number>` → the case with that number. */
 export const caseNumberKeyModel = (connection: Connection) => keyModel(connection, 'CaseNumberKey', 'case_number_keys');
+
+/** `<reporter id>#<n>` → the reporter's n-th case (n from 1; the count is the counter `reporter|<id>`). */
+export const caseReporterKeyModel = (connection: Connection) => keyModel(connection, 'CaseReporterKey', 'case_reporter_keys');

@@ -5,7 +5,8 @@ import { connectMongo } from '../../store/connection';
 import { CaseRepository } from '../../store/caseRepository';
 import { CaseVersionClaims } from '../../store/caseVersionClaims';
 import { caseModel, caseTransitionModel } from '../../store/models/case';
-import { caseNumberKeyModel, casePlaceKeyModel } from '../../store/models/caseKeys';
+import { caseNumberKeyModel, casePlaceKeyModel, caseReporterKeyModel } from '../../store/models/caseKeys';
+import { counterModel } from '../../store/models/counter';
 import { commandRunner } from '../support/commandRunner';
 import { testMongoUri } from '../support/isolation';
 import { actors, draft, simplePlan } from '../src/cases/fixtures';
@@ -297,6 +298,31 @@ describe('queries', () => {
       whistlesReceived: 2, accepted: 1, acceptedOnTime: 1, returns: 1, done: 1, closed: 1, solved: 1, rated: 1, satisfactionRate: 0, meanTimeToAcceptMs: 0.5 * HOUR, meanTimeToFinishMs: 4.5 * HOUR,
     });
     expect(fromStore.find((s) => s.deptCode === 'chengguan')).toMatchObject({ whistlesReceived: 2, accepted: 1, acceptedOnTime: 0 });
+  });
+
+  test('a reporter\'s latest cases come from the reporter keys once the older cases are filed, newest first, each once', async () => {
+    const own = await connectMongo(testMongoUri('cases_reporters'));
+    try {
+      const ownRepo = new CaseRepository(own);
+      const at = (h: number) => ctx(actors.reporter, { now: new Date(NOW.getTime() + h * HOUR) });
+      const old = [await ownRepo.create({ ...draft, reporter: { openid: 'openid-keys' } }, at(1)), await ownRepo.create({ ...draft, reporter: { openid: 'openid-keys' } }, at(2))];
+      // Stored before the keys existed: no reporter keys, so the query answers.
+      await caseReporterKeyModel(own).deleteMany({});
+      await counterModel(own).deleteMany({ _id: /^reporter\|/ });
+      expect((await ownRepo.listByReporter('openid-keys')).map((c) => c.id)).toEqual([old[1]!.id, old[0]!.id]);
+      expect(await ownRepo.fileReportersOnce()).toBe(2);
+      expect(await ownRepo.fileReportersOnce()).toBe(0);
+      const later = await ownRepo.create({ ...draft, reporter: { openid: 'openid-keys' } }, at(3));
+      await ownRepo.create({ ...draft, reporter: { openid: 'someone-else' } }, at(4));
+      // From now on no query: a case the keys do not name is not listed.
+      await caseModel(own).collection.insertOne({ ...(await caseModel(own).findById(later.id).lean().exec()), _id: 'unfiled' as never, number: '2026-999999', createdAt: new Date(NOW.getTime() + 5 * HOUR) });
+      expect((await ownRepo.listByReporter('openid-keys')).map((c) => c.id)).toEqual([later.id, old[1]!.id, old[0]!.id]);
+      expect((await ownRepo.listByReporter('openid-keys', 2)).map((c) => c.id)).toEqual([later.id, old[1]!.id]);
+      expect(await ownRepo.listByReporter('nobody')).toEqual([]);
+    } finally {
+      await own.dropDatabase();
+      await own.close();
+    }
   });
 
   test('cases by reporter', async () => {

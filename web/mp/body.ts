@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Context } from 'koa';
 import multer, { MulterError } from 'multer';
 import getRawBody from 'raw-body';
-import { assertDeclaredLengthWithin } from '../declaredLength';
+import { assertDeclaredLengthWithin } from '../../infra/declaredLength';
 import { mpError } from './errors';
 
 export interface UploadedFile {

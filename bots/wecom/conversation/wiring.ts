@@ -8,7 +8,8 @@ import type { SecondOpinionPort } from '../../../commands/secondOpinion';
 import { loadConversationConfig, type ConversationConfig } from '../../../config/conversation';
 import type { Logger } from '../../../infra/logger';
 import type { Outbox } from '../../../jobs/outbox';
-import { maskSensitive, parseReport } from '../../../src/parser';
+import { activeModelVersion, maskSensitive, parseReport } from '../../../src/parser';
+import { memoParser } from './memoParser';
 import type { RoutingTable } from '../../../src/routing';
 import type { OrgRepository } from '../../../store/orgRepository';
 import type { WecomApiClient } from '../apiClient';
@@ -67,7 +68,7 @@ export function conversationDeps(w: ConversationWiring): ConversationDeps {
     desk: lifecycleDesk(w.lifecycle),
     outbound: outboxSender(w.outbox),
     fetchMedia: wecomMediaFetcher(w.wecom, w.media),
-    parse: parseReport,
+    parse: memoParser(parseReport, activeModelVersion),
     classify: w.classify ?? conversationIntent,
     mask: maskSensitive,
     feedbackTimer: w.feedbackTimer,

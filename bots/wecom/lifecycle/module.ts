@@ -11,7 +11,6 @@ import { createPlaceKeyPruner } from '../../../jobs/housekeeping/placeKeyPruner'
 import { bullConnection } from '../../../jobs/outbox/connection';
 import { outboxFromEnv } from '../../../jobs/outbox/fromEnv';
 import { CaseRepository } from '../../../store/caseRepository';
-import { statsRouter } from '../../../web/stats/router';
 import { registerLifecycleListeners } from './listeners';
 import type { ResidentMilestoneNotifier } from './ports';
 import { plannerFromSlaFile } from './slaPlanner';
@@ -44,9 +43,8 @@ interface Built {
 }
 
 /**
- * The closed loop in the app: the stats API route (web role) and the card tap listener and the
- * hourly duplicate-key pruning (worker role), around one lifecycle per Infrastructure that the
- * other modules reuse.
+ * The closed loop in the app: the card tap listener and the hourly duplicate-key pruning (worker
+ * role), around one lifecycle per Infrastructure that the other modules reuse.
  */
 export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModule {
   const built = new WeakMap<Infrastructure, Built>();
@@ -79,16 +77,14 @@ export function lifecycleModule(options: LifecycleModuleOptions): LifecycleModul
   return {
     lifecycle: (infra) => build(infra).lifecycle,
     deps: (infra) => build(infra).lifecycle.deps,
-    routers(infra) {
-      const { repository, districtId } = build(infra);
-      return [statsRouter({ token: infra.env.STATS_API_TOKEN, query: (period) => repository.departmentStats({ ...period, districtId }) })];
-    },
     async startWorkers(infra) {
       const { lifecycle, repository } = build(infra);
       await lifecycle.cards.init();
       const log = infra.logger.child({ component: 'case-keys' });
       const filed = await repository.fileOpenCasesOnce((n) => log.info({ filed: n }, 'filing open cases under duplicate and number keys…'));
       if (filed > 0) log.info({ filed }, 'open cases stored before this version filed under duplicate and number keys');
+      const byReporter = await repository.fileReportersOnce((n) => log.info({ filed: n }, 'filing stored cases under their reporters (once)…'));
+      if (byReporter > 0) log.info({ filed: byReporter }, 'cases stored before this version filed under their reporters');
       const dispatcher = options.dispatcher?.(infra);
       if (!dispatcher) infra.logger.warn('no inbound dispatcher wired: lifecycle card taps will not be handled');
       if (dispatcher) registerLifecycleListeners(dispatcher, lifecycle);

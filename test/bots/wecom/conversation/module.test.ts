@@ -21,7 +21,7 @@ describe('conversationModule in the app runtime', () => {
   let mediaDir: string;
 
   beforeAll(async () => {
-    const baseUrl = await fake.listen();
+    await fake.listen();
     mediaDir = await mkdtemp(join(tmpdir(), 'wb-conv-module-'));
     const env = loadEnv({
       ROLE: 'all',
@@ -31,12 +31,7 @@ describe('conversationModule in the app runtime', () => {
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: testPrefix('conversation_module'),
       MEDIA_DIR: mediaDir,
-      WECOM_API_BASE: baseUrl,
-      WECOM_CORP_ID: fake.corpId,
-      WECOM_AGENT_ID: String(fake.agentId),
-      WECOM_SECRET: fake.secret,
-      WECOM_TOKEN: secrets.token,
-      WECOM_ENCODING_AES_KEY: secrets.encodingAesKey,
+      ...fake.appEnv(secrets),
     });
     const gateway = wecomGatewayModule();
     const lifecycle = lifecycleModule({ deadlines: () => ({ syncCase: async () => undefined }), dispatcher: (infra) => gateway.dispatcher(infra) });

@@ -15,7 +15,7 @@ import { OrgRepository } from '../../../../store/orgRepository';
 import { createWebApp } from '../../../../web/app';
 import { testMongoUri, testPrefix, testRedisUrl } from '../../../support/isolation';
 
-/** The module as the lead wires it: stats route on the web role, card taps on the worker role. */
+/** The module as the lead wires it: card taps on the worker role (the stats route is app/statsModule's). */
 describe('lifecycleModule', () => {
   let infra: Infrastructure;
   let server: Server;
@@ -41,13 +41,6 @@ describe('lifecycleModule', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await infra.mongo.dropDatabase();
     await closeAll(infra.closeables, 10_000, infra.logger);
-  });
-
-  it('serves the stats API behind STATS_API_TOKEN', async () => {
-    expect((await fetch(`${url}/api/stats/departments`)).status).toBe(401);
-    const response = await fetch(`${url}/api/stats/departments?from=2026-01-01&to=2026-12-31&street=wenming`, { headers: { authorization: 'Bearer module-token' } });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ period: { street: 'wenming' }, departments: [] });
   });
 
   it('gives the conversation and the mini-program one lifecycle, with SLA deadlines and the deadline engine', async () => {

@@ -99,4 +99,27 @@ describe('fake WeChat Work server', () => {
     const state = await get('/__fake/state');
     expect(Object.keys(state.inbox as object)).toEqual(['user:bob']);
   });
+
+  it('drops app messages beyond a member\'s limit silently, as WeChat Work does: ok answered, only that member skipped, the drop recorded', async () => {
+    const limited = new FakeWecomServer({ memberLimit: [{ perWindow: 2, windowMs: 60_000 }, { perWindow: 3, windowMs: 3_600_000 }] });
+    const url = await limited.listen();
+    try {
+      const t = String(((await (await fetch(`${url}/cgi-bin/gettoken?corpid=${limited.corpId}&corpsecret=${limited.secret}`)).json()) as { access_token: string }).access_token);
+      const send = async (touser: string) =>
+        (await (await fetch(`${url}/cgi-bin/message/send?access_token=${t}`, { method: 'POST', body: JSON.stringify({ touser, msgtype: 'text', agentid: limited.agentId, text: { content: 'hi' } }) })).json()) as Record<string, unknown>;
+      expect(await send('alice')).toMatchObject({ errcode: 0 });
+      expect(await send('alice|bob')).toMatchObject({ errcode: 0, invaliduser: '' });
+      const third = await send('alice|bob');
+      expect(third).toMatchObject({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid: expect.any(String) });
+      expect(limited.inbox.user('alice')).toHaveLength(2);
+      expect(limited.inbox.user('bob')).toHaveLength(2);
+      expect(limited.memberDrops()).toEqual([{ userId: 'alice', msgid: third.msgid, msgtype: 'text', at: expect.any(Date) }]);
+      // bob has had two this minute too: his next is dropped.
+      expect(await send('bob')).toMatchObject({ errcode: 0 });
+      expect(limited.inbox.user('bob')).toHaveLength(2);
+      expect(limited.memberDrops().map((d) => d.userId)).toEqual(['alice', 'bob']);
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -22,8 +22,8 @@ import { caseStoreFrom } from '../../../../../commands/caseStore';
 import { lifecycleConfig } from '../../../../../commands/config';
 import type { CaseChangeSubscriber } from '../../../../../commands/caseSubscribers';
 import type { DeadlineSync, LifecycleConfig } from '../../../../../commands/deps';
-import { FakeWecomServer, type InboxMessage } from '../../../../../fakes/wecom';
-import { bullConnection, createOutbox, createOutboxWorker, type Outbox, type OutboxWorker } from '../../../../../jobs/outbox';
+import { FakeWecomServer, type FakeWecomServerOptions, type InboxMessage } from '../../../../../fakes/wecom';
+import { bullConnection, createOutbox, createOutboxWorker, type Outbox, type OutboxWorker, type OutboxWorkerOptions } from '../../../../../jobs/outbox';
 import type { Case } from '../../../../../src/cases';
 import { CaseRepository } from '../../../../../store/caseRepository';
 import { connectMongo } from '../../../../../store/connection';
@@ -44,6 +44,10 @@ export interface HarnessOptions {
   district?: DistrictSeed;
   /** Defaults to a silent logger (LOG_LEVEL to see it). */
   logger?: Logger;
+  /** The fake WeChat Work's options (e.g. its per-member limit). */
+  fake?: FakeWecomServerOptions;
+  /** Outbox worker options beyond the harness's (e.g. the member and robot pace). */
+  outboxWorker?: Pick<OutboxWorkerOptions, 'memberLimit' | 'robotLimit'>;
 }
 
 let tapSeq = 0;
@@ -53,7 +57,7 @@ let tapSeq = 0;
  * outbox worker to the fake WeChat Work server, whose per-recipient inboxes the tests read.
  */
 export class LifecycleHarness {
-  readonly fake = new FakeWecomServer();
+  readonly fake: FakeWecomServer;
   mongo!: Connection;
   org!: OrgRepository;
   repo!: CaseRepository;
@@ -66,7 +70,9 @@ export class LifecycleHarness {
   private gateway!: Server;
   private callbacks!: CallbackSender;
 
-  constructor(private readonly label: string, private readonly options: HarnessOptions = {}) {}
+  constructor(private readonly label: string, private readonly options: HarnessOptions = {}) {
+    this.fake = new FakeWecomServer(options.fake);
+  }
 
   async start(): Promise<this> {
     await this.fake.listen();
@@ -80,7 +86,7 @@ export class LifecycleHarness {
     const client = new WecomApiClient({ ...this.fake.credentials(), redis: this.redis, keyPrefix: prefix, timeoutMs: 5_000 });
     await client.createAppChat({ chatid: APP_CHAT_ID, name: '城管群', userlist: ['cg-lead', 'dispatcher1'] });
     this.outbox = createOutbox({ connection: bullConnection(testRedisUrl()), prefix, backoffMs: 100 });
-    this.worker = createOutboxWorker({ connection: bullConnection(testRedisUrl()), prefix, client, redis: this.redis, ratePerMinute: 600_000, concurrency: 8 });
+    this.worker = createOutboxWorker({ connection: bullConnection(testRedisUrl()), prefix, client, redis: this.redis, ratePerMinute: 600_000, concurrency: 8, ...this.options.outboxWorker });
     this.lifecycle = createWecomLifecycle({
       mongo: this.mongo,
       cases: caseStoreFrom(this.repo, DISTRICT_ID),

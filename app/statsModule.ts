@@ -1,0 +1,15 @@
+import { loadDistrictSeed } from '../config/district';
+import { CaseRepository } from '../store/caseRepository';
+import { statsRouter } from '../web/stats/router';
+import type { AppModule } from './runtime';
+
+/** The statistics API (`/api/stats`, web role): the store's department figures for the district. */
+export function statsModule(): AppModule {
+  return {
+    routers(infra) {
+      const districtId = loadDistrictSeed(infra.env.DISTRICT_CONFIG).district.id;
+      const repository = new CaseRepository(infra.mongo);
+      return [statsRouter({ token: infra.env.STATS_API_TOKEN, query: (period) => repository.departmentStats({ ...period, districtId }) })];
+    },
+  };
+}

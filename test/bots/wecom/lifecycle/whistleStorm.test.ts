@@ -1,0 +1,43 @@
+import { submitReport } from '../../../../commands/submitReport';
+import { LifecycleHarness, taskIdOf } from './support/harness';
+import { gridReport } from './support/reports';
+
+// WeChat Work's per-member windows (30 a minute, 1,000 an hour) and the robots' 20 a minute, on a
+// compressed clock; the fake drops app messages beyond a member's limit silently, as WeChat Work does.
+const MEMBER_WINDOWS = [
+  { perWindow: 30, windowMs: 3_000 },
+  { perWindow: 40, windowMs: 8_000 },
+];
+
+/** A storm of whistles to one department: its leads get every card, the reporter every notice, nothing is dropped. */
+describe('a storm of 45 whistles to one department through the lifecycle', () => {
+  const h = new LifecycleHarness('lifecycle_storm', {
+    fake: { memberLimit: MEMBER_WINDOWS },
+    outboxWorker: { memberLimit: { windows: MEMBER_WINDOWS, marginMs: 1_000 }, robotLimit: { perWindow: 20, windowMs: 1_000, marginMs: 100 } },
+  });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
+
+  it('reaches both 住建 leads with all 45 whistle cards and the reporter with all 45 notices, none dropped', async () => {
+    const numbers: string[] = [];
+    for (let i = 0; i < 45; i++) {
+      const submitted = await submitReport(h.lifecycle.deps, gridReport());
+      expect(submitted.outcome).toBe('whistled');
+      numbers.push(submitted.case.number);
+    }
+    await h.settle(60_000);
+
+    expect(h.fake.memberDrops()).toEqual([]);
+    expect(await h.failedSends()).toEqual([]);
+    for (const lead of ['zj-lead1', 'zj-lead2']) {
+      const cards = h.cards(lead, 'whistle');
+      expect(cards).toHaveLength(45);
+      expect(new Set(cards.map(taskIdOf)).size).toBe(45);
+      expect(cards.every((c) => c.responseCode !== undefined)).toBe(true);
+    }
+    // The reporter's 45 「已吹哨」 notices, each on its own or (when they came faster than the limit) in a digest.
+    const told = h.texts({ user: 'grid-zhang' }).join('\n');
+    for (const number of numbers) expect(told).toContain(number);
+    expect(h.texts({ webhook: 'wh-zhujian' }).filter((t) => t.includes('吹哨'))).toHaveLength(45);
+  });
+});
