@@ -24,24 +24,22 @@ const pixelWindow = z.object({ megapixels: z.number().positive(), windowSeconds:
 const pixelBudget = z.object({ perOpenid: pixelWindow, perIp: pixelWindow }).strict();
 export type PixelBudgetRule = z.infer<typeof pixelBudget>;
 
-const template = z
-  .object({
-    templateId: z.string().min(1),
-    // WeChat template keys look like thing1, time2, character_string3, phrase4.
-    fields: z.record(z.string().regex(/^[a-z_]+\d+$/, 'template field keys look like thing1 or time2'), z.enum(TEMPLATE_VALUE_SOURCES)),
-  })
-  .strict();
+/** A subscribe-message template: its id and what fills each of its fields. */
+const templateFilledFrom = <S extends readonly [string, ...string[]]>(sources: S) =>
+  z
+    .object({
+      templateId: z.string().min(1),
+      // WeChat template keys look like thing1, time2, character_string3, phrase4.
+      fields: z.record(z.string().regex(/^[a-z_]+\d+$/, 'template field keys look like thing1 or time2'), z.enum(sources)),
+    })
+    .strict();
+const template = templateFilledFrom(TEMPLATE_VALUE_SOURCES);
 export type SubscribeTemplate = z.infer<typeof template>;
 
 /** What a volunteer's 哨令 template field is filled with. */
 export const VOLUNTEER_VALUE_SOURCES = ['activityTitle', 'startsAt', 'venue', 'status', 'message'] as const;
 export type VolunteerValueSource = (typeof VOLUNTEER_VALUE_SOURCES)[number];
-const volunteerTemplate = z
-  .object({
-    templateId: z.string().min(1),
-    fields: z.record(z.string().regex(/^[a-z_]+\d+$/, 'template field keys look like thing1 or time2'), z.enum(VOLUNTEER_VALUE_SOURCES)),
-  })
-  .strict();
+const volunteerTemplate = templateFilledFrom(VOLUNTEER_VALUE_SOURCES);
 export type VolunteerTemplate = z.infer<typeof volunteerTemplate>;
 
 export const mpConfigSchema = z

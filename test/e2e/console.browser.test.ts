@@ -336,21 +336,18 @@ describe('command centre in Chromium', () => {
     }
     expect(await page.textContent('tr[data-participant="unit-gongdian"] td.quota')).toBe('今年已报到 0 次，共需 2 次');
 
-    await page.selectOption('#reg-kind', 'party_org');
-    await page.fill('#reg-id', 'org-e2e');
-    await page.fill('#reg-name', '测试机关党支部');
-    await page.fill('#reg-skills', '宣讲，助老');
-    await page.click('#register-participant button[type=submit]');
-    await page.waitForSelector('tr[data-participant="org-e2e"]');
-    await page.selectOption('#reg-kind', 'party_member');
-    await page.fill('#reg-id', 'member-e2e');
-    await page.fill('#reg-name', '测试党员');
-    await page.fill('#reg-wecom', 'shuiwu-staff');
-    await page.selectOption('#reg-org', 'org-e2e');
-    await page.fill('#reg-home', '市水务局机关党支部');
-    await page.selectOption('#reg-community', 'nongji');
-    await page.click('#register-participant button[type=submit]');
-    await page.waitForSelector('tr[data-participant="member-e2e"]');
+    /** Fills the registration form (text fields by id, `select:` ones chosen) and waits for the new row. */
+    const register = async (id: string, fields: Record<string, string>) => {
+      await page.fill('#reg-id', id);
+      for (const [field, value] of Object.entries(fields)) {
+        if (field.startsWith('select:')) await page.selectOption(`#reg-${field.slice(7)}`, value);
+        else await page.fill(`#reg-${field}`, value);
+      }
+      await page.click('#register-participant button[type=submit]');
+      await page.waitForSelector(`tr[data-participant="${id}"]`);
+    };
+    await register('org-e2e', { 'select:kind': 'party_org', name: '测试机关党支部', skills: '宣讲，助老' });
+    await register('member-e2e', { 'select:kind': 'party_member', name: '测试党员', wecom: 'shuiwu-staff', 'select:org': 'org-e2e', home: '市水务局机关党支部', 'select:community': 'nongji' });
     const member = await page.locator('tr[data-participant="member-e2e"] td').allTextContents();
     expect([member[1], member[2], member[3], member[4], member[5]]).toEqual(['测试党员', '党员', '测试机关党支部', '文明街道', '今年已服务 0 小时，共需 6 小时']);
     await shot(page, 'desktop-alliance');
