@@ -63,6 +63,9 @@ describe('a Redis flush loses no deadline', () => {
 
   it('deadlines that passed while Redis was empty are reminded at once, exactly once', async () => {
     h = await DeadlineHarness.start({ redisUrl: redis.url, sweepEveryMs: 600_000 });
+    // The scheduler's first sweep runs at start; one still reading the store when Redis is flushed
+    // would put the case's jobs back and the deadlines would not pass unseen.
+    await waitFor('the first scheduled sweep', async () => (await h!.redis.exists(`${h!.prefix}:deadlines:last-full-sweep`)) === 1);
     const c = await h.whistledCase(['zhujian']);
     await h.redis.flushall();
     await sleep(7_500); // 50%, 80% and the deadline (with the first escalation) pass unseen
