@@ -17,7 +17,6 @@ import { allianceReminderScheduler, createAllianceReminderWorker } from '../jobs
 import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
 import { bullConnection } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
-import type { Outbox } from '../jobs/outbox';
 import { createPeriodicJob } from '../jobs/periodic/periodicJob';
 import type { Participant } from '../src/alliance/types';
 import { AllianceRepository } from '../store/alliance/allianceRepository';
@@ -29,7 +28,7 @@ import type { AppModule, Infrastructure } from './runtime';
 
 export interface AllianceModuleOptions {
   /** The inbound worker's dispatcher, where 哨令 card taps arrive (worker role). */
-  dispatcher?(infra: Infrastructure): InboundDispatcher | undefined;
+  dispatcher?: InboundDispatcher;
   config?: AllianceConfig;
   /** The mini-program settings (volunteers' subscribe-message templates); config/mp.json by default. */
   mpConfig?: MpConfig;
@@ -37,7 +36,7 @@ export interface AllianceModuleOptions {
 }
 
 export interface AllianceModule extends AppModule {
-  deps(infra: Infrastructure): AllianceDeps & { reminders: ReturnType<typeof allianceReminderScheduler> };
+  deps: AllianceDeps & { reminders: ReturnType<typeof allianceReminderScheduler> };
 }
 
 const QUOTA_REMINDER_EVERY_MS = 24 * 3600_000;
@@ -51,58 +50,46 @@ function allianceSecret(env: Env, logger: Logger): string {
 }
 
 /** 联盟单位、双报到、社会力量、网格成员报到: the command centre's API, check-in pages, volunteer routes, card taps and reminders. */
-export function allianceModule(options: AllianceModuleOptions = {}): AllianceModule {
-  type Built = { deps: AllianceDeps & { reminders: ReturnType<typeof allianceReminderScheduler> }; outbox: Outbox };
-  const built = new WeakMap<Infrastructure, Built>();
-  const build = (infra: Infrastructure): Built => {
-    const existing = built.get(infra);
-    if (existing) return existing;
-    const config = options.config ?? loadAllianceConfig(infra.env.ALLIANCE_CONFIG);
-    const outbox = outboxFromEnv(infra.env);
-    const reminders = allianceReminderScheduler({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, leadMinutes: config.remindBeforeStartMinutes, ...(options.clock && { clock: options.clock }) });
-    const mp = options.mpConfig ?? loadMpConfig();
-    // The mini-program outbox queue (the mini-program module's worker sends it); volunteers' messages go there.
-    const mpOutbox = createMpOutbox({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, attempts: mp.subscribe.attempts, backoffMs: mp.subscribe.backoffMs });
-    infra.closeables.push({ name: 'alliance outbox', close: () => outbox.close() }, { name: 'alliance reminder queue', close: () => reminders.close() }, { name: 'alliance volunteer message queue', close: () => mpOutbox.close() });
-    const volunteers = createVolunteerNotifier({ config: mp.subscribe, outbox: mpOutbox, subscriptions: residentSubscriptionModel(infra.mongo), residents: residentModel(infra.mongo), ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance-volunteers' }) });
-    const value = {
-      repo: new AllianceRepository(infra.mongo),
-      notifier: withVolunteerMessages(wecomAllianceNotifier({ outbox, timeZone: config.timeZone, ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance' }) }), volunteers),
-      reminders,
-      config,
-      secret: allianceSecret(infra.env, infra.logger),
-      clock: options.clock ?? (() => new Date()),
-    };
-    built.set(infra, { deps: value, outbox });
-    return { deps: value, outbox };
+export function allianceModule(infra: Infrastructure, options: AllianceModuleOptions = {}): AllianceModule {
+  const config = options.config ?? loadAllianceConfig(infra.env.ALLIANCE_CONFIG);
+  const mp = options.mpConfig ?? loadMpConfig();
+  const outbox = outboxFromEnv(infra.env);
+  const reminders = allianceReminderScheduler({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, leadMinutes: config.remindBeforeStartMinutes, ...(options.clock && { clock: options.clock }) });
+  // The mini-program outbox queue (the mini-program module's worker sends it); volunteers' messages go there.
+  const mpOutbox = createMpOutbox({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, attempts: mp.subscribe.attempts, backoffMs: mp.subscribe.backoffMs });
+  infra.closeables.push({ name: 'alliance outbox', close: () => outbox.close() }, { name: 'alliance reminder queue', close: () => reminders.close() }, { name: 'alliance volunteer message queue', close: () => mpOutbox.close() });
+  const volunteers = createVolunteerNotifier({ config: mp.subscribe, outbox: mpOutbox, subscriptions: residentSubscriptionModel(infra.mongo), residents: residentModel(infra.mongo), ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance-volunteers' }) });
+  const deps = {
+    repo: new AllianceRepository(infra.mongo),
+    notifier: withVolunteerMessages(wecomAllianceNotifier({ outbox, timeZone: config.timeZone, ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance' }) }), volunteers),
+    reminders,
+    config,
+    secret: allianceSecret(infra.env, infra.logger),
+    clock: options.clock ?? (() => new Date()),
   };
-  const deps = (infra: Infrastructure) => build(infra).deps;
+  const logger = infra.logger.child({ module: 'alliance' });
 
   return {
     deps,
-    routers(infra) {
-      const mpConfig = options.mpConfig ?? loadMpConfig();
+    routers() {
       const services = {
-        deps: deps(infra),
+        deps,
         token: infra.env.ALLIANCE_API_TOKEN,
-        sessions: new SessionStore(infra.redis, infra.env.QUEUE_PREFIX, mpConfig.session.ttlSeconds),
-        logger: infra.logger.child({ module: 'alliance' }),
-        subscribe: mpConfig.subscribe,
+        sessions: new SessionStore(infra.redis, infra.env.QUEUE_PREFIX, mp.session.ttlSeconds),
+        logger,
+        subscribe: mp.subscribe,
         subscriptions: residentSubscriptionModel(infra.mongo),
       };
       return [allianceAdminRouter(services), allianceAttendRouter(services), allianceMpRouter(services)];
     },
-    async startWorkers(infra) {
-      const alliance = deps(infra);
-      const logger = infra.logger.child({ module: 'alliance' });
-      const seeded: Participant[] = [...(alliance.config.participants as Participant[]), ...gridMembersOf(loadDistrictSeed(infra.env.DISTRICT_CONFIG))];
-      logger.info({ registered: await registerSeedParticipants(alliance, seeded, logger) }, 'alliance participants from config registered');
-      const dispatcher = options.dispatcher?.(infra);
-      if (dispatcher) registerAllianceListeners(dispatcher, { alliance, outbox: build(infra).outbox, logger });
+    async startWorkers() {
+      const seeded: Participant[] = [...(config.participants as Participant[]), ...gridMembersOf(loadDistrictSeed(infra.env.DISTRICT_CONFIG))];
+      logger.info({ registered: await registerSeedParticipants(deps, seeded, logger) }, 'alliance participants from config registered');
+      if (options.dispatcher) registerAllianceListeners(options.dispatcher, { alliance: deps, outbox, logger });
       else logger.warn('no inbound dispatcher wired: 哨令 card taps will not be handled');
       const connection = bullConnection(infra.env.REDIS_URL);
-      const worker = createAllianceReminderWorker({ connection, prefix: infra.env.QUEUE_PREFIX, remind: (id, minutes) => remindBeforeStart(alliance, id, minutes), logger });
-      const quota = createPeriodicJob({ connection, prefix: infra.env.QUEUE_PREFIX, queueName: 'alliance-quota-reminders', schedulerId: 'alliance-quota-reminders', everyMs: QUOTA_REMINDER_EVERY_MS, run: () => remindBehindQuota(alliance), what: 'alliance quota reminder', logger });
+      const worker = createAllianceReminderWorker({ connection, prefix: infra.env.QUEUE_PREFIX, remind: (id, minutes) => remindBeforeStart(deps, id, minutes), logger });
+      const quota = createPeriodicJob({ connection, prefix: infra.env.QUEUE_PREFIX, queueName: 'alliance-quota-reminders', schedulerId: 'alliance-quota-reminders', everyMs: QUOTA_REMINDER_EVERY_MS, run: () => remindBehindQuota(deps), what: 'alliance quota reminder', logger });
       await quota.ensureScheduled();
       return [
         { name: 'alliance reminder worker', close: () => worker.close() },

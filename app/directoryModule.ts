@@ -10,16 +10,16 @@ import type { AppModule, Infrastructure } from './runtime';
 /**
  * WeChat Work's directory as the organisation (when WECOM_DIRECTORY_SECRET is set). Worker role:
  * applies change_contact callbacks, runs the nightly full resync, and syncs at once when no sync
- * has run yet. Must come before the gateway, which starts the inbound worker.
+ * has run yet.
  */
-export function directoryModule(deps: { dispatcher: (infra: Infrastructure) => InboundDispatcher }): AppModule {
+export function directoryModule(infra: Infrastructure, dispatcher: InboundDispatcher): AppModule {
   return {
-    async startWorkers(infra) {
+    async startWorkers() {
       const orgChanges = infra.orgChanges ?? new RedisOrgChanges(infra.redis, infra.env.QUEUE_PREFIX, infra.logger);
       const sync = directorySyncFor({ env: infra.env, mongo: infra.mongo, redis: infra.redis, org: infra.org, orgChanges, logger: infra.logger });
       if (!sync) return [];
       const logger = infra.logger.child({ component: 'directory-sync' });
-      listenToContactChanges(deps.dispatcher(infra), sync, logger);
+      listenToContactChanges(dispatcher, sync, logger);
       const nightly = createNightlyDirectorySync({
         connection: bullConnection(infra.env.REDIS_URL),
         prefix: infra.env.QUEUE_PREFIX,

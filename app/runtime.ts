@@ -53,10 +53,30 @@ export function publicBaseUrl(infra: Pick<Infrastructure, 'env' | 'listeningUrl'
   return url;
 }
 
-/** A part of the app (gateway, lifecycle, deadlines…) contributes routes when it serves web traffic and workers when it works. */
+/**
+ * A part of the app (gateway, lifecycle, deadlines…), built once for one Infrastructure by the
+ * composition root (app/compose.ts): it contributes routes when the process serves web traffic
+ * and workers when it works.
+ */
 export interface AppModule {
-  routers?(infra: Infrastructure): Router[];
-  startWorkers?(infra: Infrastructure): Promise<Closeable[]>;
+  routers?(): Router[];
+  /** Worker role: register this module's listeners and start its workers. */
+  startWorkers?(): Promise<Closeable[]>;
+  /** Worker role, after every module's `startWorkers`: start taking inbound events (so every listener is registered first). */
+  startReceiving?(): Promise<Closeable[]>;
+}
+
+/** The composition root: builds every module of the app once, in plain order, for one Infrastructure. */
+export type ComposeApp = (infra: Infrastructure) => AppModule[] | Promise<AppModule[]>;
+
+/** The worker role (`ROLE=worker` or `all`) runs the queues' workers. */
+export function runsWorkers(env: Pick<Env, 'ROLE'>): boolean {
+  return env.ROLE === 'worker' || env.ROLE === 'all';
+}
+
+/** The web role (`ROLE=web` or `all`) serves HTTP. */
+export function servesWeb(env: Pick<Env, 'ROLE'>): boolean {
+  return env.ROLE === 'web' || env.ROLE === 'all';
 }
 
 function listen(server: Server, port: number, host: string): Promise<string> {
@@ -100,7 +120,7 @@ async function loadOrganisation(parts: { env: Env; logger: Logger; mongo: Connec
 }
 
 /** Connects to the stores, loads the district seed, then starts the web and/or worker role. */
-export async function startRuntime(env: Env, logger: Logger, modules: AppModule[] = [], closeFirstOpened: Closeable[] = []): Promise<Runtime> {
+export async function startRuntime(env: Env, logger: Logger, compose: ComposeApp = () => [], closeFirstOpened: Closeable[] = []): Promise<Runtime> {
   const closeables: Closeable[] = [...closeFirstOpened];
   const mongo = await connectMongo(env.MONGODB_URI);
   closeables.push({ name: 'mongodb', close: () => mongo.close() });
@@ -118,16 +138,18 @@ export async function startRuntime(env: Env, logger: Logger, modules: AppModule[
 
   let url: string | undefined;
   const infra: Infrastructure = { env, logger, mongo, redis, org, orgChanges, closeables, streams: [], listeningUrl: () => url, storeLoad: capacity.latest };
+  const modules = await compose(infra);
 
-  if (env.ROLE === 'worker' || env.ROLE === 'all') {
-    for (const module of modules) closeables.push(...((await module.startWorkers?.(infra)) ?? []));
+  if (runsWorkers(env)) {
+    for (const module of modules) closeables.push(...((await module.startWorkers?.()) ?? []));
+    for (const module of modules) closeables.push(...((await module.startReceiving?.()) ?? []));
     logger.info('worker role started');
   }
   const calendar = calendarStatus(env, logger);
-  if (env.ROLE === 'web' || env.ROLE === 'all') {
+  if (servesWeb(env)) {
     const routers = [
       healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }, () => ({ calendar: calendar(), store: capacity.latest() ?? 'not measured yet' })),
-      ...modules.flatMap((m) => m.routers?.(infra) ?? []),
+      ...modules.flatMap((m) => m.routers?.() ?? []),
     ];
     const app = createWebApp({ logger, routers, proxy: env.TRUST_PROXY });
     const server = createServer(app.callback());

@@ -7,7 +7,6 @@ import { configuredSandboxHosts } from '../web/sandbox/requestGuard';
 import { sandboxConsoleRouter } from '../web/sandbox/routes';
 import type { AppModule, Infrastructure } from './runtime';
 import type { Sandbox } from './sandbox';
-import type { WecomGateway } from './wecomGateway';
 
 /** A grey 320×240 JPEG standing in for a grid member's photo. */
 function demoPhoto(): Promise<Buffer> {
@@ -51,9 +50,9 @@ async function createAppChats(client: WecomApiClient, org: OrgRepository, distri
  * Sandbox mode: the console at /sandbox (web role) and, at start, the district's app chats
  * created on the fake WeChat Work server through the real API client (worker role).
  */
-export function sandboxModule(sandbox: Sandbox, gateway: WecomGateway, districtId: string): AppModule {
+export function sandboxModule(infra: Infrastructure, sandbox: Sandbox, client: WecomApiClient, districtId: string): AppModule {
   return {
-    routers: (infra: Infrastructure) => [
+    routers: () => [
       sandboxConsoleRouter({
         fake: sandbox.fake,
         org: infra.org,
@@ -69,8 +68,8 @@ export function sandboxModule(sandbox: Sandbox, gateway: WecomGateway, districtI
         ...(sandbox.mp && { mp: sandbox.mp }),
       }),
     ],
-    async startWorkers(infra: Infrastructure) {
-      const created = await createAppChats(gateway.client(infra), infra.org, districtId);
+    async startWorkers() {
+      const created = await createAppChats(client, infra.org, districtId);
       infra.logger.info({ created }, 'sandbox: app chats created on the fake WeChat Work server');
       return [];
     },

@@ -1,7 +1,7 @@
 import { isSandbox, type Env } from '../config';
 import { isLoopbackHost } from '../config/env';
 import type { Logger } from '../infra/logger';
-import { appModules } from './modules';
+import { composeApp } from './compose';
 import { startRuntime, type Runtime } from './runtime';
 import { startSandbox, type Sandbox } from './sandbox';
 
@@ -23,7 +23,7 @@ export async function startApp(env: Env, logger: Logger, rawEnv: Record<string, 
     );
   }
   try {
-    const runtime = await startRuntime(effectiveEnv, logger, appModules(effectiveEnv, sandbox), sandbox ? [sandbox.closeable] : []);
+    const runtime = await startRuntime(effectiveEnv, logger, composeApp(effectiveEnv, sandbox), sandbox ? [sandbox.closeable] : []);
     return sandbox ? { runtime, sandbox } : { runtime };
   } catch (error) {
     await sandbox?.closeable.close();

@@ -13,13 +13,7 @@ import type { Closeable } from './closeables';
 import type { AppModule, Infrastructure } from './runtime';
 
 export interface WecomGateway extends AppModule {
-  /** Where the other modules register their listeners (worker role), before the inbound worker starts. */
-  dispatcher(infra: Infrastructure): InboundDispatcher;
-  client(infra: Infrastructure): WecomApiClient;
-  media(infra: Infrastructure): MediaStorage;
-}
-
-interface Parts {
+  /** Where the other modules register their listeners (worker role); events flow once every module has started. */
   dispatcher: InboundDispatcher;
   client: WecomApiClient;
   media: MediaStorage;
@@ -35,60 +29,45 @@ function secretsFrom(infra: Infrastructure) {
 
 /**
  * WeChat Work in and out. Web role: the callback URL, which verifies, queues and answers at once.
- * Worker role: the inbound worker (dispatching to listeners) and the outbox worker (sending).
- * It must come last in the module list, so every listener is registered before events flow.
+ * Worker role: the outbox worker (sending) and, once every module has registered its listeners
+ * (`startReceiving`), the inbound worker dispatching to them.
  */
-export function wecomGatewayModule(): WecomGateway {
-  const parts = new WeakMap<Infrastructure, Parts>();
-  const partsFor = (infra: Infrastructure): Parts => {
-    const existing = parts.get(infra);
-    if (existing) return existing;
-    const created: Parts = {
-      dispatcher: new InboundDispatcher(infra.logger.child({ component: 'inbound-dispatcher' })),
-      client: WecomApiClient.fromEnv(infra.env, infra.redis, infra.logger),
-      media: new LocalDiskMediaStorage(infra.env.MEDIA_DIR),
-    };
-    parts.set(infra, created);
-    return created;
-  };
-
-  const inboundQueue = (infra: Infrastructure): InboundQueue => {
-    const queue = new InboundQueue({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX });
-    infra.closeables.push({ name: 'inbound queue', close: () => queue.close() });
-    return queue;
-  };
-
+export function wecomGateway(infra: Infrastructure): WecomGateway {
+  const { env, logger } = infra;
+  const dispatcher = new InboundDispatcher(logger.child({ component: 'inbound-dispatcher' }));
+  const client = WecomApiClient.fromEnv(env, infra.redis, logger);
   return {
-    dispatcher: (infra) => partsFor(infra).dispatcher,
-    client: (infra) => partsFor(infra).client,
-    media: (infra) => partsFor(infra).media,
+    dispatcher,
+    client,
+    media: new LocalDiskMediaStorage(env.MEDIA_DIR),
 
-    routers(infra): Router[] {
-      const { env } = infra;
+    routers(): Router[] {
+      const queue = new InboundQueue({ connection: bullConnection(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
+      infra.closeables.push({ name: 'inbound queue', close: () => queue.close() });
       return [
         createWecomCallbackRouter({
           config: { ...secretsFrom(infra), maxBodyBytes: env.WECOM_CALLBACK_MAX_BYTES, timestampWindowSeconds: env.WECOM_TIMESTAMP_WINDOW_SECONDS },
-          logger: infra.logger,
-          inbound: new QueueFirstAcceptor(inboundQueue(infra), infra.redis),
+          logger,
+          inbound: new QueueFirstAcceptor(queue, infra.redis),
         }),
       ];
     },
 
-    async startWorkers(infra): Promise<Closeable[]> {
-      const { dispatcher, client } = partsFor(infra);
+    async startWorkers(): Promise<Closeable[]> {
+      const outbox = outboxWorkerFromEnv(env, { client, redis: infra.redis, logger });
+      return [{ name: 'outbox worker', close: () => outbox.close() }];
+    },
+
+    async startReceiving(): Promise<Closeable[]> {
       const inbound = createInboundWorker({
-        connection: bullConnection(infra.env.REDIS_URL),
+        connection: bullConnection(env.REDIS_URL),
         redis: infra.redis,
-        prefix: infra.env.QUEUE_PREFIX,
+        prefix: env.QUEUE_PREFIX,
         store: new InboundEventStore(infra.mongo),
         dispatcher,
-        logger: infra.logger,
+        logger,
       });
-      const outbox = outboxWorkerFromEnv(infra.env, { client, redis: infra.redis, logger: infra.logger });
-      return [
-        { name: 'outbox worker', close: () => outbox.close() },
-        { name: 'inbound worker', close: () => inbound.close() },
-      ];
+      return [{ name: 'inbound worker', close: () => inbound.close() }];
     },
   };
 }

@@ -33,8 +33,3 @@ export function cachedOrg(org: OrgDirectory, ttlMs = 30_000, now: () => number =
     usersWithRole: cached('usersWithRole', org.usersWithRole.bind(org) as (districtId: string, role: string) => ReturnType<OrgDirectory['usersWithRole']>) as OrgDirectory['usersWithRole'],
   };
 }
-
-/** The cached organisation of a running process: forgotten whenever any process changes it. */
-export function sharedCachedOrg(infra: { org: OrgDirectory; orgChanges?: OrgChangeSource }): OrgDirectory {
-  return cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
-}

@@ -1,4 +1,4 @@
-export { createDeadlineEngine, type DeadlineEngine, type DeadlineEngineOptions } from './engine';
+export { createDeadlineEngine, type DeadlineEngine, type DeadlineEngineOptions, type DeadlineWorkerParts } from './engine';
 export { DeadlineScheduler, DEADLINE_JOB_OPTIONS, type DeadlineJobData, type DeadlineSchedulerOptions, type SyncResult } from './scheduler';
 export { createDeadlineWorker, type DeadlineWorkerOptions, type DeadlineJobResult, type FiredAlert } from './worker';
 export { createDeadlineSweeper, type DeadlineSweeper, type DeadlineSweeperOptions, type SweepReport } from './sweeper';

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { appModules } from '../../app/modules';
+import { composeApp } from '../../app/compose';
 import { startRuntime, type Runtime } from '../../app/runtime';
 import { loadEnv, type Env } from '../../config';
 import { FakeWecomServer } from '../../fakes/wecom';
@@ -28,7 +28,7 @@ describe('directory sync inside the composed app', () => {
     });
   const start = async (extra: Record<string, string>) => {
     const env = envWith(extra);
-    runtime = await startRuntime(env, createLogger({ level: 'silent' }), appModules(env));
+    runtime = await startRuntime(env, createLogger({ level: 'silent' }), composeApp(env));
     return runtime;
   };
   const stop = async () => {

@@ -6,7 +6,7 @@ describe('statsModule', () => {
   let served: ModuleServer;
 
   beforeAll(async () => {
-    served = await serveModule('stats_module', statsModule(), { STATS_API_TOKEN: 'module-token' });
+    served = await serveModule('stats_module', statsModule, { STATS_API_TOKEN: 'module-token' });
   });
   afterAll(() => served.stop());
 

@@ -18,18 +18,21 @@ export interface ModuleServer {
 }
 
 /**
- * One app module on real Redis and FerretDB with the demo district: its workers started (and
- * closed with the rest) and its routes served over HTTP, as the runtime would for both roles.
+ * One app module, built by `build` as the composition root builds it, on real Redis and FerretDB
+ * with the demo district: its workers started (and closed with the rest) and its routes served
+ * over HTTP, as the runtime would for both roles.
  */
-export async function serveModule(label: string, module: AppModule, env: Record<string, string> = {}): Promise<ModuleServer> {
+export async function serveModule(label: string, build: (infra: Infrastructure) => AppModule, env: Record<string, string> = {}): Promise<ModuleServer> {
   const loaded = loadEnv({ MONGODB_URI: testMongoUri(label), REDIS_URL: testRedisUrl(), QUEUE_PREFIX: testPrefix(label), LOG_LEVEL: 'silent', ...env });
   const mongo = await connectMongo(loaded.MONGODB_URI);
   const org = new OrgRepository(mongo);
   await org.loadSeed(loadDistrictSeed(loaded.DISTRICT_CONFIG));
   const redis = new Redis(loaded.REDIS_URL);
   const infra: Infrastructure = { env: loaded, logger: createLogger({ level: 'silent' }), mongo, redis, org, closeables: [{ name: 'mongo', close: () => mongo.close() }, { name: 'redis', close: async () => void redis.disconnect() }] };
-  infra.closeables.push(...((await module.startWorkers?.(infra)) ?? []));
-  const server = createServer(createWebApp({ logger: infra.logger, routers: module.routers?.(infra) ?? [] }).callback());
+  const module = build(infra);
+  infra.closeables.push(...((await module.startWorkers?.()) ?? []));
+  infra.closeables.push(...((await module.startReceiving?.()) ?? []));
+  const server = createServer(createWebApp({ logger: infra.logger, routers: module.routers?.() ?? [] }).callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     infra,

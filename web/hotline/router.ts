@@ -14,6 +14,9 @@ import { parseOrder } from './validate';
 /** Work orders carry text, not photos: 64 KB is far above any real order. */
 export const HOTLINE_BODY_LIMIT_BYTES = 64 * 1024;
 
+/** Timings of the order claim; see `receiveHotlineOrder`. */
+export const HOTLINE_CLAIM_TIMINGS = { staleClaimMs: 2 * 60_000, waitForPendingMs: 5_000, pollMs: 100 } as const;
+
 export interface HotlineServices {
   /** HOTLINE_API_TOKEN; unset closes the API. */
   token: string | undefined;

@@ -17,11 +17,16 @@ function openApiRoutes(services: MpServices): Router<MpState> {
   return router;
 }
 
-/** Anything else under /api/mp answers JSON too, so the front end never has to parse an HTML 404. */
+/**
+ * Anything else under /api/mp answers JSON too, so the front end never has to parse an HTML 404.
+ * It answers only what no later router did (the alliance's volunteer routes live under /api/mp
+ * too), so the order the app mounts its routers in does not matter.
+ */
 function notFoundRoutes(): Router<MpState> {
   const router = new Router<MpState>();
-  router.all('/api/mp/{*rest}', () => {
-    throw mpError('not_found', { message: '接口不存在，请检查地址（见 /api/mp/openapi.json）' });
+  router.all('/api/mp/{*rest}', async (ctx, next) => {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) throw mpError('not_found', { message: '接口不存在，请检查地址（见 /api/mp/openapi.json）' });
   });
   return router;
 }

@@ -13,6 +13,9 @@ import { sendOpen311, splitFormat, type Open311Format } from './format';
 import { DEFINITION_WRAP, requestView, serviceDefinitionView, serviceView, URGENCY_ATTRIBUTE, type RequestOfCase } from './presenter';
 import { issuesOf, listRequestsSchema, postRequestSchema, urgencyAttribute } from './schemas';
 
+/** A request that claimed its id but never got a case for this long was left by a crash; a repeat takes it over. */
+export const OPEN311_STALE_CLAIM_MS = 2 * 60_000;
+
 export interface Open311Services {
   config: Open311Config;
   repository: Pick<Open311Repository, 'clientForKey' | 'byNumbers' | 'filedBetween'>;

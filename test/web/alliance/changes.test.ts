@@ -40,7 +40,7 @@ describe('a 哨令 confirmed, edited and cancelled', () => {
     }
   };
   const reminderDelays = async (activityId: string) =>
-    (await h.module.deps(h.infra).reminders.queue.getDelayed()).filter((j) => j.data.activityId === activityId).map((j) => [j.data.minutesBefore, j.delay]).sort();
+    (await h.module.deps.reminders.queue.getDelayed()).filter((j) => j.data.activityId === activityId).map((j) => [j.data.minutesBefore, j.delay]).sort();
 
   describe('confirming from the organiser card', () => {
     let activityId = '';

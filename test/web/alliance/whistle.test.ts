@@ -100,7 +100,7 @@ describe('a 哨令 through WeChat Work', () => {
   });
 
   it('schedules the reminders before the start, and a reminder reaches those with a seat', async () => {
-    const jobs = await h.module.deps(h.infra).reminders.queue.getDelayed();
+    const jobs = await h.module.deps.reminders.queue.getDelayed();
     const mine = jobs.filter((j) => j.data.activityId === activityId).map((j) => [j.data.minutesBefore, j.delay]);
     // posted at 05-01 10:00 local; starts 05-10 09:00: 9 days less 1 h, less the lead time
     expect(mine.sort()).toEqual([[120, minutesMs(9 * 24 * 60 - 60 - 120)], [1440, minutesMs(9 * 24 * 60 - 60 - 1440)]].sort());

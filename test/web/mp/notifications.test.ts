@@ -105,7 +105,7 @@ describe('resident mini-program: subscribe messages', () => {
     await h.act(caseId, GRID_WORKER, { type: 'feedback', text: '已修好' });
     await h.act(caseId, GRID_WORKER, { type: 'verify', outcome: 'solved' });
     await h.waitFor('the closed message', () => sentFor(caseId).length === 1);
-    const notify = h.module.notifyResidentMilestone(h.infra);
+    const notify = h.notices.notifyResidentMilestone;
     await notify(await h.case(caseId), 'closed');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sentFor(caseId)).toHaveLength(1);

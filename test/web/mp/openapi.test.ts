@@ -91,7 +91,7 @@ describe('resident mini-program: OpenAPI document', () => {
   });
 
   it('documents every route the routers serve, and serves every documented route', () => {
-    const routers = (h.module.routers?.(h.infra) ?? []) as Router[];
+    const routers = (h.module.routers?.() ?? []) as Router[];
     const served = new Set<string>();
     for (const router of routers) {
       for (const layer of router.stack) {

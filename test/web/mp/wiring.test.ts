@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appModules } from '../../../app/modules';
+import { composeApp } from '../../../app/compose';
 import { startRuntime, type Runtime } from '../../../app/runtime';
 import { loadEnv } from '../../../config';
 import { createLogger } from '../../../infra/logger';
@@ -16,7 +16,7 @@ describe('mini-program module inside the composed app', () => {
       // A WeCom corp (never called here) so the gateway starts outside sandbox mode.
       WECOM_CORP_ID: 'ww-test', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'test-secret', WECOM_TOKEN: 'test-token',
       WECOM_ENCODING_AES_KEY: 'a'.repeat(43), WECOM_API_BASE: 'http://127.0.0.1:9' });
-    runtime = await startRuntime(env, createLogger({ level: 'silent' }), appModules(env));
+    runtime = await startRuntime(env, createLogger({ level: 'silent' }), composeApp(env));
   });
   afterAll(async () => {
     await runtime?.stop();

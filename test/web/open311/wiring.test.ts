@@ -1,4 +1,4 @@
-import { appModules } from '../../../app/modules';
+import { composeApp } from '../../../app/compose';
 import { startRuntime, type Runtime } from '../../../app/runtime';
 import { loadEnv } from '../../../config';
 import { createLogger } from '../../../infra/logger';
@@ -11,7 +11,7 @@ describe('Open311 inside the composed app', () => {
   const start = async (label: string, extra: Record<string, string>) => {
     const env = loadEnv({ MONGODB_URI: testMongoUri(label), REDIS_URL: testRedisUrl(), QUEUE_PREFIX: testPrefix(label), PORT: '0', HOST: '127.0.0.1', ROLE: 'web',
       WECOM_CORP_ID: 'ww-test', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'test-secret', WECOM_TOKEN: 'test-token', WECOM_ENCODING_AES_KEY: 'a'.repeat(43), WECOM_API_BASE: 'http://127.0.0.1:9', ...extra });
-    const runtime = await startRuntime(env, createLogger({ level: 'silent' }), appModules(env));
+    const runtime = await startRuntime(env, createLogger({ level: 'silent' }), composeApp(env));
     runtimes.push(runtime);
     return runtime;
   };

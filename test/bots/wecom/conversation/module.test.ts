@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { conversationModule } from '../../../../app/conversationModule';
+import { lifecycleModule } from '../../../../app/lifecycleModule';
 import { startRuntime, type Runtime } from '../../../../app/runtime';
-import { wecomGatewayModule } from '../../../../app/wecomGateway';
-import { conversationModule } from '../../../../bots/wecom/conversation/module';
-import { lifecycleModule } from '../../../../bots/wecom/lifecycle/module';
+import { wecomGateway } from '../../../../app/wecomGateway';
 import { loadEnv } from '../../../../config';
 import { FakeWecomServer } from '../../../../fakes/wecom';
 import { CallbackSender } from '../../../../fakes/wecom/callbackSender';
@@ -33,10 +33,11 @@ describe('conversationModule in the app runtime', () => {
       MEDIA_DIR: mediaDir,
       ...fake.appEnv(secrets),
     });
-    const gateway = wecomGatewayModule();
-    const lifecycle = lifecycleModule({ deadlines: () => ({ syncCase: async () => undefined }), dispatcher: (infra) => gateway.dispatcher(infra) });
-    const conversation = conversationModule({ lifecycle: (infra) => lifecycle.deps(infra), gateway, config: TEST_CONVERSATION_CONFIG });
-    runtime = await startRuntime(env, createLogger({ level: 'silent' }), [lifecycle, conversation, gateway]);
+    runtime = await startRuntime(env, createLogger({ level: 'silent' }), (infra) => {
+      const gateway = wecomGateway(infra);
+      const lifecycle = lifecycleModule(infra, { deadlines: { syncCase: async () => undefined }, dispatcher: gateway.dispatcher, org: infra.org });
+      return [lifecycle, conversationModule(infra, { lifecycle: lifecycle.deps, gateway, config: TEST_CONVERSATION_CONFIG }), gateway];
+    });
   });
 
   afterAll(async () => {

@@ -1,28 +1,25 @@
-import type { Infrastructure } from '../../../../app/runtime';
+import { lifecycleModule, type LifecycleModule } from '../../../../app/lifecycleModule';
 import { KEY } from '../../../../bots/wecom/lifecycle/buttonKeys';
-import { lifecycleModule } from '../../../../bots/wecom/lifecycle/module';
 import { submitReport } from '../../../../commands/submitReport';
 import { InboundDispatcher } from '../../../../jobs/inbound/dispatcher';
 import { serveModule, type ModuleServer } from '../../../support/moduleServer';
 
 /** The module as the lead wires it: card taps on the worker role (the stats route is app/statsModule's). */
 describe('lifecycleModule', () => {
-  let infra: Infrastructure;
   let served: ModuleServer;
+  let module: LifecycleModule;
   const dispatcher = new InboundDispatcher();
   const synced: string[] = [];
-  const module = lifecycleModule({ deadlines: () => ({ syncCase: async (c) => void synced.push(c.id) }), dispatcher: () => dispatcher });
 
   beforeAll(async () => {
     // What the worker role starts (the duplicate-key pruner's queue, worker and scheduler) is closed with the rest.
-    served = await serveModule('lifecycle_module', module);
-    infra = served.infra;
+    served = await serveModule('lifecycle_module', (infra) => (module = lifecycleModule(infra, { deadlines: { syncCase: async (c) => void synced.push(c.id) }, dispatcher, org: infra.org })));
   });
   afterAll(() => served.stop());
 
   it('gives the conversation and the mini-program one lifecycle, with SLA deadlines and the deadline engine', async () => {
-    expect(module.deps(infra)).toBe(module.lifecycle(infra).deps);
-    const deps = module.deps(infra);
+    expect(module.deps).toBe(module.lifecycle.deps);
+    const deps = module.deps;
     expect(deps.config.plan).toBeDefined();
     const outcome = await submitReport(deps, {
       source: 'grid',

@@ -87,14 +87,17 @@ export class DeadlineHarness {
       connection,
       redis: this.redis,
       prefix: this.prefix,
-      store: this.store,
-      notifier: options.wrapNotifier ? options.wrapNotifier(notifier) : notifier,
       rules: () => this.rules,
-      runWorkers: options.runWorkers ?? true,
-      sweepEveryMs: options.sweepEveryMs ?? 60_000,
-      ...(options.lockDurationMs !== undefined && { lockDurationMs: options.lockDurationMs }),
-      ...(options.stalledIntervalMs !== undefined && { stalledIntervalMs: options.stalledIntervalMs }),
-      onFired: (f) => this.fired.push(f),
+      ...((options.runWorkers ?? true) && {
+        workers: {
+          store: this.store,
+          notifier: options.wrapNotifier ? options.wrapNotifier(notifier) : notifier,
+          sweepEveryMs: options.sweepEveryMs ?? 60_000,
+          ...(options.lockDurationMs !== undefined && { lockDurationMs: options.lockDurationMs }),
+          ...(options.stalledIntervalMs !== undefined && { stalledIntervalMs: options.stalledIntervalMs }),
+          onFired: (f) => this.fired.push(f),
+        },
+      }),
     });
     this.closers.push(() => this.engine.close());
   }
@@ -131,7 +134,7 @@ export class DeadlineHarness {
     return this.run(created.id, { type: 'whistle', departments }, DISPATCHER);
   }
 
-  /** Applies a command like the lifecycle code does: conditional save, then `syncCase`. */
+  /** Applies a command like the lifecycle code does: conditional save, then the engine's `sync` (what production's lifecycle calls). */
   async run(caseId: string, command: CaseCommand, actor: Actor): Promise<Case> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = await this.store.load(caseId);
@@ -141,7 +144,7 @@ export class DeadlineHarness {
       const { doc } = toDoc(result.case);
       const saved = await caseModel(this.mongo).collection.replaceOne({ _id: caseId, version: before.version } as Record<string, unknown> as never, doc as never);
       if (saved.modifiedCount === 1) {
-        await this.engine.scheduler.syncCase(result.case);
+        await this.engine.sync.syncCase(result.case);
         return result.case;
       }
     }

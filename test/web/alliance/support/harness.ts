@@ -88,7 +88,7 @@ export class AllianceHarness {
     await org.loadSeed(loadDistrictSeed(env.DISTRICT_CONFIG));
     this.infra = { env, logger, mongo: this.mongo, redis: this.redis, org, closeables: [] };
     const dispatcher = new InboundDispatcher(logger);
-    this.module = allianceModule({ dispatcher: () => dispatcher, config: testAllianceConfig(this.participants), clock: () => this.now, ...(this.options.mpConfig && { mpConfig: this.options.mpConfig }) });
+    this.module = allianceModule(this.infra, { dispatcher, config: testAllianceConfig(this.participants), clock: () => this.now, ...(this.options.mpConfig && { mpConfig: this.options.mpConfig }) });
     if (this.options.mpConfig) {
       await this.wechatMp.start();
       const mpClient = new WechatMpClient({ baseUrl: this.wechatMp.url, appId: 'wx-alliance-test', appSecret: 'alliance-mp-secret', redis: this.redis, keyPrefix: this.prefix, timeoutMs: 5_000 });
@@ -99,10 +99,10 @@ export class AllianceHarness {
     const client = new WecomApiClient({ ...this.fake.credentials(), redis: this.redis, keyPrefix: this.prefix, timeoutMs: 5_000 });
     this.outboxWorker = createOutboxWorker({ connection: bullConnection(env.REDIS_URL), prefix: this.prefix, client, redis: this.redis, ratePerMinute: 600_000, concurrency: 8 });
     this.outbox = createOutbox({ connection: bullConnection(env.REDIS_URL), prefix: this.prefix });
-    this.workers = (await this.module.startWorkers?.(this.infra)) ?? [];
+    this.workers = (await this.module.startWorkers?.()) ?? [];
     this.sessions = new SessionStore(this.redis, this.prefix, 3600);
 
-    const app = createWebApp({ logger, routers: this.module.routers?.(this.infra) ?? [] });
+    const app = createWebApp({ logger, routers: this.module.routers?.() ?? [] });
     this.server = createServer(app.callback());
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -139,7 +139,7 @@ export class AllianceHarness {
   }
 
   get deps() {
-    return this.module.deps(this.infra);
+    return this.module.deps;
   }
 
   async api<T = Record<string, unknown>>(method: string, path: string, json?: unknown, headers: Record<string, string> = { authorization: `Bearer ${API_TOKEN}` }): Promise<{ status: number; body: T; raw: Response }> {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type Redis from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Closeable } from '../../../../app/closeables';
-import type { Infrastructure } from '../../../../app/runtime';
+import { mpModule, residentNotices, type ResidentNotices } from '../../../../app/mpModule';
+import type { AppModule, Infrastructure } from '../../../../app/runtime';
 import { reporterActor } from '../../../../commands/actors';
 import { caseStoreFrom } from '../../../../commands/caseStore';
 import { lifecycleConfig } from '../../../../commands/config';
@@ -24,7 +25,6 @@ import { connectMongo } from '../../../../store/connection';
 import { OrgRepository } from '../../../../store/orgRepository';
 import { createWebApp } from '../../../../web/app';
 import type { DecodeQueue } from '../../../../web/mp/decodeQueue';
-import { mpModule, type MpModule } from '../../../../web/mp/module';
 import { testMongoUri, testPrefix, testRedisUrl } from '../../../support/isolation';
 
 export const APP_ID = 'wx-test-app';
@@ -85,7 +85,8 @@ export class MpHarness {
   redis!: Redis;
   repo!: CaseRepository;
   deps!: LifecycleDeps;
-  module!: MpModule;
+  module!: AppModule;
+  notices!: ResidentNotices;
   infra!: Infrastructure;
   readonly mediaDir = mkdtempSync(join(tmpdir(), 'mp-media-'));
   private server!: Server;
@@ -124,9 +125,8 @@ export class MpHarness {
     this.infra = { env, logger, mongo: this.mongo, redis: this.redis, org, closeables: [], listeningUrl: () => this.url || undefined };
 
     const { decodeQueue } = options;
-    const module = mpModule({ config: this.config, lifecycle: () => this.deps, ...(decodeQueue ? { decodeQueue: () => decodeQueue } : {}) });
-    this.module = module;
-    const notify = module.notifyResidentMilestone(this.infra);
+    this.notices = residentNotices(this.infra, this.config);
+    const notify = this.notices.notifyResidentMilestone;
     this.deps = {
       cases: caseStoreFrom(this.repo, seed.district.id),
       org,
@@ -143,11 +143,13 @@ export class MpHarness {
       sideEffectFailed: ({ step, case: c, error }) => logger.error({ err: error, caseId: c.id, step }, 'side effect failed'),
     };
 
-    const app = createWebApp({ logger, routers: module.routers?.(this.infra) ?? [] });
+    const module = mpModule(this.infra, { config: this.config, lifecycle: this.deps, ...(decodeQueue ? { decodeQueue } : {}) });
+    this.module = module;
+    const app = createWebApp({ logger, routers: module.routers?.() ?? [] });
     this.server = createServer(app.callback());
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    if (options.workers !== false) this.workers = (await module.startWorkers?.(this.infra)) ?? [];
+    if (options.workers !== false) this.workers = (await module.startWorkers?.()) ?? [];
     return this;
   }
 

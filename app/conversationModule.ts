@@ -1,39 +1,34 @@
-import type { AppModule, Infrastructure } from '../../../app/runtime';
-import type { LifecycleDeps } from '../../../commands/deps';
-import type { ConversationConfig } from '../../../config/conversation';
-import type { InboundDispatcher } from '../../../jobs/inbound/dispatcher';
-import { bullConnection } from '../../../jobs/outbox/connection';
-import { outboxFromEnv } from '../../../jobs/outbox/fromEnv';
-import type { WecomApiClient } from '../apiClient';
-import type { MediaStorage } from '../mediaStorage';
-import { settleFeedback } from './departmentFlow';
-import { createFeedbackTimer, startFeedbackWorker } from './feedbackTimer';
-import { registerConversation } from './register';
-import { conversationDeps } from './wiring';
-import { ParserLearningRepository } from '../../../store/parserLearningRepository';
-import { ChatCompletionsSecondOpinion } from '../../../infra/llm/chatCompletions';
+import type { WecomApiClient } from '../bots/wecom/apiClient';
+import { settleFeedback } from '../bots/wecom/conversation/departmentFlow';
+import { createFeedbackTimer, startFeedbackWorker } from '../bots/wecom/conversation/feedbackTimer';
+import { registerConversation } from '../bots/wecom/conversation/register';
+import { conversationDeps } from '../bots/wecom/conversation/wiring';
+import type { MediaStorage } from '../bots/wecom/mediaStorage';
+import type { LifecycleDeps } from '../commands/deps';
+import type { ConversationConfig } from '../config/conversation';
+import { ChatCompletionsSecondOpinion } from '../infra/llm/chatCompletions';
+import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
+import { bullConnection } from '../jobs/outbox/connection';
+import { outboxFromEnv } from '../jobs/outbox/fromEnv';
+import { ParserLearningRepository } from '../store/parserLearningRepository';
+import type { AppModule, Infrastructure } from './runtime';
 
 export interface ConversationModuleOptions {
   /** The lifecycle of this process (`lifecycleModule(...).deps`). */
-  lifecycle(infra: Infrastructure): LifecycleDeps;
-  /** The gateway's parts (`wecomGatewayModule()`): its dispatcher, API client and media storage. */
-  gateway: {
-    dispatcher(infra: Infrastructure): InboundDispatcher;
-    client(infra: Infrastructure): WecomApiClient;
-    media(infra: Infrastructure): MediaStorage;
-  };
+  lifecycle: LifecycleDeps;
+  /** The gateway's parts (`wecomGateway(infra)`): its dispatcher, API client and media storage. */
+  gateway: { dispatcher: InboundDispatcher; client: WecomApiClient; media: MediaStorage };
   /** Defaults to config/conversation.json. */
   config?: ConversationConfig;
 }
 
 /**
  * The grid members' and departments' conversation (worker role): listeners on the inbound
- * dispatcher, and the timer that sends a department's held feedback with its photos. Listed
- * before the gateway, which starts the inbound worker once every listener is registered.
+ * dispatcher, and the timer that sends a department's held feedback with its photos.
  */
-export function conversationModule(options: ConversationModuleOptions): AppModule {
+export function conversationModule(infra: Infrastructure, options: ConversationModuleOptions): AppModule {
   return {
-    async startWorkers(infra) {
+    async startWorkers() {
       const { gateway } = options;
       const connection = bullConnection(infra.env.REDIS_URL);
       const prefix = infra.env.QUEUE_PREFIX;
@@ -43,17 +38,17 @@ export function conversationModule(options: ConversationModuleOptions): AppModul
         redis: infra.redis,
         prefix,
         org: infra.org,
-        lifecycle: options.lifecycle(infra),
+        lifecycle: options.lifecycle,
         outbox,
-        wecom: gateway.client(infra),
-        media: gateway.media(infra),
+        wecom: gateway.client,
+        media: gateway.media,
         feedbackTimer,
         learning: new ParserLearningRepository(infra.mongo),
         ...secondOpinionFromEnv(infra),
         logger: infra.logger.child({ component: 'conversation' }),
         ...(options.config !== undefined && { config: options.config }),
       });
-      registerConversation(gateway.dispatcher(infra), deps);
+      registerConversation(gateway.dispatcher, deps);
       const worker = startFeedbackWorker({ connection, prefix, settle: (userId, draftId) => settleFeedback(deps, userId, draftId), logger: deps.logger });
       // In opening order: the runtime closes the last one first.
       return [

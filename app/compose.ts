@@ -1,0 +1,64 @@
+import { cachedOrg } from '../commands/cachedOrg';
+import type { Env } from '../config';
+import { loadConversationConfig } from '../config/conversation';
+import { loadDistrictSeed } from '../config/district';
+import { loadMpConfig } from '../config/mp';
+import { allianceModule } from './allianceModule';
+import { consoleFeed, consoleModule } from './consoleModule';
+import { conversationModule } from './conversationModule';
+import { deadlinesModule } from './deadlinesModule';
+import { directoryModule } from './directoryModule';
+import { hotlineModule } from './hotlineModule';
+import { hotlineProgressModule } from './hotlineProgressModule';
+import { lifecycleModule } from './lifecycleModule';
+import { mpModule, residentNotices } from './mpModule';
+import { open311Module } from './open311Module';
+import { parserLearning } from './parserLearningModule';
+import type { AppModule, ComposeApp, Infrastructure } from './runtime';
+import type { Sandbox } from './sandbox';
+import { sandboxModule } from './sandboxModule';
+import { statsModule } from './statsModule';
+import { wecomGateway } from './wecomGateway';
+
+/**
+ * The one composition root: every service of the app built once, in plain order, for one
+ * Infrastructure (a process has one; tests may start several). What a later part needs is built
+ * before it and handed to it; channel folders (bots/, web/) receive what they use and build none.
+ * The runtime then starts the workers of the worker role (and last the inbound worker, once every
+ * listener is registered) and serves the routers of the web role.
+ */
+export function composeApp(env: Env, sandbox?: Sandbox): ComposeApp {
+  return async (infra: Infrastructure): Promise<AppModule[]> => {
+    const org = cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
+    const mpConfig = loadMpConfig();
+    const gateway = wecomGateway(infra);
+    const deadlines = await deadlinesModule(infra);
+    const learning = parserLearning(infra);
+    const hotlineProgress = hotlineProgressModule(infra, org);
+    const residents = residentNotices(infra, mpConfig);
+    const feed = consoleFeed(infra);
+    const lifecycle = lifecycleModule(infra, {
+      deadlines,
+      dispatcher: gateway.dispatcher,
+      org,
+      residents: residents.notifyResidentMilestone,
+      subscribers: [...hotlineProgress.subscribers, learning.subscriber, feed.subscriber],
+    });
+    const alliance = allianceModule(infra, { dispatcher: gateway.dispatcher, mpConfig });
+    const modules: AppModule[] = [
+      lifecycle,
+      statsModule(infra),
+      alliance,
+      mpModule(infra, { lifecycle: lifecycle.deps, config: mpConfig, media: gateway.media }),
+      hotlineModule(infra, { lifecycle: lifecycle.deps, platforms: hotlineProgress.platformIds }),
+      hotlineProgress,
+      open311Module(infra, { lifecycle: lifecycle.deps, org }),
+      conversationModule(infra, { lifecycle: lifecycle.deps, gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) }),
+      consoleModule(infra, { lifecycle: lifecycle.deps, feed: feed.feed, gateway, alliance: alliance.deps }),
+      directoryModule(infra, gateway.dispatcher),
+      gateway,
+    ];
+    if (sandbox) modules.push(sandboxModule(infra, sandbox, gateway.client, loadDistrictSeed(env.DISTRICT_CONFIG).district.id));
+    return modules;
+  };
+}
