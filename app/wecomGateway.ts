@@ -46,7 +46,12 @@ export function wecomGateway(infra: Infrastructure): WecomGateway {
       infra.closeables.push({ name: 'inbound queue', close: () => queue.close() });
       return [
         createWecomCallbackRouter({
-          config: { ...secretsFrom(infra), maxBodyBytes: env.WECOM_CALLBACK_MAX_BYTES, timestampWindowSeconds: env.WECOM_TIMESTAMP_WINDOW_SECONDS },
+          config: {
+            ...secretsFrom(infra),
+            maxBodyBytes: env.WECOM_CALLBACK_MAX_BYTES,
+            timestampWindowSeconds: env.WECOM_TIMESTAMP_WINDOW_SECONDS,
+            refusalDelayMs: env.WECOM_REFUSAL_DELAY_MS,
+          },
           logger,
           inbound: new QueueFirstAcceptor(queue, infra.redis),
         }),
