@@ -42,7 +42,7 @@ export function directorySyncFor(parts: DirectoryParts): DirectorySync | undefin
   return new DirectorySync({
     reader,
     snapshots: new DirectorySnapshotRepository(parts.mongo),
-    applyOrganisation: (seed) => parts.org.loadSeed(seed),
+    applyOrganisation: (seed, previous) => parts.org.loadSeed(seed, previous),
     publish: (notice) => parts.orgChanges.publish(notice),
     exclusive: (work) => withRedisLock(parts.redis, lockKey, work, { ttlMs: 120_000, waitMs: 60_000 }),
     skeleton,

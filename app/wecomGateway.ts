@@ -67,7 +67,12 @@ export function wecomGatewayModule(): WecomGateway {
       const { env } = infra;
       return [
         createWecomCallbackRouter({
-          config: { ...secretsFrom(infra), maxBodyBytes: env.WECOM_CALLBACK_MAX_BYTES, timestampWindowSeconds: env.WECOM_TIMESTAMP_WINDOW_SECONDS },
+          config: {
+            ...secretsFrom(infra),
+            maxBodyBytes: env.WECOM_CALLBACK_MAX_BYTES,
+            timestampWindowSeconds: env.WECOM_TIMESTAMP_WINDOW_SECONDS,
+            refusalDelayMs: env.WECOM_REFUSAL_DELAY_MS,
+          },
           logger: infra.logger,
           inbound: new QueueFirstAcceptor(inboundQueue(infra), infra.redis),
         }),

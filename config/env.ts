@@ -73,6 +73,8 @@ export const envSchema = z
     WECOM_SSO_BASE: z.string().url().default(PUBLIC_WECOM_SSO_BASE),
     WECOM_CALLBACK_MAX_BYTES: positiveInt.default(32 * 1024),
     WECOM_TIMESTAMP_WINDOW_SECONDS: positiveInt.default(300),
+    /** A refused callback (bad signature, stale, oversized, malformed) is answered after this long; 0 answers at once. */
+    WECOM_REFUSAL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
     WECOM_SEND_RATE_PER_MINUTE: positiveInt.default(600),
     /** Per group robot (a department chat's webhook): WeChat Work allows 20 messages a minute. */
     WECOM_ROBOT_RATE_PER_MINUTE: positiveInt.default(20),

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
-import { duplicateFilingKeys, duplicateLookupKeys, type DuplicateFacts, type DuplicateRule } from '../src/cases';
+import type { DuplicateFacts, DuplicateRule } from '../src/cases';
+import { duplicateFilingKeys, duplicateLookupKeys } from './duplicatePlaceKeys';
 import { insertUnlessPresent } from './caseStoreErrors';
 import type { CaseKeyDoc } from './models/caseKeys';
 

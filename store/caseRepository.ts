@@ -7,7 +7,6 @@ import {
   formatCaseNumber,
   DEFAULT_DUPLICATE_RULE,
   OPEN_CASE_STATES,
-  placeKeysUnreadBefore,
   type Case,
   type CaseDraft,
   type CommandContext,
@@ -19,6 +18,7 @@ import { localYear } from '../src/sla/timeZone';
 import { departmentStats, type DepartmentStats } from '../src/stats/departmentStats';
 import type { Elapsed } from '../src/stats/figures';
 import { caseFromDoc, caseToDoc, MUTABLE_CASE_FIELDS } from './caseMapping';
+import { placeKeysUnreadBefore } from './duplicatePlaceKeys';
 import { aggregateDepartmentStats, type StoredStatsPeriod } from './caseStats';
 import { CaseStatsRollup } from './caseStatsRollup';
 import { insertUnlessPresent, isDuplicateKeyError } from './caseStoreErrors';

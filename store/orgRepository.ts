@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import type { DistrictSeed, Role } from '../config/district';
 import { department as taxonomyDepartment } from '../src/taxonomy';
 import { orgModels, type DepartmentDoc, type DistrictDoc, type GridDoc, type OrgModels, type StreetDoc, type UserDoc, type CommunityDoc } from './models/org';
@@ -15,91 +15,31 @@ export class OrgRepository {
 
   /**
    * Upserts a district from its seed file. Idempotent: running it twice changes nothing; people
-   * removed from the file are removed from the district.
+   * removed from the file are removed from the district. Given the seed that was loaded last
+   * (`previous`, a change_contact on top of the last sync), only the rows that differ from it are
+   * written: one member changed is one user row (and the unit rows listing them), not everyone.
    */
-  async loadSeed(seed: DistrictSeed): Promise<SeedCounts> {
+  async loadSeed(seed: DistrictSeed, previous?: DistrictSeed): Promise<SeedCounts> {
     const districtId = seed.district.id;
     const { District, Street, Community, Grid, Department, User } = this.models;
-    const usersWithRole = (role: Role, match: (u: DistrictSeed['users'][number]) => boolean) =>
-      seed.users.filter((u) => u.roles.includes(role) && match(u)).map((u) => u.userId);
+    const rows = orgRows(seed);
+    const before = previous && previous.district.id === districtId ? orgRows(previous) : undefined;
 
     await District.updateOne({ _id: districtId }, { $set: { name: seed.district.name, leadershipChat: seed.district.leadershipChat } }, { upsert: true });
-    const communities = seed.streets.flatMap((s) => s.communities.map((c) => ({ street: s, community: c })));
-    const grids = communities.flatMap(({ street, community }) => community.grids.map((g) => ({ street, community, grid: g })));
-
-    await Street.bulkWrite(
-      seed.streets.map((s) => ({
-        replaceOne: {
-          filter: { _id: s.id },
-          replacement: { _id: s.id, districtId, name: s.name, chat: s.chat, dispatcherUserIds: usersWithRole('dispatcher', (u) => u.streetId === s.id) },
-          upsert: true,
-        },
-      })),
-    );
-    await Community.bulkWrite(
-      communities.map(({ street, community }) => ({
-        replaceOne: { filter: { _id: community.id }, replacement: { _id: community.id, districtId, streetId: street.id, name: community.name, chat: community.chat }, upsert: true },
-      })),
-    );
-    await Grid.bulkWrite(
-      grids.map(({ street, community, grid }) => ({
-        replaceOne: {
-          filter: { _id: grid.id },
-          replacement: {
-            _id: grid.id,
-            districtId,
-            streetId: street.id,
-            communityId: community.id,
-            name: grid.name,
-            memberUserIds: usersWithRole('grid_member', (u) => u.gridId === grid.id),
-          },
-          upsert: true,
-        },
-      })),
-    );
-    await Department.bulkWrite(
-      seed.departments.map((d) => ({
-        replaceOne: {
-          filter: { _id: `${districtId}:${d.code}` },
-          replacement: {
-            _id: `${districtId}:${d.code}`,
-            districtId,
-            code: d.code,
-            name: d.name ?? taxonomyDepartment(d.code).name,
-            chat: d.chat,
-            leadUserIds: usersWithRole('dept_lead', (u) => u.deptCode === d.code),
-            memberUserIds: seed.users.filter((u) => u.deptCode === d.code).map((u) => u.userId),
-          },
-          upsert: true,
-        },
-      })),
-    );
-    const gridById = new Map(grids.map((g) => [g.grid.id, g]));
+    await replaceChanged(Street, rows.streets, before?.streets);
+    await replaceChanged(Community, rows.communities, before?.communities);
+    await replaceChanged(Grid, rows.grids, before?.grids);
+    await replaceChanged(Department, rows.departments, before?.departments);
     // Removals first: someone removed never holds roles longer than the write of everyone else.
-    await User.deleteMany({ districtId, _id: { $nin: seed.users.map((u) => u.userId) } });
-    await User.bulkWrite(
-      seed.users.map((u) => {
-        const place = u.gridId ? gridById.get(u.gridId) : undefined;
-        return {
-          replaceOne: {
-            filter: { _id: u.userId },
-            replacement: {
-              _id: u.userId,
-              districtId,
-              name: u.name,
-              roles: u.roles,
-              deptCode: u.deptCode,
-              streetId: u.streetId ?? place?.street.id,
-              communityId: u.communityId ?? place?.community.id,
-              gridId: u.gridId,
-              mobile: u.mobile,
-            },
-            upsert: true,
-          },
-        };
-      }),
-    );
-    return { streets: seed.streets.length, communities: communities.length, grids: grids.length, departments: seed.departments.length, users: seed.users.length };
+    const kept = new Set(rows.users.map((u) => u._id));
+    if (before) {
+      const removed = before.users.map((u) => u._id).filter((id) => !kept.has(id));
+      if (removed.length > 0) await User.deleteMany({ districtId, _id: { $in: removed } });
+    } else {
+      await User.deleteMany({ districtId, _id: { $nin: [...kept] } });
+    }
+    await replaceChanged(User, rows.users, before?.users);
+    return { streets: rows.streets.length, communities: rows.communities.length, grids: rows.grids.length, departments: rows.departments.length, users: rows.users.length };
   }
 
   user(userId: string): Promise<UserDoc | null> {
@@ -142,4 +82,59 @@ export class OrgRepository {
   communityStaff(communityId: string): Promise<UserDoc[]> {
     return this.models.User.find({ communityId, roles: { $in: ['community_worker', 'grid_member'] } }).sort({ _id: 1 }).lean<UserDoc[]>().exec();
   }
+}
+
+interface OrgRow { _id: string; [field: string]: unknown }
+
+/** The documents a seed makes, collection by collection (what loadSeed writes). */
+function orgRows(seed: DistrictSeed): Record<'streets' | 'communities' | 'grids' | 'departments' | 'users', OrgRow[]> {
+  const districtId = seed.district.id;
+  const usersWithRole = (role: Role, match: (u: DistrictSeed['users'][number]) => boolean) => seed.users.filter((u) => u.roles.includes(role) && match(u)).map((u) => u.userId);
+  const communities = seed.streets.flatMap((s) => s.communities.map((c) => ({ street: s, community: c })));
+  const grids = communities.flatMap(({ street, community }) => community.grids.map((g) => ({ street, community, grid: g })));
+  const gridById = new Map(grids.map((g) => [g.grid.id, g]));
+  return {
+    streets: seed.streets.map((s) => ({ _id: s.id, districtId, name: s.name, chat: s.chat, dispatcherUserIds: usersWithRole('dispatcher', (u) => u.streetId === s.id) })),
+    communities: communities.map(({ street, community }) => ({ _id: community.id, districtId, streetId: street.id, name: community.name, chat: community.chat })),
+    grids: grids.map(({ street, community, grid }) => ({
+      _id: grid.id,
+      districtId,
+      streetId: street.id,
+      communityId: community.id,
+      name: grid.name,
+      memberUserIds: usersWithRole('grid_member', (u) => u.gridId === grid.id),
+    })),
+    departments: seed.departments.map((d) => ({
+      _id: `${districtId}:${d.code}`,
+      districtId,
+      code: d.code,
+      name: d.name ?? taxonomyDepartment(d.code).name,
+      chat: d.chat,
+      leadUserIds: usersWithRole('dept_lead', (u) => u.deptCode === d.code),
+      memberUserIds: seed.users.filter((u) => u.deptCode === d.code).map((u) => u.userId),
+    })),
+    users: seed.users.map((u) => {
+      const place = u.gridId ? gridById.get(u.gridId) : undefined;
+      return {
+        _id: u.userId,
+        districtId,
+        name: u.name,
+        roles: u.roles,
+        deptCode: u.deptCode,
+        streetId: u.streetId ?? place?.street.id,
+        communityId: u.communityId ?? place?.community.id,
+        gridId: u.gridId,
+        mobile: u.mobile,
+      };
+    }),
+  };
+}
+
+/** Replaces every row, or with `before` only those that differ from it; one bulk write. */
+// The org models' own document types differ; the rows made for each are plain documents of its shape.
+async function replaceChanged(model: unknown, rows: OrgRow[], before?: OrgRow[]): Promise<number> {
+  const previous = new Map((before ?? []).map((r) => [r._id, JSON.stringify(r)]));
+  const changed = before ? rows.filter((r) => previous.get(r._id) !== JSON.stringify(r)) : rows;
+  if (changed.length > 0) await (model as Model<OrgRow>).bulkWrite(changed.map((r) => ({ replaceOne: { filter: { _id: r._id }, replacement: r, upsert: true } })));
+  return changed.length;
 }

@@ -17,7 +17,12 @@ export interface WecomCallbackConfig extends CallbackSecrets {
   timestampWindowSeconds: number;
   /** Mount path; defaults to /wecom/callback. */
   path?: string;
+  /** WECOM_REFUSAL_DELAY_MS: how long a refused callback waits for its answer (default 0, none). */
+  refusalDelayMs?: number;
 }
+
+/** Refusals held back at once, beyond which they are answered at once (a held one costs a socket, not CPU). */
+const MAX_HELD_REFUSALS = 256;
 
 export interface WecomCallbackDeps {
   config: WecomCallbackConfig;
@@ -35,7 +40,8 @@ export function createWecomCallbackRouter(deps: WecomCallbackDeps): Router {
   const path = config.path ?? '/wecom/callback';
   const router = new Router();
 
-  router.get(path, rejections(logger), (ctx) => {
+  const refused = rejections(logger, config.refusalDelayMs ?? 0);
+  router.get(path, refused, (ctx) => {
     const query = parseCallbackQuery(ctx.querystring);
     const params = signedParams(query);
     const echostr = query.get('echostr');
@@ -47,7 +53,7 @@ export function createWecomCallbackRouter(deps: WecomCallbackDeps): Router {
     logger.info('callback URL verified');
   });
 
-  router.post(path, rejections(logger), async (ctx) => {
+  router.post(path, refused, async (ctx) => {
     const params = signedParams(parseCallbackQuery(ctx.querystring));
     assertFresh(params.timestamp, now(), config.timestampWindowSeconds);
     const body = await readBody(ctx, config.maxBodyBytes);
@@ -84,14 +90,28 @@ function isRawBodyError(error: unknown, type: string): boolean {
   return typeof error === 'object' && error !== null && (error as { type?: unknown }).type === type;
 }
 
-/** One structured warn line per refused callback, then a bare 4xx; WeChat Work reads no body. */
-function rejections(logger: Logger): Middleware {
+/**
+ * One structured warn line per refused callback, then a bare 4xx; WeChat Work reads no body.
+ * The answer waits `delayMs` first: WeChat Work's own callbacks are signed and never wait, while a
+ * sender of forged or oversized bodies that waits for each answer is slowed to one try per delay,
+ * so a few of them cannot keep the event loop busy with connections (issue 14, `bench:abuse`).
+ */
+function rejections(logger: Logger, delayMs: number): Middleware {
+  let held = 0;
   return async (ctx, next) => {
     try {
       await next();
     } catch (error) {
       if (!(error instanceof CallbackRejected)) throw error;
       logger.warn({ reason: error.reason, status: error.status, method: ctx.method, ip: ctx.ip }, `wecom callback rejected: ${error.message}`);
+      if (delayMs > 0 && held < MAX_HELD_REFUSALS) {
+        held++;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+        } finally {
+          held--;
+        }
+      }
       ctx.status = error.status;
       ctx.type = 'text/plain';
       ctx.body = error.reason;

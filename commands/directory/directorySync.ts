@@ -34,8 +34,11 @@ function isPartyChange(change: ContactChangeEvent): change is PartyChange {
 export interface DirectorySyncDeps {
   reader: DirectoryReader;
   snapshots: SnapshotStore;
-  /** Replaces the organisation every process reads (OrgRepository.loadSeed). */
-  applyOrganisation(seed: DistrictSeed): Promise<unknown>;
+  /**
+   * Replaces the organisation every process reads (OrgRepository.loadSeed); given the seed applied
+   * last, writes only what differs from it.
+   */
+  applyOrganisation(seed: DistrictSeed, previous?: DistrictSeed): Promise<unknown>;
   /** Tells every process the organisation changed (Redis pub/sub). */
   publish(notice: OrgChangeNotice): Promise<void>;
   /** Runs `work` holding the district's organisation lock (shared by all processes). */
@@ -121,7 +124,10 @@ export class DirectorySync {
       const directory = await this.changedDirectory(current.directory, change);
       const built = this.build(directory, current);
       const diff = diffOrganisations(current.seed, built.seed);
-      const version = await this.commit(current, directory, built, change.changeType);
+      // One member's change writes that member's rows; the nightly full sync rewrites everyone.
+      // What was applied before is the last snapshot under this process's config (as restore() applied it).
+      const appliedBefore = this.build(current.directory, current).seed;
+      const version = await this.commit(current, directory, built, change.changeType, appliedBefore);
       this.deps.logger?.info({ districtId: this.districtId, version, change, diff: formatDiff(diff) }, 'organisation updated from a change_contact callback');
       return { applied: true, dryRun: false, version, diff, users: built.seed.users.length, unmapped: built.unmapped, missing: built.missing };
     });
@@ -167,9 +173,9 @@ export class DirectorySync {
     throw new DirectorySyncRefused([problem], 'Check that the directory secret sees the whole directory; if the removals are real, run `npm run directory:sync -- --force`.');
   }
 
-  private async commit(current: DirectorySnapshot | undefined, directory: Directory, built: BuiltOrganisation, source: string): Promise<number> {
+  private async commit(current: DirectorySnapshot | undefined, directory: Directory, built: BuiltOrganisation, source: string, appliedBefore?: DistrictSeed): Promise<number> {
     const version = await this.deps.snapshots.replace(current?.version ?? 0, { districtId: this.districtId, syncedAt: this.now(), source, directory, bindings: built.bindings, seed: built.seed });
-    await this.deps.applyOrganisation(built.seed);
+    await this.deps.applyOrganisation(built.seed, appliedBefore);
     await this.deps.publish({ districtId: this.districtId, version });
     return version;
   }

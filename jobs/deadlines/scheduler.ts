@@ -30,7 +30,7 @@ export interface DeadlineSchedulerOptions {
  */
 export const DEADLINE_JOB_OPTIONS: JobsOptions = { attempts: 3, backoff: 2_000 };
 
-// BullMQ turns a delay into a time with its own clock reading, a few ms after ours.
+// An added job is delayed from our clock reading (its `timestamp`); a moved one from BullMQ's, a few ms after ours.
 const SAME_TIME_MS = 100;
 
 interface SlotState {
@@ -120,7 +120,7 @@ export class DeadlineScheduler {
     }
     if (toAdd.length > 0) {
       await queue.addBulk(
-        toAdd.map((s) => ({ name: DEADLINE_JOB_NAME, data: {}, opts: { ...DEADLINE_JOB_OPTIONS, jobId: s.jobId, delay: Math.max(0, (s.wakeAt ?? now) - now) } })),
+        toAdd.map((s) => ({ name: DEADLINE_JOB_NAME, data: {}, opts: { ...DEADLINE_JOB_OPTIONS, jobId: s.jobId, timestamp: now, delay: Math.max(0, (s.wakeAt ?? now) - now) } })),
       );
       result.added += toAdd.length;
     }

@@ -1,8 +1,9 @@
 import type { Assignment, Case } from '../cases/types';
 
 /**
- * What one assignment contributes to its department's figures, as plain numbers: the store keeps
- * these on write so FerretDB's `$group` + `$sum` is the only aggregation needed (no $avg/$cond).
+ * What one assignment contributes to its department's figures, as plain numbers that add up:
+ * a department's figures for any period are the sums of its assignments' (the console's read
+ * model adds them in memory; a store may keep them with each case and sum them as it likes).
  */
 export interface AssignmentFigures {
   received: number;

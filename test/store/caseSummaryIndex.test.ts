@@ -66,10 +66,11 @@ test('a case that is reopened is open again, and an older summary arriving late 
 describe('the Redis snapshot of the read model', () => {
   const prefix = testPrefix('summary-snapshot');
   let repo: CaseRepository;
-  const started: CaseSummaryIndex[] = [];
+  const started: { index: CaseSummaryIndex; feed: CaseSummaryFeed }[] = [];
   const fresh = () => {
-    const i = new CaseSummaryIndex(mongo, new CaseSummaryFeed(redis, prefix), 'd1');
-    started.push(i);
+    const feed = new CaseSummaryFeed(redis, prefix);
+    const i = new CaseSummaryIndex(mongo, feed, 'd1');
+    started.push({ index: i, feed });
     return i;
   };
 
@@ -79,7 +80,11 @@ describe('the Redis snapshot of the read model', () => {
     for (let i = 0; i < 5; i++) await repo.create({ ...draft, text: `快照${i}` }, ctx(actors.reporter));
   });
   afterAll(async () => {
-    for (const i of started) await i.close();
+    // As the console module does: the read model first, then its feed (whose subscriber it opened).
+    for (const { index: i, feed } of started) {
+      await i.close();
+      await feed.close();
+    }
   });
 
   test('a first start scans the store and fills the snapshot; the next start reads the snapshot, then drops what the store lost', async () => {

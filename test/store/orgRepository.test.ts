@@ -41,4 +41,28 @@ describe('organisation repository on a real MongoDB-protocol store', () => {
     await org.loadSeed(seed);
     expect(await org.user('grid-li')).not.toBeNull();
   });
+
+  it('given the seed loaded last, writes only what differs from it: the result equals a full load', async () => {
+    await org.loadSeed(seed);
+    const moved = {
+      ...seed,
+      users: seed.users
+        .filter((u) => u.userId !== 'grid-li')
+        .map((u) => (u.userId === 'grid-zhang' ? { ...u, name: '张网格（新）' } : u)),
+    };
+    // A row the delta must not touch: were everyone rewritten, this mark would be gone.
+    const users = connection.collection<{ _id: string; name: string }>('users');
+    await users.updateOne({ _id: 'zhujian-lead' }, { $set: { name: 'untouched-mark' } });
+    await org.loadSeed(moved, seed);
+    expect((await org.user('zhujian-lead'))?.name).toBe('untouched-mark');
+    expect((await org.user('grid-zhang'))?.name).toBe('张网格（新）');
+    expect(await org.user('grid-li')).toBeNull();
+    expect((await org.grid('nongji-2'))?.memberUserIds).toEqual([]);
+
+    // The same change loaded in full gives the same organisation (the mark aside).
+    const afterDelta = await users.find({ _id: { $ne: 'zhujian-lead' } }).sort({ _id: 1 }).toArray();
+    await org.loadSeed(moved);
+    expect(await users.find({ _id: { $ne: 'zhujian-lead' } }).sort({ _id: 1 }).toArray()).toEqual(afterDelta);
+    expect((await org.user('zhujian-lead'))?.name).not.toBe('untouched-mark');
+  });
 });
