@@ -3,11 +3,9 @@ import type { Actor, CaseCommand, CommandContext } from '../../src/cases';
 import { assignmentFacts, statsByDepartment, type StatsPeriod } from '../../src/stats';
 import { CaseRepository } from '../../store/caseRepository';
 import { statsDayModel } from '../../store/caseStatsRollup';
-import { connectMongo } from '../../store/connection';
 import { caseModel } from '../../store/models/case';
 import { counterModel } from '../../store/models/counter';
-import { commandRunner } from '../support/commandRunner';
-import { testMongoUri } from '../support/isolation';
+import { repositoryUnderTest, type RepositoryUnderTest } from '../support/commandRunner';
 import { actors, draft, simplePlan } from '../src/cases/fixtures';
 
 const HOUR = 3_600_000;
@@ -21,7 +19,7 @@ const BOTH_MONTHS: StatsPeriod = { from: new Date('2026-10-31T16:00:00Z'), to: n
 
 let connection: Connection;
 let repo: CaseRepository;
-let run: ReturnType<typeof commandRunner>;
+let run: RepositoryUnderTest['run'];
 
 const at = (actor: Actor, now: Date, hours = 0): CommandContext => ({ actor, channel: 'sandbox', now: new Date(now.getTime() + hours * HOUR), plan: simplePlan });
 
@@ -60,16 +58,9 @@ async function computed(period: StatsPeriod) {
 
 const MARKER = 'migration:stats-rollup-v1';
 
-beforeAll(async () => {
-  connection = await connectMongo(testMongoUri('stats_rollup'));
-  repo = new CaseRepository(connection);
-  await repo.ensureIndexes();
-  run = commandRunner(connection);
-});
-
-afterAll(async () => {
-  await connection.dropDatabase();
-  await connection.close();
+const under = repositoryUnderTest('stats_rollup');
+beforeAll(() => {
+  ({ connection, repo, run } = under);
 });
 
 test('the figures rolled up as cases change equal the ones computed from the cases, per period and street', async () => {
