@@ -66,6 +66,8 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
       if (filed > 0) log.info({ filed }, 'open cases stored before this version filed under duplicate and number keys');
       const byReporter = await repository.fileReportersOnce((n) => log.info({ filed: n }, 'filing stored cases under their reporters (once)…'));
       if (byReporter > 0) log.info({ filed: byReporter }, 'cases stored before this version filed under their reporters');
+      const rolledUp = await repository.rollUpStatsOnce((n) => log.info({ read: n }, 'rolling up the stored cases\' figures by day (once)…'));
+      if (rolledUp > 0) log.info({ cases: rolledUp }, 'department figures of the stored cases rolled up by day');
       if (options.dispatcher) registerLifecycleListeners(options.dispatcher, lifecycle);
       else infra.logger.warn('no inbound dispatcher wired: lifecycle card taps will not be handled');
       const rule = lifecycle.deps.config.duplicates;

@@ -11,7 +11,7 @@ export function caseStoreFrom(repository: CaseRepository, defaultDistrictId: str
     create: (draft: CaseDraft, ctx: CommandContext) => repository.create(draft, ctx),
     findById: async (id: string) => (await repository.get(id)) ?? null,
     findByNumber: async (number: string, districtId?: string) => (await repository.getByNumber(districtId ?? defaultDistrictId, number)) ?? null,
-    saveTransition: async (before: Case, after: Case, events: TimelineEvent[]) => (await repository.applyTransition(before.id, before.version, after, events)).ok,
+    saveTransition: async (before: Case, after: Case, events: TimelineEvent[]) => (await repository.applyTransition(before.id, before.version, after, events, before)).ok,
     findOpenDuplicates: (c: Case, rule: DuplicateRule) => repository.findOpenDuplicates({ ...duplicateFacts(c), districtId: c.districtId, excludeId: c.id }, rule),
     reportedBy: (reporterId: string, limit: number) => repository.listByReporter(reporterId, limit),
   };

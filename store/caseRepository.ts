@@ -15,11 +15,12 @@ import {
   type TimelineEvent,
 } from '../src/cases';
 import { localYear } from '../src/sla/timeZone';
-import type { DepartmentStats } from '../src/stats/departmentStats';
+import { departmentStats, type DepartmentStats } from '../src/stats/departmentStats';
 import type { Elapsed } from '../src/stats/figures';
 import { caseFromDoc, caseToDoc, MUTABLE_CASE_FIELDS } from './caseMapping';
 import { placeKeysUnreadBefore } from './duplicatePlaceKeys';
 import { aggregateDepartmentStats, type StoredStatsPeriod } from './caseStats';
+import { CaseStatsRollup } from './caseStatsRollup';
 import { insertUnlessPresent, isDuplicateKeyError } from './caseStoreErrors';
 import { CasePlaceIndex } from './casePlaceIndex';
 import { CaseVersionClaims, type ClaimTicket } from './caseVersionClaims';
@@ -50,6 +51,8 @@ export interface DuplicateQuery extends DuplicateFacts {
 const MAX_NUMBER_ATTEMPTS = 100;
 const CASE_KEYS_MARKER = 'migration:case-keys-v1';
 const REPORTER_KEYS_MARKER = 'migration:reporter-keys-v1';
+/** Set once the day documents hold every stored case's figures; removed when a roll-up update failed. */
+const STATS_ROLLUP_MARKER = 'migration:stats-rollup-v1';
 
 /** Cases in MongoDB/FerretDB: one document per case, timeline embedded, every change one conditional update. */
 export class CaseRepository {
@@ -59,6 +62,7 @@ export class CaseRepository {
   private readonly places: CasePlaceIndex;
   private readonly reporters: CaseReporterIndex;
   private readonly numbers: Model<CaseKeyDoc>;
+  private readonly rollup: CaseStatsRollup;
   private serverKind?: Promise<'mongodb' | 'ferretdb'>;
   private readonly timeZone: string;
   private readonly elapsed: Elapsed | undefined;
@@ -72,6 +76,7 @@ export class CaseRepository {
     this.places = new CasePlaceIndex(casePlaceKeyModel(connection));
     this.reporters = new CaseReporterIndex(this.counters, caseReporterKeyModel(connection));
     this.numbers = caseNumberKeyModel(connection);
+    this.rollup = new CaseStatsRollup(connection, this.timeZone, this.elapsed);
   }
 
   /** Builds the indexes (autoIndex does it lazily; call this at start-up or in tests to wait for them). */
@@ -101,7 +106,7 @@ export class CaseRepository {
         if (!isDuplicateKeyError(error) || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
         continue;
       }
-      await this.fileKeys(created);
+      await Promise.all([this.fileKeys(created), this.rollUp(null, created)]);
       return created;
     }
   }
@@ -125,7 +130,7 @@ export class CaseRepository {
    */
   fileOpenCasesOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
     const open = () => this.cases.find({ state: { $in: OPEN_CASE_STATES } }).lean<CaseDoc>().cursor();
-    return this.onceOverCases(CASE_KEYS_MARKER, open, (doc) => this.fileLookupKeys(caseFromDoc(doc)), progress);
+    return this.once(CASE_KEYS_MARKER, () => overCases(open(), (doc) => this.fileLookupKeys(caseFromDoc(doc)), progress));
   }
 
   /**
@@ -134,20 +139,37 @@ export class CaseRepository {
    */
   fileReportersOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
     const oldestFirst = () => this.cases.find({}, { timeline: 0 }).sort({ createdAt: 1 }).lean<CaseDoc>().cursor();
-    return this.onceOverCases(REPORTER_KEYS_MARKER, oldestFirst, (doc) => this.fileReporter(doc.reporter, String(doc._id), doc.createdAt), progress);
+    return this.once(REPORTER_KEYS_MARKER, () => overCases(oldestFirst(), (doc) => this.fileReporter(doc.reporter, String(doc._id), doc.createdAt), progress));
   }
 
-  /** Runs `file` over the cases `read` opens, unless `marker` says it ran before; then sets the marker. */
-  private async onceOverCases(marker: string, read: () => AsyncIterable<CaseDoc>, file: (doc: CaseDoc) => Promise<void>, progress: (filed: number) => void): Promise<number> {
+  /**
+   * Rolls up the figures of every stored case into the day documents, once per database (again
+   * after a roll-up update failed); until then `departmentStats` asks the store's `$group`. Cases
+   * changed while it reads may be counted off by that change (see `CaseStatsRollup.rebuild`).
+   */
+  rollUpStatsOnce(progress: (read: number) => void = () => undefined): Promise<number> {
+    const all = () => this.cases.find({}, { timeline: 0 }).lean<CaseDoc>().cursor({ batchSize: 2000 });
+    return this.once(STATS_ROLLUP_MARKER, () => this.rollup.rebuild(withProgress(all(), (doc) => caseFromDoc({ ...doc, timeline: [] }), progress)));
+  }
+
+  /** Runs `work` unless `marker` says it ran before; then sets the marker. */
+  private async once(marker: string, work: () => Promise<number>): Promise<number> {
     if (await this.counters.exists({ _id: marker }).exec()) return 0;
-    let filed = 0;
-    for await (const doc of read()) {
-      await file(doc);
-      filed += 1;
-      if (filed % 1000 === 0) progress(filed);
+    const done = await work();
+    await insertUnlessPresent(this.counters, { _id: marker, seq: done });
+    return done;
+  }
+
+  /**
+   * A stored change's figures into the day documents. A failure does not fail the change (it is
+   * stored): the marker goes, so the statistics ask the store again until the next worker start rolls up anew.
+   */
+  private async rollUp(before: Case | null, after: Case): Promise<void> {
+    try {
+      await this.rollup.record(before, after);
+    } catch {
+      await this.counters.deleteOne({ _id: STATS_ROLLUP_MARKER }).exec().catch(() => undefined);
     }
-    await insertUnlessPresent(this.counters, { _id: marker, seq: filed });
-    return filed;
   }
 
   /** The `_id`-keyed lookups of a new case: its number, its place and its reporter (no command changes them later). */
@@ -182,8 +204,10 @@ export class CaseRepository {
    * Persists a transition as ONE conditional update on `{_id, version}`: changed fields set, the new
    * events pushed, the version incremented. A moved version (a concurrent or replayed command) is a
    * conflict and changes nothing. The version claim in front of it makes the same hold on FerretDB.
+   * `before` is the case as read at `expectedVersion` (read here when not given), for the figures' roll-up.
    */
-  async applyTransition(caseId: string, expectedVersion: number, next: Case, events: TimelineEvent[]): Promise<PersistResult> {
+  async applyTransition(caseId: string, expectedVersion: number, next: Case, events: TimelineEvent[], before?: Case): Promise<PersistResult> {
+    const prior = before?.version === expectedVersion ? before : await this.get(caseId);
     const doc = caseToDoc(next, this.elapsed);
     const $set: Record<string, unknown> = {};
     const $unset: Record<string, ''> = {};
@@ -191,7 +215,9 @@ export class CaseRepository {
       if (doc[field] === undefined) $unset[field] = '';
       else $set[field] = doc[field];
     }
-    return this.guardedUpdate(caseId, expectedVersion, events, { $set, ...(Object.keys($unset).length > 0 && { $unset }) });
+    const result = await this.guardedUpdate(caseId, expectedVersion, events, { $set, ...(Object.keys($unset).length > 0 && { $unset }) });
+    if (result.ok && prior?.version === expectedVersion) await this.rollUp(prior, next);
+    return result;
   }
 
   /**
@@ -251,9 +277,42 @@ export class CaseRepository {
     return docs.map(caseFromDoc);
   }
 
-  /** Per-department figures for assignments whistled in the period (see `caseStats.ts`). */
-  departmentStats(period: StoredStatsPeriod): Promise<DepartmentStats[]> {
+  /**
+   * Per-department figures for assignments whistled in the period: for a district and a period of
+   * whole days, from the day documents (a read by `_id` per day) once every stored case is rolled
+   * up; otherwise by the store's `$group` over every case (`aggregatedDepartmentStats`).
+   */
+  async departmentStats(period: StoredStatsPeriod): Promise<DepartmentStats[]> {
+    if (period.districtId !== undefined && (await this.counters.exists({ _id: STATS_ROLLUP_MARKER }).exec())) {
+      const sums = await this.rollup.sums(period.districtId, period);
+      if (sums) return [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([deptCode, s]) => departmentStats(deptCode, s));
+    }
+    return this.aggregatedDepartmentStats(period);
+  }
+
+  /** The same figures by `$unwind` + `$group` over every case (see `caseStats.ts`). */
+  aggregatedDepartmentStats(period: StoredStatsPeriod): Promise<DepartmentStats[]> {
     return aggregateDepartmentStats(this.cases, period);
+  }
+}
+
+/** Runs `file` over every document `read` yields; `progress` hears every 1,000. Returns how many. */
+async function overCases(read: AsyncIterable<CaseDoc>, file: (doc: CaseDoc) => Promise<void>, progress: (filed: number) => void): Promise<number> {
+  let filed = 0;
+  for await (const doc of read) {
+    await file(doc);
+    filed += 1;
+    if (filed % 1000 === 0) progress(filed);
+  }
+  return filed;
+}
+
+/** `read`'s documents as cases, telling `progress` every 10,000. */
+async function* withProgress(read: AsyncIterable<CaseDoc>, map: (doc: CaseDoc) => Case, progress: (read: number) => void): AsyncGenerator<Case> {
+  let count = 0;
+  for await (const doc of read) {
+    yield map(doc);
+    if (++count % 10_000 === 0) progress(count);
   }
 }
 

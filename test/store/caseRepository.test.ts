@@ -7,7 +7,7 @@ import { CaseVersionClaims } from '../../store/caseVersionClaims';
 import { caseModel, caseTransitionModel } from '../../store/models/case';
 import { caseNumberKeyModel, casePlaceKeyModel, caseReporterKeyModel } from '../../store/models/caseKeys';
 import { counterModel } from '../../store/models/counter';
-import { commandRunner } from '../support/commandRunner';
+import { commandRunner, repositoryUnderTest } from '../support/commandRunner';
 import { testMongoUri } from '../support/isolation';
 import { actors, draft, simplePlan } from '../src/cases/fixtures';
 
@@ -28,16 +28,9 @@ async function whistledCase(departments = ['zhujian', 'chengguan'], overrides: P
   return result.case;
 }
 
-beforeAll(async () => {
-  connection = await connectMongo(testMongoUri('cases'));
-  repo = new CaseRepository(connection);
-  await repo.ensureIndexes();
-  run = commandRunner(connection);
-});
-
-afterAll(async () => {
-  await connection.dropDatabase();
-  await connection.close();
+const under = repositoryUnderTest('cases');
+beforeAll(() => {
+  ({ connection, repo, run } = under);
 });
 
 describe('case numbers', () => {

@@ -6,6 +6,8 @@ import { runCaseCommand } from '../../commands/runCaseCommand';
 import type { CaseCommand, CommandContext, CommandResult } from '../../src/cases';
 import { CaseRepository } from '../../store/caseRepository';
 import { OrgRepository } from '../../store/orgRepository';
+import { connectMongo } from '../../store/connection';
+import { testMongoUri } from './isolation';
 
 /**
  * The production command runner (`commands/runCaseCommand`) over a repository, with no side effects:
@@ -30,4 +32,29 @@ export function lifecycleOver(connection: Connection, options: { districtId?: st
 export function commandRunner(connection: Connection, options: Parameters<typeof lifecycleOver>[1] = {}): (caseId: string, command: CaseCommand, ctx: CommandContext) => Promise<CommandResult> {
   const deps = lifecycleOver(connection, options);
   return (caseId, command, ctx) => runCaseCommand(deps, { id: caseId }, command, ctx);
+}
+
+export interface RepositoryUnderTest {
+  connection: Connection;
+  repo: CaseRepository;
+  run: ReturnType<typeof commandRunner>;
+}
+
+/**
+ * A test file's own database with a case repository (indexes built) and the command runner over
+ * it, opened before its tests and dropped after them. Read the fields inside tests (set in `beforeAll`).
+ */
+export function repositoryUnderTest(database: string): RepositoryUnderTest {
+  const under = {} as RepositoryUnderTest;
+  beforeAll(async () => {
+    under.connection = await connectMongo(testMongoUri(database));
+    under.repo = new CaseRepository(under.connection);
+    await under.repo.ensureIndexes();
+    under.run = commandRunner(under.connection);
+  });
+  afterAll(async () => {
+    await under.connection.dropDatabase();
+    await under.connection.close();
+  });
+  return under;
 }
