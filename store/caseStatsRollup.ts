@@ -3,7 +3,8 @@ import type { Case } from '../src/cases/types';
 import { addDays, localDate, zonedInstant } from '../src/sla/timeZone';
 import { emptyFigures, type StatsPeriod } from '../src/stats/departmentStats';
 import { assignmentFigures, FIGURE_KEYS, type AssignmentFigures, type Elapsed } from '../src/stats/figures';
-import { isDuplicateKeyError } from './caseStoreErrors';
+import { upsertRetryingFirstRace } from './caseStoreErrors';
+import { KeyedSerial } from './keyedSerial';
 
 /**
  * One district's department figures for the assignments whistled on one local day, per street and
@@ -38,7 +39,7 @@ interface Waiting {
 
 /** Per day document, in one process (all repositories on one connection share them): the update in flight and the next one. */
 interface DayQueues {
-  running: Map<string, Promise<unknown>>;
+  serial: KeyedSerial;
   waiting: Map<string, Waiting>;
 }
 
@@ -62,7 +63,7 @@ export class CaseStatsRollup {
 
   constructor(connection: Connection, private readonly timeZone: string, private readonly elapsed?: Elapsed) {
     this.days = statsDayModel(connection);
-    const queues = CaseStatsRollup.queues.get(connection) ?? { running: new Map(), waiting: new Map() };
+    const queues = CaseStatsRollup.queues.get(connection) ?? { serial: new KeyedSerial(), waiting: new Map() };
     CaseStatsRollup.queues.set(connection, queues);
     this.queue = queues;
   }
@@ -147,29 +148,17 @@ export class CaseStatsRollup {
       return waiting.done;
     }
     const next: Waiting = { amounts: new Map(amounts), done: Promise.resolve() };
-    const previous = this.queue.running.get(id) ?? Promise.resolve();
-    next.done = previous.then(() => {
+    this.queue.waiting.set(id, next);
+    next.done = this.queue.serial.run(id, async () => {
       this.queue.waiting.delete(id);
       const $inc = Object.fromEntries([...next.amounts].filter(([, amount]) => amount !== 0));
-      return Object.keys($inc).length === 0 ? undefined : this.increment(id, $inc);
+      if (Object.keys($inc).length > 0) await this.increment(id, $inc);
     });
-    this.queue.waiting.set(id, next);
-    const running = next.done.catch(() => undefined);
-    this.queue.running.set(id, running);
-    void running.then(() => { if (this.queue.running.get(id) === running) this.queue.running.delete(id); });
     return next.done;
   }
 
   private async increment(id: string, $inc: Record<string, number>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.days.updateOne({ _id: id }, { $inc }, { upsert: true }).exec();
-        return;
-      } catch (error) {
-        // Two first-ever upserts of a day can race on its _id: the loser increments the winner's document.
-        if (attempt >= 5 || !isDuplicateKeyError(error)) throw error;
-      }
-    }
+    await upsertRetryingFirstRace(() => this.days.updateOne({ _id: id }, { $inc }, { upsert: true }).exec());
   }
 }
 

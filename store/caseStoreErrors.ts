@@ -13,6 +13,20 @@ export function isDuplicateKeyError(error: unknown): boolean {
 }
 
 /**
+ * Runs an upsert, again when it lost the race of two first-ever upserts on a new `_id` (the loser
+ * then updates the winner's document); at most five tries.
+ */
+export async function upsertRetryingFirstRace<T>(upsert: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await upsert();
+    } catch (error) {
+      if (attempt >= 5 || !isDuplicateKeyError(error)) throw error;
+    }
+  }
+}
+
+/**
  * Inserts `doc`; false when a document with its unique key is already there. Hot paths insert
  * instead of upserting: on FerretDB v1 an upsert reads the whole collection, an insert does not.
  */

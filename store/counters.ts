@@ -1,9 +1,10 @@
 import type { Connection, Model } from 'mongoose';
-import { isDuplicateKeyError } from './caseStoreErrors';
+import { upsertRetryingFirstRace } from './caseStoreErrors';
+import { KeyedSerial } from './keyedSerial';
 import type { CounterDoc } from './models/counter';
 
-/** Per connection and counter: the last increment this process sent for it. */
-const inFlight = new WeakMap<Connection, Map<string, Promise<unknown>>>();
+/** Per connection: this process's increments, one counter's after another. */
+const serials = new WeakMap<Connection, KeyedSerial>();
 
 /**
  * The next value of a named sequence: one atomic `$inc` upsert (no projection: FerretDB). FerretDB
@@ -13,23 +14,13 @@ const inFlight = new WeakMap<Connection, Map<string, Promise<unknown>>>();
  * therefore go one after another, and only other processes can still race.
  */
 export function nextInSequence(counters: Model<CounterDoc>, _id: string): Promise<number> {
-  const queues = inFlight.get(counters.db) ?? new Map<string, Promise<unknown>>();
-  inFlight.set(counters.db, queues);
-  const next = (queues.get(_id) ?? Promise.resolve()).catch(() => undefined).then(() => increment(counters, _id));
-  queues.set(_id, next);
-  void next.catch(() => undefined).then(() => { if (queues.get(_id) === next) queues.delete(_id); });
-  return next;
-}
-
-async function increment(counters: Model<CounterDoc>, _id: string): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    try {
+  const serial = serials.get(counters.db) ?? new KeyedSerial();
+  serials.set(counters.db, serial);
+  return serial.run(_id, () =>
+    upsertRetryingFirstRace(async () => {
       const counter = await counters.findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean<CounterDoc>().exec();
       if (!counter) throw new Error(`counter ${_id} was not returned by the upsert`);
       return counter.seq;
-    } catch (error) {
-      // Two first-ever upserts can race on the new _id; the loser simply increments the winner's doc.
-      if (!isDuplicateKeyError(error) || attempt >= 5) throw error;
-    }
-  }
+    }),
+  );
 }
