@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const baseline = await measure('baseline, no refusal delay', 0, senders, probes, dir, stores);
     const current = await measure(`refusal delay ${delayMs} ms`, delayMs, senders, probes, dir, stores);
     const ratio = (f: PhaseFigures) => f.loaded.p99 / Math.max(0.01, f.quiet.p99);
-    log(`loaded/quiet /healthz p99: baseline ${ratio(baseline).toFixed(2)}×, with the delay ${ratio(current).toFixed(2)}×; junk tries ${Object.values(baseline.statuses).reduce((a, b) => a + b, 0)} vs ${Object.values(current.statuses).reduce((a, b) => a + b, 0)}`);
+    log(`loaded/quiet /healthz p99: baseline ${ratio(baseline).toFixed(2)}×, with the delay ${ratio(current).toFixed(2)}×; junk tries ${baseline.refused.n} vs ${current.refused.n}`);
     log(JSON.stringify({ senders, probes, delayMs, baseline, current }));
   } finally {
     await cleanup();
