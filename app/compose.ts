@@ -24,6 +24,8 @@ import { wecomGateway } from './wecomGateway';
 export interface AppSeams {
   /** The clock of case changes and cards (default: the wall clock); tests that replay dated histories set it. */
   clock?: () => Date;
+  /** The environment secrets named by configuration files are read from (HOTLINE_WEBHOOKS_CONFIG's `secretEnv`); process.env by default. */
+  rawEnv?: Record<string, string | undefined>;
 }
 
 /**
@@ -40,7 +42,7 @@ export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): C
     const gateway = wecomGateway(infra);
     const deadlines = await deadlinesModule(infra);
     const learning = parserLearning(infra);
-    const hotlineProgress = hotlineProgressModule(infra, org);
+    const hotlineProgress = hotlineProgressModule(infra, org, seams.rawEnv);
     const residents = residentNotices(infra, mpConfig);
     const feed = consoleFeed(infra);
     const lifecycle = lifecycleModule(infra, {

@@ -27,6 +27,8 @@ export interface TestAppOptions {
   sla?: Record<string, unknown>;
   /** Further environment variables, as production reads them. */
   env?: Record<string, string>;
+  /** Configuration files by the variable that names them (e.g. OPEN311_CONFIG): each written as JSON for this app. */
+  configFiles?: Record<string, unknown>;
   /** Defaults to all; `web` runs no worker (no sends, no taps handled, no deadline workers). */
   role?: Env['ROLE'];
   /** The fake WeChat Work's options (e.g. its per-member limit). */
@@ -106,10 +108,11 @@ export class TestApp {
       WECOM_SSO_BASE: this.fake.baseUrl,
       ...(this.options.district && { DISTRICT_CONFIG: this.configFile('district.json', this.options.district) }),
       ...(this.options.sla && { SLA_CONFIG: this.configFile('sla.json', this.options.sla) }),
+      ...Object.fromEntries(Object.entries(this.options.configFiles ?? {}).map(([name, content]) => [name, this.configFile(`${name}.json`, content)])),
       ...this.options.env,
     });
     const logger = this.options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
-    const compose = composeApp(this.env, undefined, this.options.clock ? { clock: this.options.clock } : {});
+    const compose = composeApp(this.env, undefined, { rawEnv: { ...process.env, ...this.options.env }, ...(this.options.clock && { clock: this.options.clock }) });
     this.runtime = await startRuntime(this.env, logger, async (infra) => (this.modules = await compose(infra)));
     this.repo = new CaseRepository(this.runtime.mongo);
     // The app builds its indexes lazily (autoIndex); tests wait for them so a unique index is there from the first case.
@@ -133,7 +136,10 @@ export class TestApp {
     rmSync(this.configDir, { recursive: true, force: true });
   }
 
-  /** Waits until every callback has been handled and the outbox has sent everything queued so far. */
+  /**
+   * Waits until every callback has been handled and the outbox has sent everything queued so far
+   * (in the web role only a worker the test runs itself drains them).
+   */
   async settle(timeoutMs = 15_000): Promise<void> {
     const { inbound, outbox } = this.queues();
     const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@ import { KEY } from '../../../../bots/wecom/lifecycle/buttonKeys';
 import { runCaseCommand } from '../../../../commands/runCaseCommand';
 import { submitReport } from '../../../../commands/submitReport';
 import { districtSeedSchema } from '../../../../config/district';
-import { captureLogger, type LogLine } from '../inbound/support/harness';
+import { captureLogger, type LogLine } from '../../../support/capturedLogs';
 import { cardUpdates, TestApp } from '../../../support/testApp';
 import { TEST_APP_CHATS, testDistrict } from './support/district';
 import { gridReport } from './support/reports';
