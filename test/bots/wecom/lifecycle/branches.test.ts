@@ -159,6 +159,15 @@ describe('lifecycle branches through the fake WeChat Work server', () => {
     expect(leadSelect).toMatchObject({ question_key: 'lead', selected_id: 'zhujian' });
   });
 
+  it("the triage card pre-fills the routing's own decision, the parser's assisting departments included", async () => {
+    const { case: created } = await submitReport(h.lifecycle.deps, gridReport({ parsed: { confidence: 0.3, departments: ['chengguan'] } }));
+    expect(created.routedDepartments).toEqual(['zhujian', 'chengguan']);
+    await h.settle();
+    const selects = (h.lastCard('dispatcher1', 'triage').body.template_card as { select_list: { question_key: string; selected_id?: string }[] }).select_list;
+    expect(selects.find((s) => s.question_key === QUESTION.assist)?.selected_id).toBe('chengguan');
+    expect((await h.case(created.id)).routedDepartments).toEqual(['zhujian', 'chengguan']);
+  });
+
   it('a community-level case is handled by the grid member or raised to the street with 上报街道', async () => {
     const { case: created, outcome } = await submitReport(h.lifecycle.deps, gridReport({ level: 'community', parsed: { category: 'sanitation' } }));
     expect(outcome).toBe('community');
