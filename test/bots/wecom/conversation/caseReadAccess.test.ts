@@ -1,7 +1,7 @@
 import { runCaseCommand } from '../../../../commands/runCaseCommand';
 import { submitReport, type ReportSubmission } from '../../../../commands/submitReport';
 import type { Case } from '../../../../src/cases';
-import { ConversationHarness, DEMO_DISTRICT } from './support/harness';
+import { conversationApp, DEMO_DISTRICT } from './support/conversationApp';
 
 const PHONE = '13912345678';
 const PLATE = '京A12345';
@@ -26,7 +26,7 @@ function report(overrides: Partial<ReportSubmission>): ReportSubmission {
 
 /** Who may read a case by sending its number (README, "Who may see and do what"). */
 describe('reading a case by its number', () => {
-  const h = new ConversationHarness('case_read_access');
+  const h = conversationApp('case_read_access');
   beforeAll(() => h.start());
   afterAll(() => h.stop());
 

@@ -2,14 +2,16 @@ import { readFile } from 'node:fs/promises';
 import type { InboxMessage } from '../../../../fakes/wecom';
 import { caseByNumber, casesReportedBy } from '../../../../commands';
 import { KEY } from '../../../../bots/wecom/lifecycle/buttonKeys';
-import { ConversationHarness, buttonKey, cardOf, rowsOf, sleep, textOf, waitFor } from './support/harness';
+import { textOf } from '../../../support/testApp';
+import { sleep, waitFor } from '../../../support/wait';
+import { buttonKey, cardOf, conversationApp, rowsOf } from './support/conversationApp';
 
 /**
  * A grid member's conversation end to end: messages in as WeChat Work delivers them, the bot's
  * answers read from the fake WeChat Work server, cases read from the store.
  */
 describe('conversation with grid members and departments', () => {
-  const h = new ConversationHarness('conversation');
+  const h = conversationApp('conversation');
 
   beforeAll(() => h.start());
   afterAll(() => h.stop());
@@ -36,7 +38,7 @@ describe('conversation with grid members and departments', () => {
   }
 
   async function draftKeys(userId: string): Promise<string[]> {
-    return h.redis.keys(`${h.prefix}:draft:{${userId}}*`);
+    return h.runtime.redis.keys(`${h.env.QUEUE_PREFIX}:draft:{${userId}}*`);
   }
 
   it('text-only report: one message, a confirmation card, a whistled case', async () => {
@@ -79,7 +81,7 @@ describe('conversation with grid members and departments', () => {
     // The photo was fetched through media/get into our storage.
     expect(h.fake.callLog('/cgi-bin/media/get')).not.toHaveLength(0);
     const ref = stored?.media[0]?.ref ?? '';
-    expect((await readFile(`${h.mediaRoot}/${ref}`)).toString()).toMatch(/^photo-/);
+    expect((await readFile(`${h.mediaDir}/${ref}`)).toString()).toMatch(/^photo-/);
   });
 
   it('a photo WeChat Work cannot serve right now is fetched again; one it no longer has is asked for again', async () => {
@@ -99,7 +101,7 @@ describe('conversation with grid members and departments', () => {
     const wang = watch('grid-wang');
     await h.inbound.text('grid-wang', '路灯坏了好几个，晚上黑乎乎的');
     expect(await wang.text('位置')).toBe('请问具体在什么位置？可以直接回复地址，或发送一个位置。');
-    expect(await h.redis.hget(`${h.prefix}:draft:{grid-wang}`, 'awaitingPlace')).toBe('1');
+    expect(await h.runtime.redis.hget(`${h.env.QUEUE_PREFIX}:draft:{grid-wang}`, 'awaitingPlace')).toBe('1');
     await h.inbound.text('grid-wang', '将军府小区南门');
     const card = await wang.card();
     expect(rowsOf(cardOf(card))).toMatchObject({ 类别: '路灯照明', 地点: '将军府小区南门' });
@@ -210,13 +212,13 @@ describe('conversation with grid members and departments', () => {
     const wang = watch('grid-wang');
     await h.inbound.text('grid-wang', '将军府小区南门路面塌陷，有个大坑');
     const card = await wang.card();
-    const submit = h.deps.desk.submitReport;
-    h.deps.desk.submitReport = () => Promise.reject(new Error('store unavailable'));
+    const submit = h.conversation.desk.submitReport;
+    h.conversation.desk.submitReport = () => Promise.reject(new Error('store unavailable'));
     try {
       await h.inbound.tap('grid-wang', card, buttonKey(cardOf(card), '确认上报'));
       await wang.text('提交失败，请稍后再点一次');
     } finally {
-      h.deps.desk.submitReport = submit;
+      h.conversation.desk.submitReport = submit;
     }
     const number = await confirm('grid-wang', card);
     expect((await casesReportedBy(h.lifecycle.deps, 'grid-wang', 50)).filter((c) => c.number === number)).toHaveLength(1);
@@ -246,8 +248,8 @@ describe('conversation with grid members and departments', () => {
     await h.inbound.text('grid-li', '将军府小区西门垃圾桶满了没人清');
     const card = await li.card();
     const before = (await casesReportedBy(h.lifecycle.deps, 'grid-li', 50)).length;
-    const submit = h.deps.desk.submitReport;
-    h.deps.desk.submitReport = async (submission, hooks) => {
+    const submit = h.conversation.desk.submitReport;
+    h.conversation.desk.submitReport = async (submission, hooks) => {
       await submit(submission, hooks);
       throw new Error('lost the connection after the save');
     };
@@ -255,7 +257,7 @@ describe('conversation with grid members and departments', () => {
     try {
       number = await confirm('grid-li', card);
     } finally {
-      h.deps.desk.submitReport = submit;
+      h.conversation.desk.submitReport = submit;
     }
     expect(JSON.stringify(card.updates.at(-1))).toContain('已登记，待街道调度员派单');
     expect(await confirm('grid-li', card)).toBe(number);

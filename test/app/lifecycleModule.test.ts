@@ -1,25 +1,21 @@
-import { lifecycleModule, type LifecycleModule } from '../../../../app/lifecycleModule';
-import { KEY } from '../../../../bots/wecom/lifecycle/buttonKeys';
-import { submitReport } from '../../../../commands/submitReport';
-import { InboundDispatcher } from '../../../../jobs/inbound/dispatcher';
-import { serveModule, type ModuleServer } from '../../../support/moduleServer';
+import { Queue } from 'bullmq';
+import type { LifecycleModule } from '../../app/lifecycleModule';
+import { KEY } from '../../bots/wecom/lifecycle/buttonKeys';
+import { submitReport } from '../../commands/submitReport';
+import { DEADLINE_QUEUE_NAME, deadlineJobId } from '../../jobs/deadlines';
+import { bullConnection } from '../../jobs/outbox';
+import { TestApp } from '../support/testApp';
 
-/** The module as the lead wires it: card taps on the worker role (the stats route is app/statsModule's). */
+/** The module as the composition root wires it: card taps on the worker role (the stats route is app/statsModule's). */
 describe('lifecycleModule', () => {
-  let served: ModuleServer;
-  let module: LifecycleModule;
-  const dispatcher = new InboundDispatcher();
-  const synced: string[] = [];
-
-  beforeAll(async () => {
-    // What the worker role starts (the duplicate-key pruner's queue, worker and scheduler) is closed with the rest.
-    served = await serveModule('lifecycle_module', (infra) => (module = lifecycleModule(infra, { deadlines: { syncCase: async (c) => void synced.push(c.id) }, dispatcher, org: infra.org })));
-  });
-  afterAll(() => served.stop());
+  const h = new TestApp('lifecycle_module');
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
 
   it('gives the conversation and the mini-program one lifecycle, with SLA deadlines and the deadline engine', async () => {
-    expect(module.deps).toBe(module.lifecycle.deps);
-    const deps = module.deps;
+    const module = h.modules.find((m): m is LifecycleModule => 'lifecycle' in m);
+    expect(module?.deps).toBe(module?.lifecycle.deps);
+    const deps = h.lifecycle.deps;
     expect(deps.config.plan).toBeDefined();
     const outcome = await submitReport(deps, {
       source: 'grid',
@@ -35,11 +31,17 @@ describe('lifecycleModule', () => {
     });
     expect(outcome.outcome).toBe('whistled');
     expect(outcome.case.assignments[0]?.acceptDueAt).toBeInstanceOf(Date);
-    expect(synced).toContain(outcome.case.id);
+    // The deadline engine was told: the accept timer is queued.
+    const deadlines = new Queue(DEADLINE_QUEUE_NAME, { connection: bullConnection(h.env.REDIS_URL), prefix: h.env.QUEUE_PREFIX });
+    try {
+      expect(await deadlines.getJob(deadlineJobId(outcome.case.id, 'a0.accept'))).toBeDefined();
+    } finally {
+      await deadlines.close();
+    }
   });
 
   it('listens to lifecycle card taps on the inbound dispatcher', async () => {
-    const handled = await dispatcher.dispatch({
+    const handled = await h.dispatcher.dispatch({
       type: 'template_card_event',
       fromUser: 'zhujian-lead',
       toUser: 'corp',
