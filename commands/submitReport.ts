@@ -1,5 +1,5 @@
 import { type Case, type CaseDraft, type CaseLevel, type CaseSource, type Channel, type MediaRef, type Reporter } from '../src/cases';
-import { route, type RoutingDecision } from '../src/routing';
+import { decidedDepartments, route, type RoutingDecision } from '../src/routing';
 import type { Urgency } from '../src/taxonomy';
 import { SYSTEM_ACTOR, reportingActor } from './actors';
 import { afterTransition } from './afterTransition';
@@ -88,7 +88,7 @@ export async function submitReport(deps: LifecycleDeps, submission: ReportSubmis
   const ctx = { actor: reportingActor(submission.source, submission.reporter, submission.communityId), channel: submission.channel, now };
   const decision = routingOf(deps, submission, draftOf(submission, 'street'));
   const level = submission.level ?? (decision.kind === 'community' ? 'community' : 'street');
-  const created = await deps.cases.create(draftOf(submission, level), ctx);
+  const created = await deps.cases.create({ ...draftOf(submission, level), routedDepartments: decidedDepartments(decision) }, ctx);
   await hooks.onCreated?.(created);
 
   const duplicateOf = await openDuplicateOf(deps, created);

@@ -2,7 +2,7 @@ import { locationKey } from './duplicates';
 import { timelineEvent } from './transition';
 import type { Case, CommandContext, MediaRef, ParsedFields } from './types';
 
-export type CaseDraft = Pick<Case, 'districtId' | 'streetId' | 'communityId' | 'gridId' | 'source' | 'reporter' | 'text' | 'level'> & {
+export type CaseDraft = Pick<Case, 'districtId' | 'streetId' | 'communityId' | 'gridId' | 'source' | 'reporter' | 'text' | 'level' | 'routedDepartments'> & {
   media?: MediaRef[];
   parsed: Omit<ParsedFields, 'locationKey'>;
 };
@@ -31,6 +31,7 @@ export function createCase(draft: CaseDraft, identity: { id: string; number: str
     assignments: [],
     counters: { returns: 0, reopenings: 0, extensions: 0 },
     mergedDuplicates: [],
+    ...(draft.routedDepartments !== undefined && { routedDepartments: [...draft.routedDepartments] }),
     createdAt: ctx.now,
     updatedAt: ctx.now,
     version: 0,

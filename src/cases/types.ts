@@ -209,6 +209,11 @@ export interface Case {
   satisfaction?: SatisfactionRating;
   mergedInto?: string;
   mergedDuplicates: string[];
+  /**
+   * The departments the street's routing named when the case was filed, lead first: the
+   * dispatcher's choice is pre-filled with them. Cases filed before it was kept have none.
+   */
+  routedDepartments?: string[];
   cancelReason?: string;
   hardCase?: HardCaseMark;
   reporterRelease?: ReporterRelease;

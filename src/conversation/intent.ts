@@ -1,16 +1,28 @@
 import { isGreeting, isLikelyReport, normalizeReportText } from '../parser';
 
-export type Intent = 'help' | 'my_reports' | 'query_case' | 'cancel' | 'feedback' | 'greeting' | 'chatter' | 'report';
-
-export interface IntentResult {
-  intent: Intent;
-  /** The case number named in the text (2026-000123), for query_case, cancel and feedback. */
-  caseNumber: string | null;
-}
+/** What a chat message asks for. */
+export type ConversationIntent =
+  | { kind: 'help' }
+  | { kind: 'my_reports' }
+  | { kind: 'query_case'; number: string }
+  /** Drop the draft being gathered. */
+  | { kind: 'cancel' }
+  /** The reporter withdraws a submitted case (the state machine decides whether it still can). */
+  | { kind: 'cancel_case'; number: string }
+  /** A department's result for a case, in its own words. */
+  | { kind: 'feedback'; number: string; text: string }
+  | { kind: 'extension'; number: string; text: string }
+  /** `退回 2026-000123 理由`, the reply the lifecycle's return card asks for. */
+  | { kind: 'return_case'; number: string; reason: string }
+  | { kind: 'greeting' }
+  | { kind: 'chatter' }
+  | { kind: 'report' };
 
 /** A case number: four-digit year, a dash, six digits (2026-000123). */
 export const CASE_NUMBER_PATTERN = /(?<!\d)(20\d{2})-(\d{6})(?!\d)/;
-export const CASE_NUMBER_RE = new RegExp(CASE_NUMBER_PATTERN.source, 'g');
+const CASE_NUMBERS = new RegExp(CASE_NUMBER_PATTERN.source, 'g');
+/** The case number as people type it (2026-000123, 2026—000123, 2026 / 000123). */
+const TYPED_CASE_NUMBER = /20\d{2}\s*[-_/—–－]\s*\d{6}/;
 
 const HELP = /^(?:帮助|help|菜单|怎么用|如何使用|使用说明|说明|功能|能做什么|能干什么|怎么上报|怎么报|怎么反映|\?+)$/i;
 /** Short questions about the bot itself (这个怎么用啊, 帮助一下); long texts asking for help are reports. */
@@ -20,6 +32,8 @@ const MY_REPORTS = /我的上报|我上报的|我报的|我提交的|我反映�
 const QUERY = /查询|查一下|查下|查查|进度|进展|处理到哪|怎么样了|状态/;
 const CANCEL = /^(?:我要|我想|请|帮我|麻烦)?(?:取消|撤销|撤回|不报了|不用报了|算了不报了|cancel)/i;
 const FEEDBACK = /已处理|已完成|处理完毕|处理完成|已解决|已整改|整改完毕|已修复|修好了|已修好|已办结|办结|已清理|已清运|已到场|反馈|处置完毕|已处置|无法处理|不属于|退回|已拆除/;
+const RETURN_WORDS = /^退回|不属于/;
+const EXTENSION_WORDS = /延期/;
 
 function normalizeCaseNumbers(text: string): string {
   // Users type 2026—000123 or 2026－000123; the parser's normaliser folds those dashes.
@@ -32,24 +46,37 @@ export function findCaseNumber(text: string): string | null {
   return m ? `${m[1]}-${m[2]}` : null;
 }
 
+/** The text around the case number, as written: what the department reports or asks. */
+function textAroundNumber(text: string): string {
+  return text.replace(TYPED_CASE_NUMBER, ' ').replace(/^[\s,，:：。]+/, '').trim();
+}
+
 /**
- * What a chat message asks for. Order matters: a case number with a result word is a department's
- * feedback even if it also says 查询; 取消 beats everything but feedback; a problem description is a report.
+ * A message naming a case. A result word makes it a department's feedback even if it also says
+ * 查询 (退回/不属于 a return, 延期 an extension request); otherwise 取消 is the reporter's
+ * cancellation, 延期 an extension request and anything else a query.
  */
-export function classifyIntent(text: string): IntentResult {
+function aboutCase(number: string, rest: string, says: { feedback: boolean; cancel: boolean }): ConversationIntent {
+  if (says.cancel && !says.feedback) return { kind: 'cancel_case', number };
+  if (EXTENSION_WORDS.test(rest)) return { kind: 'extension', number, text: rest };
+  if (!says.feedback) return { kind: 'query_case', number };
+  if (RETURN_WORDS.test(rest)) return { kind: 'return_case', number, reason: rest.replace(/^退回[\s,，:：]*/, '') || rest };
+  return { kind: 'feedback', number, text: rest };
+}
+
+/** What a chat message asks for. Order matters: 取消 beats everything but a case's feedback; a problem description is a report. */
+export function classifyIntent(text: string): ConversationIntent {
   const normalized = normalizeCaseNumbers(text).trim();
-  const caseNumber = findCaseNumber(normalized);
+  const number = findCaseNumber(normalized);
   const compact = normalized.replace(/[\s,.!。，！~]/g, '');
-  if (caseNumber && FEEDBACK.test(normalized)) return { intent: 'feedback', caseNumber };
-  if (CANCEL.test(compact.replace(CASE_NUMBER_RE, ''))) return { intent: 'cancel', caseNumber };
-  if (caseNumber) return { intent: 'query_case', caseNumber };
-  if (MY_REPORTS.test(compact)) return { intent: 'my_reports', caseNumber: null };
-  if (HELP.test(compact) || (compact.length <= HELP_MAX_LENGTH && HELP_SHORT.test(compact))) {
-    return { intent: 'help', caseNumber: null };
-  }
-  if (compact.length === 0) return { intent: 'chatter', caseNumber: null };
-  if (isGreeting(normalized)) return { intent: 'greeting', caseNumber: null };
-  if (isLikelyReport(normalized)) return { intent: 'report', caseNumber: null };
-  if (QUERY.test(compact) && compact.length <= 8) return { intent: 'my_reports', caseNumber: null };
-  return { intent: 'chatter', caseNumber: null };
+  const cancel = CANCEL.test(compact.replace(CASE_NUMBERS, ''));
+  if (number !== null) return aboutCase(number, textAroundNumber(text), { feedback: FEEDBACK.test(normalized), cancel });
+  if (cancel) return { kind: 'cancel' };
+  if (MY_REPORTS.test(compact)) return { kind: 'my_reports' };
+  if (HELP.test(compact) || (compact.length <= HELP_MAX_LENGTH && HELP_SHORT.test(compact))) return { kind: 'help' };
+  if (compact.length === 0) return { kind: 'chatter' };
+  if (isGreeting(normalized)) return { kind: 'greeting' };
+  if (isLikelyReport(normalized)) return { kind: 'report' };
+  if (QUERY.test(compact) && compact.length <= 8) return { kind: 'my_reports' };
+  return { kind: 'chatter' };
 }

@@ -41,6 +41,11 @@ function handledByCommunity(input: RoutingInput, table: RoutingTable): boolean {
   );
 }
 
+/** The departments a decision names, lead first: whom it whistles, or whom it suggests to the community or the dispatcher. */
+export function decidedDepartments(decision: RoutingDecision): string[] {
+  return decision.kind === 'whistle' ? decision.departments : decision.suggested;
+}
+
 export function route(input: RoutingInput, table: RoutingTable): RoutingDecision {
   const departments = departmentsFor(input, table);
   if (handledByCommunity(input, table)) return { kind: 'community', suggested: departments };

@@ -110,6 +110,7 @@ const caseSchema = new Schema<CaseDoc>(
     satisfaction: { type: new Schema({ value: String, by: String, at: Date, comment: String }, { _id: false }), default: undefined },
     mergedInto: String,
     mergedDuplicates: { type: [String], default: [] },
+    routedDepartments: { type: [String], default: undefined },
     cancelReason: String,
     hardCase: { type: new Schema({ by: String, at: Date, reason: String, resolvedAt: Date }, { _id: false }), default: undefined },
     reporterRelease: { type: new Schema({ by: String, at: Date, reason: String }, { _id: false }), default: undefined },

@@ -3,7 +3,7 @@ import type { Logger } from '../../../infra/logger';
 import type { RoutingTable } from '../../../src/routing';
 import type { OrgRepository } from '../../../store/orgRepository';
 import type { DraftStore } from './draftStore';
-import type { CaseDesk, IntentClassifier, Masker, MediaFetcher, Outbound, ReportParser } from './ports';
+import type { CaseDesk, Masker, MediaFetcher, Outbound, ReportParser } from './ports';
 import type { ParserExampleSink } from '../../../commands/parserExamples';
 import type { SecondOpinionPort } from '../../../commands/secondOpinion';
 
@@ -19,7 +19,6 @@ export interface ConversationDeps {
   outbound: Outbound;
   fetchMedia: MediaFetcher;
   parse: ReportParser;
-  classify: IntentClassifier;
   mask: Masker;
   feedbackTimer: FeedbackTimer;
   config: ConversationConfig;

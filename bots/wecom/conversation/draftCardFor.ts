@@ -3,7 +3,8 @@ import type { UserDoc } from '../../../store/models/org';
 import type { ConversationDeps } from './deps';
 import type { Draft } from './draft';
 import { confirmationCard, settledCard, type DraftCardInput } from './draftCards';
-import { previewDepartments, previewNote, previewRouting } from './routingPreview';
+import { decidedDepartments } from '../../../src/routing';
+import { previewNote, previewRouting } from './routingPreview';
 import { summariseDraft, type DraftSummary } from './summarise';
 
 /** Everything a confirmation card of this draft shows. */
@@ -14,7 +15,7 @@ export function draftCardInput(deps: ConversationDeps, reporter: UserDoc, draft:
     taskId,
     summary,
     previewChars: deps.config.textPreviewChars,
-    departments: previewDepartments(decision),
+    departments: decidedDepartments(decision),
     whistles: decision.kind === 'whistle',
     note: previewNote(decision),
   };

@@ -40,25 +40,6 @@ export interface ParsedReport {
 
 export type ReportParser = (input: ParseInput) => ParsedReport;
 
-/** What a text message asks for. */
-export type ConversationIntent =
-  | { kind: 'help' }
-  | { kind: 'my_reports' }
-  | { kind: 'query_case'; number: string }
-  /** Drop the draft being gathered. */
-  | { kind: 'cancel' }
-  /** The reporter withdraws a submitted case (the state machine decides whether it still can). */
-  | { kind: 'cancel_case'; number: string }
-  | { kind: 'feedback'; number: string; text: string }
-  | { kind: 'extension'; number: string; text: string }
-  /** `退回 2026-000123 理由`, the reply the lifecycle's return card asks for. */
-  | { kind: 'return_case'; number: string; reason: string }
-  | { kind: 'greeting' }
-  | { kind: 'chatter' }
-  | { kind: 'report' };
-
-export type IntentClassifier = (text: string) => ConversationIntent;
-
 /** Sends through the outbox; the same key never sends twice. */
 export interface Outbound {
   send(message: OutboundMessage, idempotencyKey: string): Promise<void>;

@@ -9,10 +9,6 @@ export function previewRouting(summary: DraftSummary, streetId: string, table: R
   );
 }
 
-export function previewDepartments(decision: RoutingDecision): string[] {
-  return decision.kind === 'whistle' ? decision.departments : decision.suggested;
-}
-
 export function previewNote(decision: RoutingDecision): string {
   switch (decision.kind) {
     case 'whistle': return '确认后立即吹哨派单';

@@ -1,10 +1,10 @@
+import { classifyIntent, type ConversationIntent } from '../../../src/conversation/intent';
 import type { UserDoc } from '../../../store/models/org';
 import type { TextEvent } from '../events';
 import { cancelCase, cancelDraft } from './cancelFlow';
 import { answerCaseQuery, answerMyReports } from './caseQueries';
 import type { ConversationDeps } from './deps';
 import { askExtension, holdFeedback, returnByText } from './departmentFlow';
-import type { ConversationIntent } from './ports';
 import { Replier } from './reply';
 import { replies } from './replies';
 import { addReportPiece, correctByText } from './reportFlow';
@@ -21,7 +21,7 @@ export async function handleText(deps: ConversationDeps, event: TextEvent): Prom
   }
   const correction = canReport(user) ? parseCorrection(event.content) : undefined;
   if (correction && (await correctByText(deps, reply, user, correction, event.dedupeKey))) return;
-  await answerIntent(deps, reply, user, event, deps.classify(event.content));
+  await answerIntent(deps, reply, user, event, classifyIntent(event.content));
 }
 
 function answerIntent(deps: ConversationDeps, reply: Replier, user: UserDoc, event: TextEvent, intent: ConversationIntent): Promise<void> {

@@ -17,8 +17,7 @@ import { fetchMediaToStorage } from '../media';
 import type { MediaStorage } from '../mediaStorage';
 import type { ConversationDeps, FeedbackTimer } from './deps';
 import { DraftStore } from './draftStore';
-import { conversationIntent } from './intentAdapter';
-import type { CaseDesk, IntentClassifier, MediaFetcher, Outbound } from './ports';
+import type { CaseDesk, MediaFetcher, Outbound } from './ports';
 
 /** The lifecycle's commands behind the conversation's `CaseDesk`. */
 export function lifecycleDesk(deps: LifecycleDeps): CaseDesk {
@@ -48,8 +47,6 @@ export interface ConversationWiring {
   outbox: Pick<Outbox, 'enqueueOutbound'>;
   wecom: WecomApiClient;
   media: MediaStorage;
-  /** Defaults to the shared classifier (`src/conversation/intent`). */
-  classify?: IntentClassifier;
   feedbackTimer: FeedbackTimer;
   logger: Logger;
   config?: ConversationConfig;
@@ -69,7 +66,6 @@ export function conversationDeps(w: ConversationWiring): ConversationDeps {
     outbound: outboxSender(w.outbox),
     fetchMedia: wecomMediaFetcher(w.wecom, w.media),
     parse: memoParser(parseReport, activeModelVersion),
-    classify: w.classify ?? conversationIntent,
     mask: maskSensitive,
     feedbackTimer: w.feedbackTimer,
     config,

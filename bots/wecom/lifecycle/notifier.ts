@@ -1,6 +1,5 @@
 import type { CaseChange, LifecycleNotifier, OrgDirectory } from '../../../commands/deps';
 import { activeLead, departmentName, type Assignment, type Case, type TimelineEvent } from '../../../src/cases';
-import { departmentsFor, type RoutingTable } from '../../../src/routing';
 import type { Logger } from '../../../infra/logger';
 import { formatTime } from './caseFormat';
 import { communityCard, extensionCard, satisfactionCard, triageCard, verifyCard, whistleCard, whistleRatingCard } from './cardViews';
@@ -13,7 +12,6 @@ import { taskIdFor } from './taskIds';
 export interface WecomNotifierDeps {
   sender: LifecycleSender;
   org: OrgDirectory;
-  routing: RoutingTable;
   residents?: ResidentMilestoneNotifier;
   logger?: Logger;
 }
@@ -80,10 +78,7 @@ export class WecomLifecycleNotifier implements LifecycleNotifier {
   }
 
   private async triage(c: Case, note: string): Promise<void> {
-    const suggested = departmentsFor(
-      { streetId: c.streetId, source: c.source, urgency: c.parsed.urgency, confidence: c.parsed.confidence, ...(c.parsed.category !== undefined && { category: c.parsed.category }) },
-      this.deps.routing,
-    );
+    const suggested = c.routedDepartments ?? [];
     const available = await this.recipients.departments(c);
     const taskId = taskIdFor('triage', c.id, c.version);
     await this.deps.sender.card(c, { kind: 'triage', taskId, card: triageCard(c, taskId, { suggested, available, note }), recipients: await this.recipients.dispatchers(c) });

@@ -41,7 +41,6 @@ export function createWecomLifecycle(options: WecomLifecycleOptions): WecomLifec
   const wecomNotifier = new WecomLifecycleNotifier({
     sender,
     org: options.org,
-    routing: options.config.routing,
     ...(options.residents !== undefined && { residents: options.residents }),
     ...(options.logger !== undefined && { logger: options.logger }),
   });

@@ -1,6 +1,6 @@
 import routingJson from '../../../config/routing.json';
 import { ConfigError } from '../../../config/errors';
-import { defaultRoutingTable, duplicateRule, parseRoutingTable, route, type RoutingInput } from '../../../src/routing';
+import { defaultRoutingTable, decidedDepartments, duplicateRule, parseRoutingTable, route, type RoutingInput } from '../../../src/routing';
 
 const table = parseRoutingTable({
   ...routingJson,
@@ -53,5 +53,10 @@ describe('routing', () => {
       if (error instanceof ConfigError) problems = error.problems;
     }
     expect(problems).toEqual([expect.stringContaining('routing.categoryAssisting.gas.0')]);
+  });
+  it('names the departments of a decision, lead first, whatever its kind', () => {
+    expect(decidedDepartments(route(base, table))).toEqual(['zhujian']);
+    expect(decidedDepartments(route({ ...base, confidence: 0.3, extraDepartments: ['chengguan'] }, table))).toEqual(['zhujian', 'chengguan']);
+    expect(decidedDepartments(route({ ...base, source: 'resident', category: 'sanitation' }, table))).toEqual(['chengguan']);
   });
 });
