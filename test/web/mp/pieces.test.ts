@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../../config';
 import { loadMpConfig, parseMpConfig } from '../../../config/mp';
-import { beijingTime, fitTemplateValue } from '../../../bots/wechat-mp/subscribeMessage';
+import { fitTemplateValue } from '../../../bots/wechat-mp/subscribeMessage';
+import { formatChinaTime } from '../../../src/chinaTime';
 import type { Case, TimelineEvent } from '../../../src/cases';
 import { MP_ERROR_CODES, MP_ERRORS } from '../../../web/mp/errors';
 import { OPERATIONS } from '../../../web/mp/openapi';
@@ -37,7 +38,7 @@ describe('mini-program pieces', () => {
     expect(fitTemplateValue('phrase3', '正在办理中的')).toBe('正在办理…');
     expect([...fitTemplateValue('thing2', '一'.repeat(30))]).toHaveLength(20);
     expect(fitTemplateValue('time4', '2026-11-23 16:05')).toBe('2026-11-23 16:05');
-    expect(beijingTime(new Date('2026-11-23T16:05:00Z'))).toBe('2026-11-24 00:05');
+    expect(formatChinaTime(new Date('2026-11-23T16:05:00Z'), 'full')).toBe('2026-11-24 00:05');
   });
 
   it('hides internal steps and people from the resident timeline', () => {
