@@ -20,6 +20,14 @@ import { sandboxModule } from './sandboxModule';
 import { statsModule } from './statsModule';
 import { wecomGateway } from './wecomGateway';
 
+/** What a process may choose about the app beyond its environment. */
+export interface AppSeams {
+  /** The clock of case changes and cards (default: the wall clock); tests that replay dated histories set it. */
+  clock?: () => Date;
+  /** The environment secrets named by configuration files are read from (HOTLINE_WEBHOOKS_CONFIG's `secretEnv`); process.env by default. */
+  rawEnv?: Record<string, string | undefined>;
+}
+
 /**
  * The one composition root: every service of the app built once, in plain order, for one
  * Infrastructure (a process has one; tests may start several). What a later part needs is built
@@ -27,14 +35,14 @@ import { wecomGateway } from './wecomGateway';
  * The runtime then starts the workers of the worker role (and last the inbound worker, once every
  * listener is registered) and serves the routers of the web role.
  */
-export function composeApp(env: Env, sandbox?: Sandbox): ComposeApp {
+export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): ComposeApp {
   return async (infra: Infrastructure): Promise<AppModule[]> => {
     const org = cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
     const mpConfig = loadMpConfig();
     const gateway = wecomGateway(infra);
     const deadlines = await deadlinesModule(infra);
     const learning = parserLearning(infra);
-    const hotlineProgress = hotlineProgressModule(infra, org);
+    const hotlineProgress = hotlineProgressModule(infra, org, seams.rawEnv);
     const residents = residentNotices(infra, mpConfig);
     const feed = consoleFeed(infra);
     const lifecycle = lifecycleModule(infra, {
@@ -43,6 +51,7 @@ export function composeApp(env: Env, sandbox?: Sandbox): ComposeApp {
       org,
       residents: residents.notifyResidentMilestone,
       subscribers: [...hotlineProgress.subscribers, learning.subscriber, feed.subscriber],
+      ...(seams.clock !== undefined && { clock: seams.clock }),
     });
     const alliance = allianceModule(infra, { dispatcher: gateway.dispatcher, mpConfig });
     const modules: AppModule[] = [

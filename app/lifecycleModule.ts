@@ -27,6 +27,8 @@ export interface LifecycleModuleOptions {
   subscribers?: CaseChangeSubscriber[];
   /** Defaults: config/routing.json, SLA_CONFIG deadlines. */
   config?: LifecycleConfig;
+  /** What "now" is for every case change and card; the wall clock unless the composition root is given one. */
+  clock?: () => Date;
 }
 
 export interface LifecycleModule extends AppModule {
@@ -54,6 +56,7 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
     logger: infra.logger,
     ...(options.residents !== undefined && { residents: options.residents }),
     subscribers: options.subscribers ?? [],
+    ...(options.clock !== undefined && { clock: options.clock }),
   });
 
   return {

@@ -23,7 +23,7 @@ export async function startApp(env: Env, logger: Logger, rawEnv: Record<string, 
     );
   }
   try {
-    const runtime = await startRuntime(effectiveEnv, logger, composeApp(effectiveEnv, sandbox), sandbox ? [sandbox.closeable] : []);
+    const runtime = await startRuntime(effectiveEnv, logger, composeApp(effectiveEnv, sandbox, { rawEnv }), sandbox ? [sandbox.closeable] : []);
     return sandbox ? { runtime, sandbox } : { runtime };
   } catch (error) {
     await sandbox?.closeable.close();

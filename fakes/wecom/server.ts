@@ -220,7 +220,6 @@ export class FakeWecomServer {
 
   // ---- observation -------------------------------------------------------------------------
 
-  /** Every call received, oldest first; optionally only those to one path. */
   /** The WECOM_* variables of an app that calls this fake and takes callbacks signed with `callback`'s token and key. */
   appEnv(callback: { token: string; encodingAesKey: string }): Record<string, string> {
     return {
@@ -233,6 +232,7 @@ export class FakeWecomServer {
     };
   }
 
+  /** Every call received, oldest first; optionally only those to one path. */
   callLog(path?: string): RecordedCall[] {
     return path === undefined ? [...this.calls] : this.calls.filter((c) => c.path === path);
   }
@@ -244,6 +244,11 @@ export class FakeWecomServer {
 
   appChat(chatId: string): FakeAppChat | undefined {
     return this.chats.get(chatId);
+  }
+
+  /** A group chat that exists before the app starts (an administrator made it, or an earlier run did). */
+  addAppChat(chat: Omit<FakeAppChat, 'owner'> & { owner?: string }): void {
+    this.chats.set(chat.chatid, { owner: chat.userlist[0] ?? '', ...chat });
   }
 
   media(mediaId: string): FakeMedia | undefined {

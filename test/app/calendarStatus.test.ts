@@ -1,6 +1,6 @@
 import { calendarStatus } from '../../app/calendarStatus';
 import { loadEnv } from '../../config';
-import { captureLogger, type LogLine } from '../bots/wecom/inbound/support/harness';
+import { captureLogger, type LogLine } from '../support/capturedLogs';
 
 const env = loadEnv({ MONGODB_URI: 'mongodb://127.0.0.1:1/unused', REDIS_URL: 'redis://127.0.0.1:1' });
 

@@ -1,22 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Worker } from 'bullmq';
-import { hotlineProgressSubscriber } from '../../../bots/hotline/progressSubscriber';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
-import { hotlineWebhooksFrom, type HotlineWebhooks } from '../../../config/hotlineWebhooks';
+import { hotlineWebhooksFrom } from '../../../config/hotlineWebhooks';
 import { FakeHotlineReceiver } from '../../../fakes/hotline/receiver';
-import { createLogger } from '../../../infra/logger';
 import { createHotlineWebhookOutbox, type HotlineWebhookOutbox } from '../../../jobs/hotline-webhook/queue';
-import { createHotlineWebhookWorker } from '../../../jobs/hotline-webhook/worker';
 import { bullConnection } from '../../../jobs/outbox/connection';
 import type { Actor, CaseCommand } from '../../../src/cases';
 import { HotlineOrderRepository } from '../../../store/hotlineOrderRepository';
-import { createWebApp } from '../../../web/app';
-import { hotlineDistrictFrom } from '../../../web/hotline/district';
-import { HOTLINE_CLAIM_TIMINGS, hotlineRouter } from '../../../web/hotline/router';
-import { DISTRICT_ID, testDistrict } from '../wecom/lifecycle/support/district';
-import { LifecycleHarness } from '../wecom/lifecycle/support/harness';
-import { testPrefix, testRedisUrl } from '../../support/isolation';
+import { testDistrictApp } from '../wecom/lifecycle/support/district';
+import { TestApp } from '../../support/testApp';
 import { waitFor } from '../../support/wait';
 
 const TOKEN = 'hotline-progress-token';
@@ -31,39 +21,24 @@ const DISPATCHER: Actor = { userId: 'dispatcher1', name: '调度员', role: 'dis
 describe('the hotline told of progress', () => {
   const city = new FakeHotlineReceiver('city-secret');
   const district = new FakeHotlineReceiver('district-secret');
-  const prefix = testPrefix('hotline_progress');
-  let webhooks: HotlineWebhooks;
+  const secrets = { SECRET_CITY: 'city-secret', SECRET_DISTRICT: 'district-secret' };
+  let h: TestApp;
+  /** The app's webhook queues, read here for the pushes given up. */
   let outbox: HotlineWebhookOutbox;
-  const workers: Worker[] = [];
-  const h = new LifecycleHarness('hotline_progress', {
-    subscribers: (harness) => [hotlineProgressSubscriber({ orders: new HotlineOrderRepository(harness.mongo), org: harness.org, outbox, webhooks })],
-  });
-  let server: Server;
-  let baseUrl: string;
   let seq = 0;
 
   beforeAll(async () => {
     await Promise.all([city.listen(), district.listen()]);
     const platform = (id: string, url: string, extra: Record<string, unknown> = {}) => ({ id, url, secretEnv: `SECRET_${id.toUpperCase()}`, attempts: 6, backoffMs: 100, timeoutMs: 400, ...extra });
-    webhooks = hotlineWebhooksFrom({ platforms: [platform('city', city.url, { default: true }), platform('district', district.url)] }, 'test webhooks', { SECRET_CITY: 'city-secret', SECRET_DISTRICT: 'district-secret' });
-    outbox = createHotlineWebhookOutbox({ connection: bullConnection(testRedisUrl()), prefix, platforms: webhooks.platforms });
+    const webhooksFile = { platforms: [platform('city', city.url, { default: true }), platform('district', district.url)] };
+    h = new TestApp('hotline_progress', { ...testDistrictApp, env: { HOTLINE_API_TOKEN: TOKEN, ...secrets }, configFiles: { HOTLINE_WEBHOOKS_CONFIG: webhooksFile } });
     await h.start();
-    workers.push(...webhooks.platforms.map((p) => createHotlineWebhookWorker({ connection: bullConnection(testRedisUrl()), prefix, platform: p })));
-    const orders = new HotlineOrderRepository(h.mongo);
-    await orders.ensureIndexes();
-    const app = createWebApp({
-      logger: createLogger({ level: 'silent' }),
-      routers: [hotlineRouter({ token: TOKEN, deps: { lifecycle: h.lifecycle.deps, orders, districtId: DISTRICT_ID, ...HOTLINE_CLAIM_TIMINGS }, district: hotlineDistrictFrom(testDistrict), platforms: ['city', 'district'], logger: createLogger({ level: 'silent' }) })],
-    });
-    server = createServer(app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    outbox = createHotlineWebhookOutbox({ connection: bullConnection(h.env.REDIS_URL), prefix: h.env.QUEUE_PREFIX, platforms: hotlineWebhooksFrom(webhooksFile, 'test webhooks', secrets).platforms });
+    await new HotlineOrderRepository(h.mongo).ensureIndexes();
   });
 
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.close(true)));
     await outbox.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
     await h.stop();
     await Promise.all([city.close(), district.close()]);
   });
@@ -75,7 +50,7 @@ describe('the hotline told of progress', () => {
 
   async function postOrder(extra: Record<string, unknown> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
     seq += 1;
-    const response = await fetch(`${baseUrl}/api/hotline/orders`, {
+    const response = await fetch(`${h.url}/api/hotline/orders`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ orderNo: `HP-${seq}`, content: `来电人反映进度路${seq}号路面塌陷，电话${PHONE}`, address: `进度路${seq}号`, category: 'road', urgency: 'key', streetId: 'street1', communityId: 'comm1', ...extra }),

@@ -1,14 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
-import { createLogger } from '../../../infra/logger';
 import type { Actor } from '../../../src/cases';
 import { HotlineOrderRepository } from '../../../store/hotlineOrderRepository';
-import { createWebApp } from '../../../web/app';
 import { hotlineDistrictFrom, placeOf } from '../../../web/hotline/district';
-import { HOTLINE_CLAIM_TIMINGS, hotlineRouter, HOTLINE_BODY_LIMIT_BYTES, type HotlineServices } from '../../../web/hotline/router';
-import { DISTRICT_ID, testDistrict } from '../../bots/wecom/lifecycle/support/district';
-import { LifecycleHarness } from '../../bots/wecom/lifecycle/support/harness';
+import { HOTLINE_BODY_LIMIT_BYTES } from '../../../web/hotline/router';
+import { DISTRICT_ID, testDistrict, testDistrictApp } from '../../bots/wecom/lifecycle/support/district';
+import { TestApp } from '../../support/testApp';
 import { statusBeforeBodyEnds } from '../../support/rawHttp';
 
 const TOKEN = 'hotline-secret-token';
@@ -42,35 +38,22 @@ function order(overrides: Record<string, unknown> = {}): Record<string, unknown>
 
 /** The hotline API over real HTTP, on the real lifecycle (FerretDB, Redis, outbox → fake WeChat Work). */
 describe('12345 hotline work-order API', () => {
-  const h = new LifecycleHarness('hotline_orders');
-  const servers: Server[] = [];
+  const h = new TestApp('hotline_orders', { ...testDistrictApp, env: { HOTLINE_API_TOKEN: TOKEN } });
+  /** The same app with HOTLINE_API_TOKEN unset (web role: it only answers). */
+  const closed = new TestApp('hotline_orders_closed', { ...testDistrictApp, role: 'web' });
   let baseUrl: string;
   let closedUrl: string;
 
-  async function serve(services: HotlineServices): Promise<string> {
-    const server = createServer(createWebApp({ logger: createLogger({ level: 'silent' }), routers: [hotlineRouter(services)] }).callback());
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
-
   beforeAll(async () => {
-    await h.start();
-    const orders = new HotlineOrderRepository(h.mongo);
-    await orders.ensureIndexes();
-    const services = (token: string | undefined): HotlineServices => ({
-      token,
-      deps: { lifecycle: h.lifecycle.deps, orders, districtId: DISTRICT_ID, ...HOTLINE_CLAIM_TIMINGS },
-      district: hotlineDistrictFrom(testDistrict),
-      logger: createLogger({ level: 'silent' }),
-    });
-    baseUrl = await serve(services(TOKEN));
-    closedUrl = await serve(services(undefined));
+    await Promise.all([h.start(), closed.start()]);
+    // The app builds its indexes lazily; the claim tests need the unique order index from the first order.
+    await new HotlineOrderRepository(h.mongo).ensureIndexes();
+    baseUrl = h.url;
+    closedUrl = closed.url;
   });
 
   afterAll(async () => {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    await h.stop();
+    await Promise.all([h.stop(), closed.stop()]);
   });
 
   async function call(method: string, path: string, options: { json?: unknown; raw?: string; token?: string | null; contentType?: string; url?: string } = {}): Promise<Answer> {
@@ -259,4 +242,26 @@ describe('12345 hotline work-order API', () => {
     expect(unknown.body.error?.code).toBe('order_not_found');
   });
 
+});
+
+/** The demo district (config/district.demo.json) has one street: an order need not name it. */
+describe('12345 hotline work-order API in the single-street demo district', () => {
+  const h = new TestApp('hotline_demo_district', { role: 'web', env: { HOTLINE_API_TOKEN: 'wired-token' } });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
+
+  it('takes an order without streetId', async () => {
+    const post = (token: string) =>
+      fetch(`${h.url}/api/hotline/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ orderNo: 'W-1', content: '农机路3号路面塌陷，车辆通行危险', address: '农机路3号', category: 'road' }),
+      });
+    expect((await post('wrong')).status).toBe(401);
+    const created = await post('wired-token');
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ outcome: 'whistled', departments: [{ code: 'zhujian', role: 'lead' }] });
+    const status = await fetch(`${h.url}/api/hotline/orders/W-1`, { headers: { authorization: 'Bearer wired-token' } });
+    expect(await status.json()).toMatchObject({ orderNo: 'W-1', state: 'whistled' });
+  });
 });

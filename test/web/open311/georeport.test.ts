@@ -1,18 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
-import Redis from 'ioredis';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
-import { open311ConfigFrom } from '../../../config/open311';
-import { createLogger } from '../../../infra/logger';
 import type { Actor } from '../../../src/cases';
 import { Open311Repository } from '../../../store/open311Repository';
-import { createWebApp } from '../../../web/app';
-import { RateLimiter } from '../../../web/rateLimit';
-import { OPEN311_STALE_CLAIM_MS, open311Router } from '../../../web/open311/router';
-import { DISTRICT_ID } from '../../bots/wecom/lifecycle/support/district';
-import { LifecycleHarness } from '../../bots/wecom/lifecycle/support/harness';
-import { testPrefix, testRedisUrl } from '../../support/isolation';
+import { DISTRICT_ID, testDistrictApp } from '../../bots/wecom/lifecycle/support/district';
+import { TestApp } from '../../support/testApp';
 
 const EMAIL = 'alice.walker@example.org';
 const PHONE = '13912345678';
@@ -28,11 +19,18 @@ interface Answer {
 
 /** Open311 GeoReport v2 over real HTTP on the real lifecycle, driven the way FixMyStreet's client calls it. */
 describe('Open311 GeoReport v2', () => {
-  const h = new LifecycleHarness('open311_georeport');
-  let server: Server;
+  const h = new TestApp('open311_georeport', {
+    ...testDistrictApp,
+    configFiles: {
+      OPEN311_CONFIG: {
+        jurisdictions: [{ id: 'street1.test', streetId: 'street1' }, { id: 'street2.test', streetId: 'street2' }],
+        services: [{ code: 'POTHOLE', category: 'road', name: '道路坑洼', keywords: ['pothole', 'road'] }, { code: 'MANHOLE', category: 'manhole' }],
+        limits: { postPerKey: { limit: 40, windowSeconds: 60 }, readPerIp: { limit: 10_000, windowSeconds: 60 } },
+      },
+    },
+  });
   let base: string;
   let repository: Open311Repository;
-  let redis: Redis;
   let apiKey: string;
   let seq = 0;
 
@@ -41,30 +39,10 @@ describe('Open311 GeoReport v2', () => {
     repository = new Open311Repository(h.mongo);
     await repository.ensureIndexes();
     apiKey = await repository.issueKey('fixmystreet', 'FixMyStreet');
-    redis = new Redis(testRedisUrl());
-    const config = open311ConfigFrom(
-      {
-        jurisdictions: [{ id: 'street1.test', streetId: 'street1' }, { id: 'street2.test', streetId: 'street2' }],
-        services: [{ code: 'POTHOLE', category: 'road', name: '道路坑洼', keywords: ['pothole', 'road'] }, { code: 'MANHOLE', category: 'manhole' }],
-        limits: { postPerKey: { limit: 40, windowSeconds: 60 }, readPerIp: { limit: 10_000, windowSeconds: 60 } },
-      },
-      'test open311',
-    );
-    const logger = createLogger({ level: 'silent' });
-    const app = createWebApp({
-      logger,
-      routers: [open311Router({ config, repository, deps: { lifecycle: h.lifecycle.deps, requests: repository, districtId: DISTRICT_ID, staleClaimMs: OPEN311_STALE_CLAIM_MS }, org: h.org, limiter: new RateLimiter(redis, testPrefix('open311_georeport')), logger })],
-    });
-    server = createServer(app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/open311/v2`;
+    base = `${h.url}/open311/v2`;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    redis.disconnect();
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   async function call(method: string, path: string, body?: string, contentType = 'application/x-www-form-urlencoded'): Promise<Answer> {
     const response = await fetch(`${base}${path}`, { method, ...(body !== undefined && { body, headers: { 'content-type': contentType } }) });
@@ -259,5 +237,29 @@ describe('Open311 GeoReport v2', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(errorsOf(limited)[0]).toMatchObject({ code: 429 });
     expect((await post(fixMyStreetForm(), 'json')).status).toBe(201);
+  });
+});
+
+/** The demo district with the demo's config/open311.json, and the same app without OPEN311_CONFIG (web role). */
+describe('Open311 in the demo district', () => {
+  const open = new TestApp('open311_demo', { role: 'web', env: { OPEN311_CONFIG: 'config/open311.json' } });
+  const closed = new TestApp('open311_closed', { role: 'web' });
+  beforeAll(() => Promise.all([open.start(), closed.start()]));
+  afterAll(() => Promise.all([open.stop(), closed.stop()]));
+
+  it('files a form-encoded request in the demo district and lists the demo services', async () => {
+    const services = (await (await fetch(`${open.url}/open311/v2/services.json`)).json()) as { service_code: string }[];
+    expect(services.map((s) => s.service_code)).toContain('road');
+    const apiKey = await new Open311Repository(open.mongo).issueKey('demo-app', 'Demo app');
+    const body = new URLSearchParams({ api_key: apiKey, service_code: 'road', address_string: '农机路3号', description: '农机路3号路面塌陷，车辆通行危险' });
+    const filed = await fetch(`${open.url}/open311/v2/requests.json`, { method: 'POST', body });
+    expect(filed.status).toBe(201);
+    const [receipt] = (await filed.json()) as { service_request_id: string }[];
+    const status = (await (await fetch(`${open.url}/open311/v2/requests/${receipt!.service_request_id}.json`)).json()) as Record<string, unknown>[];
+    expect(status[0]).toMatchObject({ status: 'open', agency_responsible: '住建局', service_code: 'road' });
+  });
+
+  it('is closed without OPEN311_CONFIG', async () => {
+    expect((await fetch(`${closed.url}/open311/v2/services.json`)).status).toBe(404);
   });
 });

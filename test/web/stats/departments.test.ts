@@ -1,15 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { reporterActor } from '../../../commands/actors';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
 import { submitReport } from '../../../commands/submitReport';
 import type { Actor, CaseCommand } from '../../../src/cases';
-import { createLogger } from '../../../infra/logger';
-import { createWebApp } from '../../../web/app';
-import { statsRouter } from '../../../web/stats/router';
-import { LifecycleHarness } from '../../bots/wecom/lifecycle/support/harness';
-import { DISTRICT_ID } from '../../bots/wecom/lifecycle/support/district';
+import { DISTRICT_ID, testDistrictApp } from '../../bots/wecom/lifecycle/support/district';
 import { gridReport } from '../../bots/wecom/lifecycle/support/reports';
+import { calendarSla } from '../../support/calendarSla';
+import { TestApp } from '../../support/testApp';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -37,12 +33,14 @@ const grid: Actor = { userId: 'grid-zhang', name: '张网格', role: 'grid', com
  */
 describe('department statistics', () => {
   let now = T0;
-  const h = new LifecycleHarness('stats_departments', {
+  // The web role: the worker's deadline timers would fire at once on these past dates and add reminders to the cases.
+  const h = new TestApp('stats_departments', {
+    ...testDistrictApp,
+    role: 'web',
     clock: () => now,
-    config: { plan: (_c, kind, from) => new Date(from.getTime() + (kind === 'accept' ? HOUR : kind === 'finish' ? DAY : 2 * DAY)) },
+    sla: calendarSla({ accept: '1h', finish: '1d', verify: '2d' }),
+    env: { STATS_API_TOKEN: TOKEN },
   });
-  let server: Server;
-  let baseUrl: string;
 
   async function run(id: string, at: Date, actor: Actor, command: CaseCommand): Promise<void> {
     now = at;
@@ -88,24 +86,12 @@ describe('department statistics', () => {
     await run(d, new Date(d0.getTime() + 20 * MIN), zj(), { type: 'accept' });
 
     await report(new Date(T0.getTime() - 10 * DAY));
-    await h.settle();
-
-    const app = createWebApp({
-      logger: createLogger({ level: 'silent' }),
-      routers: [statsRouter({ token: TOKEN, query: (period) => h.repo.departmentStats({ ...period, districtId: DISTRICT_ID }) })],
-    });
-    server = createServer(app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   function get(query: string, token: string | null = TOKEN): Promise<Response> {
-    return fetch(`${baseUrl}/api/stats/departments?${query}`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+    return fetch(`${h.url}/api/stats/departments?${query}`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
   }
 
   it('gives the hand-computed figures for one street', async () => {

@@ -1,5 +1,6 @@
 import { encryptCallback, signCallback } from '../../../../bots/wecom/crypto';
-import { startHarness, TEST_CORP, type Harness, type LogLine } from './support/harness';
+import type { LogLine } from '../../../support/capturedLogs';
+import { startHarness, TEST_CORP, type Harness } from './support/harness';
 
 const NOW = Date.now();
 

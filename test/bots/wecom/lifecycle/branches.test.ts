@@ -2,13 +2,15 @@ import { KEY, NO_DEPARTMENT, QUESTION, TYPED_REASON } from '../../../../bots/wec
 import { runCaseCommand } from '../../../../commands/runCaseCommand';
 import { submitReport } from '../../../../commands/submitReport';
 import { checkInvariants } from '../../../../src/cases';
-import { cardUpdates, LifecycleHarness } from './support/harness';
+import { calendarSla } from '../../../support/calendarSla';
+import { cardUpdates, TestApp } from '../../../support/testApp';
+import { testDistrictApp } from './support/district';
 import { gridReport } from './support/reports';
 
 const HOUR = 3600_000;
 
 describe('lifecycle branches through the fake WeChat Work server', () => {
-  const h = new LifecycleHarness('lifecycle_branches');
+  const h = new TestApp('lifecycle_branches', testDistrictApp);
   beforeAll(() => h.start());
   afterAll(() => h.stop());
   afterEach(async () => expect(await h.failedSends()).toEqual([]));
@@ -95,9 +97,7 @@ describe('lifecycle branches through the fake WeChat Work server', () => {
   });
 
   it('an extension request is approved by the dispatcher and moves the finish deadline', async () => {
-    const planned = new LifecycleHarness('lifecycle_extension', {
-      config: { plan: (_c, kind, from) => new Date(from.getTime() + (kind === 'accept' ? 2 : 48) * HOUR) },
-    });
+    const planned = new TestApp('lifecycle_extension', { ...testDistrictApp, sla: calendarSla({ accept: '2h', finish: '48h', verify: '48h' }) });
     await planned.start();
     try {
       const { case: created } = await submitReport(planned.lifecycle.deps, gridReport());

@@ -2,8 +2,8 @@ import { actOnCase } from '../../../../commands/actOnCase';
 import { submitReport } from '../../../../commands/submitReport';
 import { districtSeedSchema } from '../../../../config/district';
 import type { Actor } from '../../../../src/cases';
-import { LifecycleHarness } from './support/harness';
-import { testDistrict } from './support/district';
+import { TestApp } from '../../../support/testApp';
+import { TEST_APP_CHATS, testDistrict } from './support/district';
 import { gridReport } from './support/reports';
 
 const district = districtSeedSchema.parse({
@@ -21,7 +21,7 @@ const dispatcher: Actor = { userId: 'dispatcher1', name: '调度员', role: 'dis
  * through the outbox to the fake WeChat Work server, whose recorded calls are read here.
  */
 describe('提请区级督办 tells the district and the departments on the case', () => {
-  const h = new LifecycleHarness('district_escalation', { district });
+  const h = new TestApp('district_escalation', { district, appChats: TEST_APP_CHATS });
   beforeAll(() => h.start());
   afterAll(() => h.stop());
   afterEach(async () => expect(await h.failedSends()).toEqual([]));

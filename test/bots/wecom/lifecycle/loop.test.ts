@@ -2,7 +2,8 @@ import { KEY, QUESTION } from '../../../../bots/wecom/lifecycle/buttonKeys';
 import { runCaseCommand } from '../../../../commands/runCaseCommand';
 import { submitReport } from '../../../../commands/submitReport';
 import { checkInvariants } from '../../../../src/cases';
-import { cardUpdates, LifecycleHarness } from './support/harness';
+import { cardUpdates, TestApp } from '../../../support/testApp';
+import { testDistrictApp } from './support/district';
 import { gridReport } from './support/reports';
 
 /**
@@ -11,7 +12,7 @@ import { gridReport } from './support/reports';
  * again → solved → satisfaction and whistle ratings. Every message goes through the fake WeCom.
  */
 describe('closed loop through the fake WeChat Work server', () => {
-  const h = new LifecycleHarness('lifecycle_loop');
+  const h = new TestApp('lifecycle_loop', testDistrictApp);
   beforeAll(() => h.start());
   afterAll(() => h.stop());
 

@@ -2,9 +2,9 @@ import { KEY } from '../../../../bots/wecom/lifecycle/buttonKeys';
 import { runCaseCommand } from '../../../../commands/runCaseCommand';
 import { submitReport } from '../../../../commands/submitReport';
 import { districtSeedSchema } from '../../../../config/district';
-import { captureLogger, type LogLine } from '../inbound/support/harness';
-import { testDistrict } from './support/district';
-import { cardUpdates, LifecycleHarness } from './support/harness';
+import { captureLogger, type LogLine } from '../../../support/capturedLogs';
+import { cardUpdates, TestApp } from '../../../support/testApp';
+import { TEST_APP_CHATS, testDistrict } from './support/district';
 import { gridReport } from './support/reports';
 
 /** The test district plus a second grid member in 张网格's community (comm1). */
@@ -12,7 +12,7 @@ const district = districtSeedSchema.parse({ ...testDistrict, users: [...testDist
 
 describe('who may verify (核实) a case, through the fake WeChat Work server', () => {
   const logs: LogLine[] = [];
-  const h = new LifecycleHarness('verify_permissions', { district, logger: captureLogger(logs) });
+  const h = new TestApp('verify_permissions', { district, appChats: TEST_APP_CHATS, logger: captureLogger(logs) });
   beforeAll(() => h.start());
   afterAll(() => h.stop());
 

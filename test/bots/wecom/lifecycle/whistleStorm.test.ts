@@ -1,5 +1,8 @@
+import { WecomApiClient } from '../../../../bots/wecom/apiClient';
 import { submitReport } from '../../../../commands/submitReport';
-import { LifecycleHarness, taskIdOf } from './support/harness';
+import { bullConnection, createOutboxWorker, type OutboxWorker } from '../../../../jobs/outbox';
+import { taskIdOf, TestApp } from '../../../support/testApp';
+import { testDistrictApp } from './support/district';
 import { gridReport } from './support/reports';
 
 // WeChat Work's per-member windows (30 a minute, 1,000 an hour) and the robots' 20 a minute, on a
@@ -11,12 +14,27 @@ const MEMBER_WINDOWS = [
 
 /** A storm of whistles to one department: its leads get every card, the reporter every notice, nothing is dropped. */
 describe('a storm of 45 whistles to one department through the lifecycle', () => {
-  const h = new LifecycleHarness('lifecycle_storm', {
-    fake: { memberLimit: MEMBER_WINDOWS },
-    outboxWorker: { memberLimit: { windows: MEMBER_WINDOWS, marginMs: 1_000 }, robotLimit: { perWindow: 20, windowMs: 1_000, marginMs: 100 } },
+  // The composed app's web role makes the cases; the one outbox worker is this test's, paced on the compressed clock.
+  const h = new TestApp('lifecycle_storm', { ...testDistrictApp, role: 'web', fake: { memberLimit: MEMBER_WINDOWS } });
+  let worker: OutboxWorker;
+  beforeAll(async () => {
+    await h.start();
+    const { env, redis } = h.runtime;
+    worker = createOutboxWorker({
+      connection: bullConnection(env.REDIS_URL),
+      prefix: env.QUEUE_PREFIX,
+      client: WecomApiClient.fromEnv(env, redis),
+      redis,
+      ratePerMinute: 600_000,
+      concurrency: 8,
+      memberLimit: { windows: MEMBER_WINDOWS, marginMs: 1_000 },
+      robotLimit: { perWindow: 20, windowMs: 1_000, marginMs: 100 },
+    });
   });
-  beforeAll(() => h.start());
-  afterAll(() => h.stop());
+  afterAll(async () => {
+    await worker.close();
+    await h.stop();
+  });
 
   it('reaches both 住建 leads with all 45 whistle cards and the reporter with all 45 notices, none dropped', async () => {
     const numbers: string[] = [];

@@ -1,14 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Writable } from 'node:stream';
 import Koa from 'koa';
 import type Redis from 'ioredis';
 import type { Connection } from 'mongoose';
-import pino from 'pino';
 import type { Worker } from 'bullmq';
 import { createWecomCallbackRouter, type WecomCallbackConfig } from '../../../../../bots/wecom/callbackRouter';
 import type { InboundEvent } from '../../../../../bots/wecom/events';
-import type { Logger } from '../../../../../infra/logger';
 import { createRedis } from '../../../../../infra/redis';
 import { connectMongo } from '../../../../../store/connection';
 import { CallbackSender } from '../../../../../fakes/wecom/callbackSender';
@@ -17,6 +14,7 @@ import { InboundDispatcher } from '../../../../../jobs/inbound/dispatcher';
 import { InboundEventStore } from '../../../../../jobs/inbound/eventStore';
 import { InboundQueue } from '../../../../../jobs/inbound/queue';
 import { createInboundWorker } from '../../../../../jobs/inbound/worker';
+import { captureLogger, type LogLine } from '../../../../support/capturedLogs';
 import { testMongoUri, testPrefix, testRedisUrl } from '../../../../support/isolation';
 
 export const TEST_CORP = {
@@ -27,13 +25,6 @@ export const TEST_CORP = {
 };
 
 export type AcceptMode = 'queue-first' | 'store-first';
-
-export interface LogLine {
-  level: number;
-  msg: string;
-  reason?: string;
-  [field: string]: unknown;
-}
 
 export interface Harness {
   url: string;
@@ -48,17 +39,6 @@ export interface Harness {
   queuedCount(): Promise<number>;
   waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A logger whose JSON lines land in `logs`, so tests can assert the one structured line per refusal. */
-export function captureLogger(logs: LogLine[]): Logger {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
-  return pino({ level: 'info' }, sink);
 }
 
 export async function startHarness(label: string, options: { mode?: AcceptMode; config?: Partial<WecomCallbackConfig>; now?: () => number } = {}): Promise<Harness> {

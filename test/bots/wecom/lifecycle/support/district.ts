@@ -4,6 +4,9 @@ export const DISTRICT_ID = 'test-district';
 export const STREET_ID = 'street1';
 export const APP_CHAT_ID = 'chatchengguan';
 
+/** 城管's group chat, made in WeChat Work before the app runs. */
+export const TEST_APP_CHATS = [{ chatid: APP_CHAT_ID, name: '城管群', userlist: ['cg-lead', 'dispatcher1'] }];
+
 /** A small district: two leads in 住建 (for the double tap), one-lead 水务 and 城管, one grid, one dispatcher. */
 export const testDistrict: DistrictSeed = districtSeedSchema.parse({
   district: { id: DISTRICT_ID, name: '测试区', leadershipChat: { kind: 'webhook', key: 'wh-leaders' } },
@@ -36,3 +39,6 @@ export const testDistrict: DistrictSeed = districtSeedSchema.parse({
     { userId: 'dispatcher2', name: '二街调度', roles: ['dispatcher'], streetId: 'street2' },
   ],
 });
+
+/** The test district as a TestApp runs it: its organisation and 城管's group chat. */
+export const testDistrictApp = { district: testDistrict, appChats: TEST_APP_CHATS };
