@@ -8,7 +8,7 @@ import type { LifecycleDeps } from '../commands/deps';
 import type { ConversationConfig } from '../config/conversation';
 import { ChatCompletionsSecondOpinion } from '../infra/llm/chatCompletions';
 import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
 import { ParserLearningRepository } from '../store/parserLearningRepository';
 import type { AppModule, Infrastructure } from './runtime';
@@ -30,9 +30,9 @@ export function conversationModule(infra: Infrastructure, options: ConversationM
   return {
     async startWorkers() {
       const { gateway } = options;
-      const connection = bullConnection(infra.env.REDIS_URL);
+      const connection = bullConnectionFor(infra);
       const prefix = infra.env.QUEUE_PREFIX;
-      const outbox = outboxFromEnv(infra.env);
+      const outbox = outboxFromEnv(infra);
       const feedbackTimer = createFeedbackTimer({ connection, prefix });
       const deps = conversationDeps({
         redis: infra.redis,

@@ -9,7 +9,7 @@ import type { DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory } from 
 import { loadDistrictSeed } from '../config/district';
 import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
 import { createPlaceKeyPruner } from '../jobs/housekeeping/placeKeyPruner';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
 import { CaseRepository } from '../store/caseRepository';
 import type { AppModule, Infrastructure } from './runtime';
@@ -44,7 +44,7 @@ export interface LifecycleModule extends AppModule {
 export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleOptions): LifecycleModule {
   const districtId = loadDistrictSeed(infra.env.DISTRICT_CONFIG).district.id;
   const repository = new CaseRepository(infra.mongo);
-  const outbox = outboxFromEnv(infra.env);
+  const outbox = outboxFromEnv(infra);
   infra.closeables.push({ name: 'lifecycle outbox', close: () => outbox.close() });
   const lifecycle = createWecomLifecycle({
     mongo: infra.mongo,
@@ -74,7 +74,7 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
       if (options.dispatcher) registerLifecycleListeners(options.dispatcher, lifecycle);
       else infra.logger.warn('no inbound dispatcher wired: lifecycle card taps will not be handled');
       const rule = lifecycle.deps.config.duplicates;
-      const pruner = createPlaceKeyPruner({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, prune: (now) => repository.prunePlaceKeys(now, rule), logger: log });
+      const pruner = createPlaceKeyPruner({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, prune: (now) => repository.prunePlaceKeys(now, rule), logger: log });
       await pruner.ensureScheduled();
       return [{ name: 'duplicate-key pruner', close: () => pruner.close() }];
     },

@@ -1,4 +1,5 @@
 import { deadlineJobId } from '../../../jobs/deadlines';
+import { REDIS_SETUPS, useRedis } from '../../support/redisSetups';
 import { CG_STAFF, DISPATCHER, DeadlineHarness, sleep, waitFor } from './support/harness';
 
 const texts = (h: DeadlineHarness, chatId: string) => h.fake.inbox.appChat(chatId).map((m) => (m.body.text as { content: string }).content);
@@ -14,11 +15,12 @@ function expectNear(actual: number | undefined, expected: number): void {
   expect(Math.abs((actual ?? 0) - expected)).toBeLessThanOrEqual(100);
 }
 
-describe('state changes move or cancel the deadline jobs (accept 6 s, finish 12 s)', () => {
+describe.each(REDIS_SETUPS)('state changes move or cancel the deadline jobs (accept 6 s, finish 12 s), on %s', (setup) => {
+  const redis = useRedis(setup);
   let h: DeadlineHarness;
 
   beforeEach(async () => {
-    h = await DeadlineHarness.start();
+    h = await DeadlineHarness.start({ redis: redis() });
   });
   afterEach(async () => {
     await h.stop();

@@ -1,10 +1,12 @@
+import { REDIS_SETUPS, useRedis } from '../../support/redisSetups';
 import { DeadlineHarness, sleep, waitFor } from './support/harness';
 
-describe('reminders and escalations on a short test policy (accept within 6 s)', () => {
+describe.each(REDIS_SETUPS)('reminders and escalations on a short test policy (accept within 6 s), on %s', (setup) => {
+  const redis = useRedis(setup);
   let h: DeadlineHarness;
 
   beforeEach(async () => {
-    h = await DeadlineHarness.start();
+    h = await DeadlineHarness.start({ redis: redis() });
   });
   afterEach(async () => {
     await h.stop();

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../../infra/redis';
 import type { Connection } from 'mongoose';
 import pino from 'pino';
 import type { InboundEvent } from '../../../../bots/wecom/events';
@@ -28,7 +28,7 @@ const silent = pino({ level: 'silent' });
 
 describe('inbound worker step', () => {
   let mongo: Connection;
-  let redis: Redis;
+  let redis: RedisClient;
   let store: InboundEventStore;
   let claims: InboundClaims;
 

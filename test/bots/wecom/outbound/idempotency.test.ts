@@ -1,12 +1,14 @@
 import { text, toUsers, toWebhook, webhookText } from '../../../../bots/wecom/messages';
 import { SentLedger, outboxJobId } from '../../../../jobs/outbox';
+import { REDIS_SETUPS, useRedis } from '../../../support/redisSetups';
 import { OutboundHarness, sleep, waitFor } from './support/harness';
 
-describe('outbox idempotency', () => {
+describe.each(REDIS_SETUPS)('outbox idempotency, on %s', (setup) => {
+  const redis = useRedis(setup);
   let h: OutboundHarness;
 
   beforeEach(async () => {
-    h = await new OutboundHarness('wecom_idem').start();
+    h = await new OutboundHarness('wecom_idem', {}, redis()).start();
   });
   afterEach(() => h.stop());
 

@@ -1,5 +1,6 @@
 import { text, toUsers, toWebhook, webhookText } from '../../../../bots/wecom/messages';
 import type { Outbox } from '../../../../jobs/outbox';
+import { REDIS_SETUPS, useRedis } from '../../../support/redisSetups';
 import { OutboundHarness, waitFor } from './support/harness';
 
 // A small robot limit so the test runs in seconds; WeChat Work's is 20 a minute.
@@ -7,12 +8,13 @@ const FAKE_LIMIT = { perWindow: 4, windowMs: 2_000 };
 // The margin covers a send's time on the way to the fake, which in a loaded test process can pass 250 ms.
 const LIMIT = { ...FAKE_LIMIT, marginMs: 750 };
 
-describe('group robots are paced one by one (WeChat Work: 20 messages a minute per robot)', () => {
+describe.each(REDIS_SETUPS)('group robots are paced one by one (WeChat Work: 20 messages a minute per robot), on %s', (setup) => {
+  const redis = useRedis(setup);
   let h: OutboundHarness;
   let outbox: Outbox;
 
   beforeEach(async () => {
-    h = await new OutboundHarness('robot_pace', { webhookLimit: FAKE_LIMIT }).start();
+    h = await new OutboundHarness('robot_pace', { webhookLimit: FAKE_LIMIT }, redis()).start();
     outbox = h.outbox();
   });
   afterEach(() => h.stop());

@@ -2,20 +2,23 @@ import { buttonInteractionCard, multipleInteractionCard, replaceCard, replaceCar
 import { appChatCreateBody, cardUpdate, image, markdown, templateCard, text, toAppChat, toDepartment, toUsers, toWebhook, webhookText, type DepartmentChat } from '../../../../bots/wecom/messages';
 import type { Outbox } from '../../../../jobs/outbox';
 import type { WecomApiClient } from '../../../../bots/wecom/apiClient';
+import { REDIS_SETUPS, useRedis } from '../../../support/redisSetups';
 import { OutboundHarness, waitFor } from './support/harness';
 
-describe('outbound round trips through the outbox to the fake WeChat Work server', () => {
-  const h = new OutboundHarness('wecom_roundtrip');
+describe.each(REDIS_SETUPS)('outbound round trips through the outbox to the fake WeChat Work server, on %s', (setup) => {
+  let h: OutboundHarness;
+  // Before useRedis: jest runs afterAll hooks in the order they are declared, and the cluster must outlive the harness.
+  afterAll(() => h.stop());
+  const redis = useRedis(setup);
   let outbox: Outbox;
   let client: WecomApiClient;
 
   beforeAll(async () => {
-    await h.start();
+    h = await new OutboundHarness('wecom_roundtrip', {}, redis()).start();
     client = h.client();
     outbox = h.outbox();
     h.worker({ client });
   });
-  afterAll(() => h.stop());
 
   async function deliveredTo(box: () => unknown[], count: number): Promise<void> {
     await waitFor(`${count} message(s)`, () => box().length >= count);

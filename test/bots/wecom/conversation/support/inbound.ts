@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../../../infra/redis';
 import type { Connection } from 'mongoose';
 import type { Worker } from 'bullmq';
 import { createWecomCallbackRouter } from '../../../../../bots/wecom/callbackRouter';
@@ -27,7 +27,7 @@ export interface InboundDriverOptions {
   deps: ConversationDeps;
   lifecycle: WecomLifecycle;
   mongo: Connection;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
 }
