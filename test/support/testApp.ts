@@ -117,11 +117,10 @@ export class TestApp {
     await this.fake.listen();
     for (const chat of this.options.appChats ?? []) this.fake.addAppChat(chat);
     const callback = { token: randomBytes(12).toString('hex'), encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
-    const prefix = testPrefix(this.label);
     this.env = loadEnv({
       MONGODB_URI: testMongoUri(this.label),
       REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: prefix,
+      QUEUE_PREFIX: testPrefix(this.label),
       PORT: '0',
       HOST: '127.0.0.1',
       ROLE: this.options.role ?? 'all',
@@ -137,32 +136,54 @@ export class TestApp {
       ...Object.fromEntries(Object.entries(this.options.configFiles ?? {}).map(([name, content]) => [name, this.configFile(`${name}.json`, content)])),
       ...this.options.env,
     });
+    await this.boot();
+    return this;
+  }
+
+  /** Stops the process as SIGTERM would and starts it again on the same store, prefix and fake WeChat Work. */
+  async restart(): Promise<this> {
+    await this.shutDown();
+    await this.boot();
+    return this;
+  }
+
+  /** Stops the app as SIGTERM would, drops its database and closes the fake: nothing is left open. */
+  async stop(): Promise<void> {
+    if (this.runtime) await this.runtime.mongo.dropDatabase().catch(() => undefined);
+    await this.shutDown();
+    await this.fake.close();
+    rmSync(this.configDir, { recursive: true, force: true });
+  }
+
+  private async boot(): Promise<void> {
+    const callback = this.callbackSecrets();
     const logger = this.options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
     const compose = composeApp(this.env, undefined, { rawEnv: { ...process.env, ...this.options.env }, ...(this.options.clock && { clock: this.options.clock }) });
     this.runtime = await startRuntime(this.env, logger, async (infra) => (this.modules = await compose(infra)));
     this.repo = new CaseRepository(this.runtime.mongo);
     // The app builds its indexes lazily (autoIndex); tests wait for them so a unique index is there from the first case.
     await this.repo.ensureIndexes();
-    this.inboundQueue = new InboundQueue({ connection: bullConnection(this.env.REDIS_URL), prefix });
-    this.outbox = createOutbox({ connection: bullConnection(this.env.REDIS_URL), prefix });
+    this.inboundQueue = new InboundQueue({ connection: bullConnection(this.env.REDIS_URL), prefix: this.env.QUEUE_PREFIX });
+    this.outbox = createOutbox({ connection: bullConnection(this.env.REDIS_URL), prefix: this.env.QUEUE_PREFIX });
     if (this.runtime.url) {
       this.callbacks = new CallbackSender({ url: `${this.runtime.url}/wecom/callback`, ...callback, corpId: this.fake.corpId, agentId: this.fake.agentId });
       this.inbound = new MemberCallbacks(this.fake, this.callbacks, this.inboundQueue);
     }
-    return this;
   }
 
-  /** Stops the app as SIGTERM would, drops its database and closes the fake: nothing is left open. */
-  async stop(): Promise<void> {
+  private async shutDown(): Promise<void> {
     await this.inboundQueue?.close().catch(() => undefined);
     await this.outbox?.close().catch(() => undefined);
     if (this.runtime) {
-      await this.runtime.mongo.dropDatabase().catch(() => undefined);
       const clean = await this.runtime.stop();
       if (!clean) throw new Error(`the test app ${this.label} did not stop cleanly`);
     }
-    await this.fake.close();
-    rmSync(this.configDir, { recursive: true, force: true });
+  }
+
+  private callbackSecrets(): { token: string; encodingAesKey: string } {
+    const { WECOM_TOKEN: token, WECOM_ENCODING_AES_KEY: encodingAesKey } = this.env;
+    if (!token || !encodingAesKey) throw new Error('the test app has no callback secrets');
+    return { token, encodingAesKey };
   }
 
   /**
