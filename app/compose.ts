@@ -22,7 +22,7 @@ import { wecomGateway } from './wecomGateway';
 
 /** What a process may choose about the app beyond its environment. */
 export interface AppSeams {
-  /** The clock of case changes and cards (default: the wall clock); tests that replay dated histories set it. */
+  /** The clock of case changes, cards and the alliance's 哨令 (default: the wall clock); tests that replay dated histories set it. */
   clock?: () => Date;
   /** The environment secrets named by configuration files are read from (HOTLINE_WEBHOOKS_CONFIG's `secretEnv`); process.env by default. */
   rawEnv?: Record<string, string | undefined>;
@@ -38,7 +38,7 @@ export interface AppSeams {
 export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): ComposeApp {
   return async (infra: Infrastructure): Promise<AppModule[]> => {
     const org = cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
-    const mpConfig = loadMpConfig();
+    const mpConfig = loadMpConfig(env.MP_CONFIG);
     const gateway = wecomGateway(infra);
     const deadlines = await deadlinesModule(infra);
     const learning = parserLearning(infra);
@@ -53,7 +53,7 @@ export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): C
       subscribers: [...hotlineProgress.subscribers, learning.subscriber, feed.subscriber],
       ...(seams.clock !== undefined && { clock: seams.clock }),
     });
-    const alliance = allianceModule(infra, { dispatcher: gateway.dispatcher, mpConfig });
+    const alliance = allianceModule(infra, { dispatcher: gateway.dispatcher, mpConfig, ...(seams.clock !== undefined && { clock: seams.clock }) });
     const modules: AppModule[] = [
       lifecycle,
       statsModule(infra),

@@ -78,6 +78,8 @@ export const envSchema = z
     /** Who leads and assists per category and street, the duplicate window, what the community handles. */
     ROUTING_CONFIG: z.string().default('config/routing.json'),
     CONVERSATION_CONFIG: z.string().default('config/conversation.json'),
+    /** The mini-program's settings: photo limits, sessions, subscribe-message templates (residents' and volunteers'). */
+    MP_CONFIG: z.string().default('config/mp.json'),
     MEDIA_DIR: z.string().default('.data/media'),
     WECOM_CORP_ID: optionalString,
     WECOM_AGENT_ID: z.coerce.number().int().positive().optional(),
