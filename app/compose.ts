@@ -18,6 +18,7 @@ import type { AppModule, ComposeApp, Infrastructure } from './runtime';
 import type { Sandbox } from './sandbox';
 import { sandboxModule } from './sandboxModule';
 import { statsModule } from './statsModule';
+import type { DecodeQueue } from '../web/mp/decodeQueue';
 import { wecomGateway } from './wecomGateway';
 
 /** What a process may choose about the app beyond its environment. */
@@ -26,6 +27,8 @@ export interface AppSeams {
   clock?: () => Date;
   /** The environment secrets named by configuration files are read from (HOTLINE_WEBHOOKS_CONFIG's `secretEnv`); process.env by default. */
   rawEnv?: Record<string, string | undefined>;
+  /** The residents' photo decoders (default: PHOTO_DECODE_CONCURRENCY, PHOTO_DECODE_QUEUE); a test holds its own shut to see the queue fill. */
+  decodeQueue?: DecodeQueue;
 }
 
 /**
@@ -58,7 +61,7 @@ export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): C
       lifecycle,
       statsModule(infra),
       alliance,
-      mpModule(infra, { lifecycle: lifecycle.deps, config: mpConfig, media: gateway.media }),
+      mpModule(infra, { lifecycle: lifecycle.deps, config: mpConfig, media: gateway.media, residents, ...(seams.decodeQueue !== undefined && { decodeQueue: seams.decodeQueue }) }),
       hotlineModule(infra, { lifecycle: lifecycle.deps, platforms: hotlineProgress.platformIds }),
       hotlineProgress,
       open311Module(infra, { lifecycle: lifecycle.deps, org }),
