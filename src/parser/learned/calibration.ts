@@ -39,23 +39,34 @@ export interface CalibrationMap {
 }
 
 export function fitIsotonic(scored: readonly Scored[]): CalibrationMap {
-  const sorted = [...scored].sort((a, b) => a.confidence - b.confidence);
+  // Equal confidences start in one block: split across two, they would give one confidence two meanings
+  // (with the rules' weight, many messages score 1.0 after rounding).
+  const sorted = scored.map((s) => ({ c: round(s.confidence), right: s.correct ? 1 : 0 })).sort((a, b) => a.c - b.c);
   const blocks: Array<{ sum: number; n: number; lo: number; hi: number }> = [];
   for (const s of sorted) {
-    blocks.push({ sum: s.correct ? 1 : 0, n: 1, lo: s.confidence, hi: s.confidence });
+    const last = blocks[blocks.length - 1];
+    if (last && last.hi === s.c) {
+      last.sum += s.right;
+      last.n += 1;
+    } else {
+      blocks.push({ sum: s.right, n: 1, lo: s.c, hi: s.c });
+    }
     while (blocks.length > 1) {
-      const last = blocks[blocks.length - 1] as (typeof blocks)[number];
+      const top = blocks[blocks.length - 1] as (typeof blocks)[number];
       const prev = blocks[blocks.length - 2] as (typeof blocks)[number];
-      if (prev.sum / prev.n <= last.sum / last.n) break;
-      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + last.sum, n: prev.n + last.n, lo: prev.lo, hi: last.hi });
+      // Equal shares are pooled too: a block of one (a single right answer) would otherwise shrink to 0.75.
+      if (prev.sum / prev.n < top.sum / top.n) break;
+      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + top.sum, n: prev.n + top.n, lo: prev.lo, hi: top.hi });
     }
   }
   const x: number[] = [];
   const y: number[] = [];
+  let floor = 0;
   for (const b of blocks) {
-    const mean = round((b.sum + 0.5) / (b.n + 1));
-    x.push(round(b.lo), round(b.hi));
-    y.push(mean, mean);
+    // Shrunk a little towards one half (a block of 3 right of 3 is not certainty), kept non-decreasing.
+    floor = Math.max(floor, round((b.sum + 0.5) / (b.n + 1)));
+    x.push(b.lo, b.hi);
+    y.push(floor, floor);
   }
   return { x, y };
 }
@@ -76,4 +87,5 @@ export function applyCalibration(map: CalibrationMap, confidence: number): numbe
   return y[y.length - 1] as number;
 }
 
-const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+/** Knots to a millionth: raw confidences crowd near 1, where 0.9999 and 0.99999 can mean different things. */
+const round = (v: number): number => Math.round(v * 1e6) / 1e6;
