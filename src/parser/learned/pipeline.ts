@@ -13,6 +13,16 @@ export interface LabelledText {
   weight?: number;
   /** Where the row comes from (real letters, grid reports): the combination is fitted to do well on each. */
   group?: string;
+  /**
+   * Whether the row is a letter, when its length does not tell: a letter of train_seg lost its stop words
+   * and may be shorter than LETTER_MIN_CHARS. By default, its length decides (as it does when parsing).
+   */
+  letter?: boolean;
+  /**
+   * Whether the row's out-of-fold prediction helps fit the weighing and the calibration (default true):
+   * false for rows unlike what the parser reads, such as train_seg's text without its stop words.
+   */
+  weighs?: boolean;
 }
 
 export interface PipelineInput {
@@ -44,8 +54,9 @@ const MATTER_BIASES = [0, 0.5, 1, 1.5, 2, 3, 4];
 export interface OutOfFold {
   truth: string;
   group: string;
-  /** Length of the normalised text: letters and chat reports are weighed apart. */
-  chars: number;
+  /** A letter (weighed apart from chat reports). */
+  letter: boolean;
+  weighs: boolean;
   p: Float64Array;
   rules: RulesVerdict;
 }
@@ -169,15 +180,16 @@ export function trainParserModel(input: PipelineInput): ParserModelData {
     rows.forEach((r, i) => {
       const source = input.fineRows[i];
       if (inFold[i] && source) {
-        oof.push({ truth: r.label, group: source.group ?? 'all', chars: source.text.length, p: model.probabilities(r.text, r.dense), rules: rulesOf[i] as RulesVerdict });
+        oof.push({ truth: r.label, group: source.group ?? 'all', letter: source.letter ?? source.text.length >= LETTER_MIN_CHARS, weighs: source.weighs ?? true, p: model.probabilities(r.text, r.dense), rules: rulesOf[i] as RulesVerdict });
       }
     });
     log(`fold ${f + 1}/${folds} done`);
   }
   const labels = [...new Set([...input.labels, ...rows.map((r) => r.label)])].sort();
-  const isLetter = (row: OutOfFold): boolean => row.chars >= LETTER_MIN_CHARS;
-  const short = fitBand(labels, oof.filter((r) => !isLetter(r)));
-  const letters = fitBand(labels, oof.filter(isLetter));
+  const isLetter = (row: OutOfFold): boolean => row.letter;
+  const weighing = oof.filter((r) => r.weighs);
+  const short = fitBand(labels, weighing.filter((r) => !isLetter(r)));
+  const letters = fitBand(labels, weighing.filter(isLetter));
   const bandOf = (row: OutOfFold): Band => (isLetter(row) ? letters : short);
   const decided = oof.map((row) => {
     const band = bandOf(row);
