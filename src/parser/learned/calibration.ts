@@ -38,33 +38,42 @@ export interface CalibrationMap {
   y: number[];
 }
 
+const PRIOR_WEIGHT = 2;
+
+/** A block's share right, shrunk towards its mean raw confidence by PRIOR_WEIGHT pseudo-answers. */
+const shrunk = (b: { sum: number; n: number; raw: number }): number => (b.sum + (PRIOR_WEIGHT * b.raw) / b.n) / (b.n + PRIOR_WEIGHT);
+
 export function fitIsotonic(scored: readonly Scored[]): CalibrationMap {
   // Equal confidences start in one block: split across two, they would give one confidence two meanings
   // (with the rules' weight, many messages score 1.0 after rounding).
   const sorted = scored.map((s) => ({ c: round(s.confidence), right: s.correct ? 1 : 0 })).sort((a, b) => a.c - b.c);
-  const blocks: Array<{ sum: number; n: number; lo: number; hi: number }> = [];
+  const blocks: Array<{ sum: number; n: number; lo: number; hi: number; raw: number }> = [];
   for (const s of sorted) {
     const last = blocks[blocks.length - 1];
     if (last && last.hi === s.c) {
       last.sum += s.right;
       last.n += 1;
+      last.raw += s.c;
     } else {
-      blocks.push({ sum: s.right, n: 1, lo: s.c, hi: s.c });
+      blocks.push({ sum: s.right, n: 1, lo: s.c, hi: s.c, raw: s.c });
     }
     while (blocks.length > 1) {
       const top = blocks[blocks.length - 1] as (typeof blocks)[number];
       const prev = blocks[blocks.length - 2] as (typeof blocks)[number];
-      // Equal shares are pooled too: a block of one (a single right answer) would otherwise shrink to 0.75.
-      if (prev.sum / prev.n < top.sum / top.n) break;
-      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + top.sum, n: prev.n + top.n, lo: prev.lo, hi: top.hi });
+      // Pooled on shrunk shares (see below), equal ones too, so that a few lucky low scores do not pull
+      // the whole range into one block.
+      if (shrunk(prev) < shrunk(top)) break;
+      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + top.sum, n: prev.n + top.n, lo: prev.lo, hi: top.hi, raw: prev.raw + top.raw });
     }
   }
   const x: number[] = [];
   const y: number[] = [];
   let floor = 0;
   for (const b of blocks) {
-    // Shrunk a little towards one half (a block of 3 right of 3 is not certainty), kept non-decreasing.
-    floor = Math.max(floor, round((b.sum + 0.5) / (b.n + 1)));
+    // Shrunk towards the raw confidence by PRIOR_WEIGHT pseudo-answers: where the data are thin (a block of
+    // 3 right of 3, or 2 of 3 among the rare low-scoring chat reports) the map stays near the raw value
+    // instead of jumping to certainty or lifting a raw 0.2 to 0.6. Kept non-decreasing.
+    floor = Math.max(floor, round(shrunk(b)));
     x.push(b.lo, b.hi);
     y.push(floor, floor);
   }
@@ -74,7 +83,8 @@ export function fitIsotonic(scored: readonly Scored[]): CalibrationMap {
 export function applyCalibration(map: CalibrationMap, confidence: number): number {
   const { x, y } = map;
   if (x.length === 0) return confidence;
-  if (confidence <= (x[0] as number)) return y[0] as number;
+  // Below the lowest confidence seen, straight down to 0 (nothing says a lower raw score deserves more).
+  if (confidence <= (x[0] as number)) return (x[0] as number) > 0 ? round(((y[0] as number) * confidence) / (x[0] as number)) : (y[0] as number);
   for (let i = 1; i < x.length; i++) {
     const x1 = x[i] as number;
     if (confidence <= x1) {
