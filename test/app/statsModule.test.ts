@@ -1,4 +1,5 @@
 import { statsModule } from '../../app/statsModule';
+import { CaseRepository } from '../../store/caseRepository';
 import { serveModule, type ModuleServer } from '../support/moduleServer';
 
 /** The statistics API as the composition root mounts it on the web role. */
@@ -6,7 +7,7 @@ describe('statsModule', () => {
   let served: ModuleServer;
 
   beforeAll(async () => {
-    served = await serveModule('stats_module', statsModule, { STATS_API_TOKEN: 'module-token' });
+    served = await serveModule('stats_module', (infra) => statsModule(infra, new CaseRepository(infra.mongo)), { STATS_API_TOKEN: 'module-token' });
   });
   afterAll(() => served.stop());
 

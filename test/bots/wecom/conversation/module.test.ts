@@ -10,6 +10,7 @@ import { loadEnv } from '../../../../config';
 import { FakeWecomServer } from '../../../../fakes/wecom';
 import { CallbackSender } from '../../../../fakes/wecom/callbackSender';
 import { createLogger } from '../../../../infra/logger';
+import { CaseRepository } from '../../../../store/caseRepository';
 import { testMongoUri, testPrefix, testRedisUrl } from '../../../support/isolation';
 import { TEST_CONVERSATION_CONFIG, cardOf, rowsOf, waitFor } from './support/harness';
 
@@ -35,7 +36,7 @@ describe('conversationModule in the app runtime', () => {
     });
     runtime = await startRuntime(env, createLogger({ level: 'silent' }), (infra) => {
       const gateway = wecomGateway(infra);
-      const lifecycle = lifecycleModule(infra, { deadlines: { syncCase: async () => undefined }, dispatcher: gateway.dispatcher, org: infra.org });
+      const lifecycle = lifecycleModule(infra, { cases: new CaseRepository(infra.mongo), deadlines: { syncCase: async () => undefined }, dispatcher: gateway.dispatcher, org: infra.org });
       return [lifecycle, conversationModule(infra, { lifecycle: lifecycle.deps, gateway, config: TEST_CONVERSATION_CONFIG }), gateway];
     });
   });

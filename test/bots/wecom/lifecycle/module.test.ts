@@ -2,6 +2,7 @@ import { lifecycleModule, type LifecycleModule } from '../../../../app/lifecycle
 import { KEY } from '../../../../bots/wecom/lifecycle/buttonKeys';
 import { submitReport } from '../../../../commands/submitReport';
 import { InboundDispatcher } from '../../../../jobs/inbound/dispatcher';
+import { CaseRepository } from '../../../../store/caseRepository';
 import { serveModule, type ModuleServer } from '../../../support/moduleServer';
 
 /** The module as the lead wires it: card taps on the worker role (the stats route is app/statsModule's). */
@@ -13,7 +14,7 @@ describe('lifecycleModule', () => {
 
   beforeAll(async () => {
     // What the worker role starts (the duplicate-key pruner's queue, worker and scheduler) is closed with the rest.
-    served = await serveModule('lifecycle_module', (infra) => (module = lifecycleModule(infra, { deadlines: { syncCase: async (c) => void synced.push(c.id) }, dispatcher, org: infra.org })));
+    served = await serveModule('lifecycle_module', (infra) => (module = lifecycleModule(infra, { cases: new CaseRepository(infra.mongo), deadlines: { syncCase: async (c) => void synced.push(c.id) }, dispatcher, org: infra.org })));
   });
   afterAll(() => served.stop());
 
