@@ -7,6 +7,7 @@ import { lifecycleConfig } from '../commands/config';
 import type { CaseChangeSubscriber } from '../commands/caseSubscribers';
 import type { DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory } from '../commands/deps';
 import { loadDistrictSeed } from '../config/district';
+import { loadRoutingTable } from '../config/routing';
 import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
 import { createPlaceKeyPruner } from '../jobs/housekeeping/placeKeyPruner';
 import { bullConnectionFor } from '../jobs/outbox/connection';
@@ -27,7 +28,7 @@ export interface LifecycleModuleOptions {
   residents?: ResidentMilestoneNotifier;
   /** Everything else told of every case change (hotline pushes, parser examples, the command centre's feed). */
   subscribers?: CaseChangeSubscriber[];
-  /** Defaults: config/routing.json, SLA_CONFIG deadlines. */
+  /** Defaults: ROUTING_CONFIG routing, SLA_CONFIG deadlines. */
   config?: LifecycleConfig;
   /** What "now" is for every case change and card; the wall clock unless the composition root is given one. */
   clock?: () => Date;
@@ -54,7 +55,7 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
     org: options.org,
     outbox,
     deadlines: options.deadlines,
-    config: options.config ?? lifecycleConfig({ plan: plannerFromSlaFile(infra.env.SLA_CONFIG) }),
+    config: options.config ?? lifecycleConfig({ routing: loadRoutingTable(infra.env.ROUTING_CONFIG), plan: plannerFromSlaFile(infra.env.SLA_CONFIG) }),
     logger: infra.logger,
     ...(options.residents !== undefined && { residents: options.residents }),
     subscribers: options.subscribers ?? [],

@@ -75,6 +75,8 @@ export const envSchema = z
     /** How often each process looks for a newer parser model of its district (retrained by parser:train). */
     PARSER_MODEL_POLL_SECONDS: positiveInt.default(30),
     SLA_CONFIG: z.string().default('config/sla.json'),
+    /** Who leads and assists per category and street, the duplicate window, what the community handles. */
+    ROUTING_CONFIG: z.string().default('config/routing.json'),
     CONVERSATION_CONFIG: z.string().default('config/conversation.json'),
     MEDIA_DIR: z.string().default('.data/media'),
     WECOM_CORP_ID: optionalString,
