@@ -15,7 +15,7 @@ import type { Env } from '../config';
 import type { Logger } from '../infra/logger';
 import { allianceReminderScheduler, createAllianceReminderWorker } from '../jobs/alliance/reminderQueue';
 import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
 import { createPeriodicJob } from '../jobs/periodic/periodicJob';
 import type { Participant } from '../src/alliance/types';
@@ -53,10 +53,10 @@ function allianceSecret(env: Env, logger: Logger): string {
 export function allianceModule(infra: Infrastructure, options: AllianceModuleOptions = {}): AllianceModule {
   const config = options.config ?? loadAllianceConfig(infra.env.ALLIANCE_CONFIG);
   const mp = options.mpConfig ?? loadMpConfig();
-  const outbox = outboxFromEnv(infra.env);
-  const reminders = allianceReminderScheduler({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, leadMinutes: config.remindBeforeStartMinutes, ...(options.clock && { clock: options.clock }) });
+  const outbox = outboxFromEnv(infra);
+  const reminders = allianceReminderScheduler({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, leadMinutes: config.remindBeforeStartMinutes, ...(options.clock && { clock: options.clock }) });
   // The mini-program outbox queue (the mini-program module's worker sends it); volunteers' messages go there.
-  const mpOutbox = createMpOutbox({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, attempts: mp.subscribe.attempts, backoffMs: mp.subscribe.backoffMs });
+  const mpOutbox = createMpOutbox({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, attempts: mp.subscribe.attempts, backoffMs: mp.subscribe.backoffMs });
   infra.closeables.push({ name: 'alliance outbox', close: () => outbox.close() }, { name: 'alliance reminder queue', close: () => reminders.close() }, { name: 'alliance volunteer message queue', close: () => mpOutbox.close() });
   const volunteers = createVolunteerNotifier({ config: mp.subscribe, outbox: mpOutbox, subscriptions: residentSubscriptionModel(infra.mongo), residents: residentModel(infra.mongo), ...(options.clock && { clock: options.clock }), logger: infra.logger.child({ module: 'alliance-volunteers' }) });
   const deps = {
@@ -87,7 +87,7 @@ export function allianceModule(infra: Infrastructure, options: AllianceModuleOpt
       logger.info({ registered: await registerSeedParticipants(deps, seeded, logger) }, 'alliance participants from config registered');
       if (options.dispatcher) registerAllianceListeners(options.dispatcher, { alliance: deps, outbox, logger });
       else logger.warn('no inbound dispatcher wired: 哨令 card taps will not be handled');
-      const connection = bullConnection(infra.env.REDIS_URL);
+      const connection = bullConnectionFor(infra);
       const worker = createAllianceReminderWorker({ connection, prefix: infra.env.QUEUE_PREFIX, remind: (id, minutes) => remindBeforeStart(deps, id, minutes), logger });
       const quota = createPeriodicJob({ connection, prefix: infra.env.QUEUE_PREFIX, queueName: 'alliance-quota-reminders', schedulerId: 'alliance-quota-reminders', everyMs: QUOTA_REMINDER_EVERY_MS, run: () => remindBehindQuota(deps), what: 'alliance quota reminder', logger });
       await quota.ensureScheduled();

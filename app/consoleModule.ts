@@ -1,3 +1,4 @@
+import { CHINA_TIME_ZONE } from '../src/chinaTime';
 import type { WecomApiClient } from '../bots/wecom/apiClient';
 import type { MediaStorage } from '../bots/wecom/mediaStorage';
 import type { CaseChangeSubscriber } from '../commands/caseSubscribers';
@@ -73,7 +74,7 @@ export function consoleModule(infra: Infrastructure, options: ConsoleModuleOptio
       const { client, media } = options.gateway;
       const services: ConsoleServices = {
         districtId,
-        timeZone: 'Asia/Shanghai',
+        timeZone: CHINA_TIME_ZONE,
         config,
         login: { corpId: env.WECOM_CORP_ID ?? '', agentId: env.WECOM_AGENT_ID ?? 0, oauthBase: env.WECOM_OAUTH_BASE, ssoBase: env.WECOM_SSO_BASE },
         identity: (code) => client.loginIdentity(code),

@@ -2,13 +2,14 @@ import type { WecomApiClient } from '../bots/wecom/apiClient';
 import { settleFeedback } from '../bots/wecom/conversation/departmentFlow';
 import { createFeedbackTimer, startFeedbackWorker } from '../bots/wecom/conversation/feedbackTimer';
 import { registerConversation } from '../bots/wecom/conversation/register';
+import type { ConversationDeps } from '../bots/wecom/conversation/deps';
 import { conversationDeps } from '../bots/wecom/conversation/wiring';
 import type { MediaStorage } from '../bots/wecom/mediaStorage';
 import type { LifecycleDeps } from '../commands/deps';
 import type { ConversationConfig } from '../config/conversation';
 import { ChatCompletionsSecondOpinion } from '../infra/llm/chatCompletions';
 import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
 import { ParserLearningRepository } from '../store/parserLearningRepository';
 import type { AppModule, Infrastructure } from './runtime';
@@ -22,40 +23,44 @@ export interface ConversationModuleOptions {
   config?: ConversationConfig;
 }
 
+export interface ConversationModule extends AppModule {
+  /** What the conversation's listeners work with (drafts, the case desk, the outbound queue…). */
+  deps: ConversationDeps;
+}
+
 /**
- * The grid members' and departments' conversation (worker role): listeners on the inbound
- * dispatcher, and the timer that sends a department's held feedback with its photos.
+ * The grid members' and departments' conversation: its services (built in every role, like the
+ * lifecycle's), and in the worker role its listeners on the inbound dispatcher and the timer that
+ * sends a department's held feedback with its photos.
  */
-export function conversationModule(infra: Infrastructure, options: ConversationModuleOptions): AppModule {
+export function conversationModule(infra: Infrastructure, options: ConversationModuleOptions): ConversationModule {
+  const { gateway } = options;
+  const connection = bullConnectionFor(infra);
+  const prefix = infra.env.QUEUE_PREFIX;
+  const outbox = outboxFromEnv(infra);
+  const feedbackTimer = createFeedbackTimer({ connection, prefix });
+  // In opening order: the runtime closes the last one first.
+  infra.closeables.push({ name: 'conversation outbox', close: () => outbox.close() }, { name: 'conversation feedback timer', close: () => feedbackTimer.close() });
+  const deps = conversationDeps({
+    redis: infra.redis,
+    prefix,
+    org: infra.org,
+    lifecycle: options.lifecycle,
+    outbox,
+    wecom: gateway.client,
+    media: gateway.media,
+    feedbackTimer,
+    learning: new ParserLearningRepository(infra.mongo),
+    ...secondOpinionFromEnv(infra),
+    logger: infra.logger.child({ component: 'conversation' }),
+    ...(options.config !== undefined && { config: options.config }),
+  });
   return {
+    deps,
     async startWorkers() {
-      const { gateway } = options;
-      const connection = bullConnection(infra.env.REDIS_URL);
-      const prefix = infra.env.QUEUE_PREFIX;
-      const outbox = outboxFromEnv(infra.env);
-      const feedbackTimer = createFeedbackTimer({ connection, prefix });
-      const deps = conversationDeps({
-        redis: infra.redis,
-        prefix,
-        org: infra.org,
-        lifecycle: options.lifecycle,
-        outbox,
-        wecom: gateway.client,
-        media: gateway.media,
-        feedbackTimer,
-        learning: new ParserLearningRepository(infra.mongo),
-        ...secondOpinionFromEnv(infra),
-        logger: infra.logger.child({ component: 'conversation' }),
-        ...(options.config !== undefined && { config: options.config }),
-      });
       registerConversation(gateway.dispatcher, deps);
       const worker = startFeedbackWorker({ connection, prefix, settle: (userId, draftId) => settleFeedback(deps, userId, draftId), logger: deps.logger });
-      // In opening order: the runtime closes the last one first.
-      return [
-        { name: 'conversation outbox', close: () => outbox.close() },
-        { name: 'conversation feedback timer', close: () => feedbackTimer.close() },
-        { name: 'conversation feedback worker', close: () => worker.close() },
-      ];
+      return [{ name: 'conversation feedback worker', close: () => worker.close() }];
     },
   };
 }

@@ -4,7 +4,7 @@ import { createDeadlineEngine } from '../jobs/deadlines/engine';
 import { MongoDeadlineCaseStore } from '../jobs/deadlines/mongoCaseStore';
 import { OutboxDeadlineNotifier } from '../jobs/deadlines/outboxNotifier';
 import type { DeadlineRules } from '../jobs/deadlines/plan';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
 import { calendarFor } from '../src/sla/defaults';
 import { runsWorkers, type Infrastructure } from './runtime';
@@ -17,10 +17,10 @@ import { runsWorkers, type Infrastructure } from './runtime';
 export async function deadlinesModule(infra: Infrastructure, options: { sweepEveryMs?: number } = {}): Promise<DeadlineSync> {
   const config = loadSlaConfig(infra.env.SLA_CONFIG);
   const rules: DeadlineRules = { config, calendar: calendarFor(config) };
-  const outbox = runsWorkers(infra.env) ? outboxFromEnv(infra.env) : undefined;
+  const outbox = runsWorkers(infra.env) ? outboxFromEnv(infra) : undefined;
   if (outbox) infra.closeables.push({ name: 'deadline outbox', close: () => outbox.close() });
   const engine = await createDeadlineEngine({
-    connection: bullConnection(infra.env.REDIS_URL),
+    connection: bullConnectionFor(infra),
     redis: infra.redis,
     prefix: infra.env.QUEUE_PREFIX,
     rules: () => rules,

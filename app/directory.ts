@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../infra/redis';
 import type { Connection } from 'mongoose';
 import { DirectoryClient } from '../bots/wecom/directoryClient';
 import { DirectorySync } from '../commands/directory/directorySync';
@@ -14,7 +14,7 @@ import type { OrgRepository } from '../store/orgRepository';
 export interface DirectoryParts {
   env: Env;
   mongo: Connection;
-  redis: Redis;
+  redis: RedisClient;
   org: Pick<OrgRepository, 'loadSeed'>;
   orgChanges: Pick<RedisOrgChanges, 'publish'>;
   logger?: Logger;

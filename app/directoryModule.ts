@@ -2,7 +2,7 @@ import { listenToContactChanges } from '../bots/wecom/contactChangeListener';
 import { DirectorySnapshotRepository } from '../store/directorySnapshotRepository';
 import { createNightlyDirectorySync } from '../jobs/directory/nightlySync';
 import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { RedisOrgChanges } from '../infra/orgChanges';
 import { directorySyncFor } from './directory';
 import type { AppModule, Infrastructure } from './runtime';
@@ -21,7 +21,7 @@ export function directoryModule(infra: Infrastructure, dispatcher: InboundDispat
       const logger = infra.logger.child({ component: 'directory-sync' });
       listenToContactChanges(dispatcher, sync, logger);
       const nightly = createNightlyDirectorySync({
-        connection: bullConnection(infra.env.REDIS_URL),
+        connection: bullConnectionFor(infra),
         prefix: infra.env.QUEUE_PREFIX,
         sync: () => sync.fullSync(),
         pattern: infra.env.DIRECTORY_SYNC_CRON,

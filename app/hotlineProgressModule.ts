@@ -4,7 +4,7 @@ import type { OrgDirectory } from '../commands/deps';
 import { loadHotlineWebhooks } from '../config/hotlineWebhooks';
 import { createHotlineWebhookOutbox } from '../jobs/hotline-webhook/queue';
 import { createHotlineWebhookWorker } from '../jobs/hotline-webhook/worker';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { HotlineOrderRepository } from '../store/hotlineOrderRepository';
 import type { Closeable } from './closeables';
 import type { AppModule, Infrastructure } from './runtime';
@@ -23,7 +23,7 @@ export interface HotlineProgressModule extends AppModule {
 export function hotlineProgressModule(infra: Infrastructure, org: OrgDirectory, rawEnv: Record<string, string | undefined> = process.env): HotlineProgressModule {
   const webhooks = loadHotlineWebhooks(infra.env.HOTLINE_WEBHOOKS_CONFIG, rawEnv);
   if (!webhooks) return { subscribers: [], platformIds: [] };
-  const outbox = createHotlineWebhookOutbox({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, platforms: webhooks.platforms });
+  const outbox = createHotlineWebhookOutbox({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, platforms: webhooks.platforms });
   infra.closeables.push({ name: 'hotline webhook queues', close: () => outbox.close() });
   const orders = new HotlineOrderRepository(infra.mongo);
   return {
@@ -31,7 +31,7 @@ export function hotlineProgressModule(infra: Infrastructure, org: OrgDirectory, 
     platformIds: webhooks.platforms.map((p) => p.id),
     async startWorkers() {
       return webhooks.platforms.map((platform): Closeable => {
-        const worker = createHotlineWebhookWorker({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, platform, logger: infra.logger });
+        const worker = createHotlineWebhookWorker({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, platform, logger: infra.logger });
         return { name: `hotline webhook worker ${platform.id}`, close: () => worker.close() };
       });
     },

@@ -7,9 +7,10 @@ import { lifecycleConfig } from '../commands/config';
 import type { CaseChangeSubscriber } from '../commands/caseSubscribers';
 import type { DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory } from '../commands/deps';
 import { loadDistrictSeed } from '../config/district';
+import { loadRoutingTable } from '../config/routing';
 import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
 import { createPlaceKeyPruner } from '../jobs/housekeeping/placeKeyPruner';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
 import { CaseRepository } from '../store/caseRepository';
 import type { AppModule, Infrastructure } from './runtime';
@@ -25,7 +26,7 @@ export interface LifecycleModuleOptions {
   residents?: ResidentMilestoneNotifier;
   /** Everything else told of every case change (hotline pushes, parser examples, the command centre's feed). */
   subscribers?: CaseChangeSubscriber[];
-  /** Defaults: config/routing.json, SLA_CONFIG deadlines. */
+  /** Defaults: ROUTING_CONFIG routing, SLA_CONFIG deadlines. */
   config?: LifecycleConfig;
   /** What "now" is for every case change and card; the wall clock unless the composition root is given one. */
   clock?: () => Date;
@@ -44,7 +45,7 @@ export interface LifecycleModule extends AppModule {
 export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleOptions): LifecycleModule {
   const districtId = loadDistrictSeed(infra.env.DISTRICT_CONFIG).district.id;
   const repository = new CaseRepository(infra.mongo);
-  const outbox = outboxFromEnv(infra.env);
+  const outbox = outboxFromEnv(infra);
   infra.closeables.push({ name: 'lifecycle outbox', close: () => outbox.close() });
   const lifecycle = createWecomLifecycle({
     mongo: infra.mongo,
@@ -52,7 +53,7 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
     org: options.org,
     outbox,
     deadlines: options.deadlines,
-    config: options.config ?? lifecycleConfig({ plan: plannerFromSlaFile(infra.env.SLA_CONFIG) }),
+    config: options.config ?? lifecycleConfig({ routing: loadRoutingTable(infra.env.ROUTING_CONFIG), plan: plannerFromSlaFile(infra.env.SLA_CONFIG) }),
     logger: infra.logger,
     ...(options.residents !== undefined && { residents: options.residents }),
     subscribers: options.subscribers ?? [],
@@ -74,7 +75,7 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
       if (options.dispatcher) registerLifecycleListeners(options.dispatcher, lifecycle);
       else infra.logger.warn('no inbound dispatcher wired: lifecycle card taps will not be handled');
       const rule = lifecycle.deps.config.duplicates;
-      const pruner = createPlaceKeyPruner({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, prune: (now) => repository.prunePlaceKeys(now, rule), logger: log });
+      const pruner = createPlaceKeyPruner({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, prune: (now) => repository.prunePlaceKeys(now, rule), logger: log });
       await pruner.ensureScheduled();
       return [{ name: 'duplicate-key pruner', close: () => pruner.close() }];
     },

@@ -5,7 +5,7 @@ import type { ResidentMilestoneNotifier } from '../bots/wecom/lifecycle/ports';
 import { LocalDiskMediaStorage, type MediaStorage } from '../bots/wecom/mediaStorage';
 import { loadDistrictSeed } from '../config/district';
 import type { MpConfig, ResidentMilestone } from '../config/mp';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { createMpOutbox, createMpOutboxWorker } from '../jobs/mp-outbox';
 import type { Case } from '../src/cases';
 import { residentModel } from '../store/models/resident';
@@ -33,7 +33,7 @@ export interface ResidentNotices {
 
 /** Residents told of their case's milestones: subscribe messages queued on the mini-program outbox (both roles change cases). */
 export function residentNotices(infra: Infrastructure, config: MpConfig): ResidentNotices {
-  const outbox = createMpOutbox({ connection: bullConnection(infra.env.REDIS_URL), prefix: infra.env.QUEUE_PREFIX, attempts: config.subscribe.attempts, backoffMs: config.subscribe.backoffMs });
+  const outbox = createMpOutbox({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, attempts: config.subscribe.attempts, backoffMs: config.subscribe.backoffMs });
   infra.closeables.push({ name: 'mini-program outbox queue', close: () => outbox.close() });
   const residentNotifier = createResidentNotifier({ config: config.subscribe, outbox, subscriptions: residentSubscriptionModel(infra.mongo), logger: infra.logger });
   return {
@@ -90,7 +90,7 @@ export function mpModule(infra: Infrastructure, options: MpModuleOptions): AppMo
         return [];
       }
       const worker = createMpOutboxWorker({
-        connection: bullConnection(infra.env.REDIS_URL),
+        connection: bullConnectionFor(infra),
         prefix: infra.env.QUEUE_PREFIX,
         send: (message) => wechat.sendSubscribeMessage(message),
         logger: infra.logger.child({ module: 'mp-outbox' }),

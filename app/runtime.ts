@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../infra/redis';
 import type { Connection } from 'mongoose';
 import type Router from '@koa/router';
 import type { Env } from '../config';
@@ -22,7 +22,7 @@ export interface Runtime {
   env: Env;
   logger: Logger;
   mongo: Connection;
-  redis: Redis;
+  redis: RedisClient;
   org: OrgRepository;
   /** Base URL of the HTTP server when the role includes `web`. */
   url?: string;
@@ -33,9 +33,9 @@ export interface Infrastructure {
   env: Env;
   logger: Logger;
   mongo: Connection;
-  redis: Redis;
+  redis: RedisClient;
   org: OrgRepository;
-  /** "The organisation changed" between processes (Redis pub/sub): caches of it listen, syncs publish. */
+  /** "The organisation changed" between processes (RedisClient pub/sub): caches of it listen, syncs publish. */
   orgChanges?: RedisOrgChanges;
   closeables: Closeable[];
   /** Long-lived responses (server-sent events), ended before the HTTP server closes. */
@@ -105,7 +105,7 @@ function closeServer(server: Server): Closeable {
  * (rebuilt with the current configuration, no WeChat Work call). Before the first sync the seed
  * stands in; the worker role then syncs at once.
  */
-async function loadOrganisation(parts: { env: Env; logger: Logger; mongo: Connection; redis: Redis; org: OrgRepository; orgChanges: RedisOrgChanges }): Promise<void> {
+async function loadOrganisation(parts: { env: Env; logger: Logger; mongo: Connection; redis: RedisClient; org: OrgRepository; orgChanges: RedisOrgChanges }): Promise<void> {
   const { env, logger, org } = parts;
   const directory = directorySyncFor(parts);
   const restored = await directory?.restore();
@@ -124,7 +124,7 @@ export async function startRuntime(env: Env, logger: Logger, compose: ComposeApp
   const closeables: Closeable[] = [...closeFirstOpened];
   const mongo = await connectMongo(env.MONGODB_URI);
   closeables.push({ name: 'mongodb', close: () => mongo.close() });
-  const redis = createRedis(env.REDIS_URL, logger);
+  const redis = createRedis(env, logger);
   closeables.push({ name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) });
 
   const orgChanges = new RedisOrgChanges(redis, env.QUEUE_PREFIX, logger);

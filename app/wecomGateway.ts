@@ -7,7 +7,7 @@ import { InboundDispatcher } from '../jobs/inbound/dispatcher';
 import { InboundEventStore } from '../jobs/inbound/eventStore';
 import { InboundQueue } from '../jobs/inbound/queue';
 import { createInboundWorker } from '../jobs/inbound/worker';
-import { bullConnection } from '../jobs/outbox/connection';
+import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxWorkerFromEnv } from '../jobs/outbox/fromEnv';
 import type { Closeable } from './closeables';
 import type { AppModule, Infrastructure } from './runtime';
@@ -42,7 +42,7 @@ export function wecomGateway(infra: Infrastructure): WecomGateway {
     media: new LocalDiskMediaStorage(env.MEDIA_DIR),
 
     routers(): Router[] {
-      const queue = new InboundQueue({ connection: bullConnection(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
+      const queue = new InboundQueue({ connection: bullConnectionFor(infra), prefix: env.QUEUE_PREFIX });
       infra.closeables.push({ name: 'inbound queue', close: () => queue.close() });
       return [
         createWecomCallbackRouter({
@@ -65,7 +65,7 @@ export function wecomGateway(infra: Infrastructure): WecomGateway {
 
     async startReceiving(): Promise<Closeable[]> {
       const inbound = createInboundWorker({
-        connection: bullConnection(env.REDIS_URL),
+        connection: bullConnectionFor(infra),
         redis: infra.redis,
         prefix: env.QUEUE_PREFIX,
         store: new InboundEventStore(infra.mongo),

@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Koa from 'koa';
 import Router from '@koa/router';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../infra/redis';
 import pino from 'pino';
 import { createWecomCallbackRouter } from '../bots/wecom/callbackRouter';
 import type { InboundAcceptor } from '../bots/wecom/inboundPorts';
@@ -196,13 +196,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function redisCpuSeconds(redis: Redis): Promise<number> {
+async function redisCpuSeconds(redis: RedisClient): Promise<number> {
   const info = await redis.info('cpu');
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
   return field('used_cpu_user') + field('used_cpu_sys');
 }
 
-async function sample(child: ChildProcess, redis: Redis, server: http.Server, concurrency: number, requests: PreparedRequest[]): Promise<Sample> {
+async function sample(child: ChildProcess, redis: RedisClient, server: http.Server, concurrency: number, requests: PreparedRequest[]): Promise<Sample> {
   const port = (server.address() as AddressInfo).port;
   const redisBefore = await redisCpuSeconds(redis);
   const cpuBefore = process.cpuUsage();
@@ -236,7 +236,7 @@ function summarise(target: string, concurrency: number, samples: Sample[]): Row 
  * Runs the targets in alternating rounds so a burst of load from elsewhere on the machine lands
  * on all of them alike; each target's rounds are then pooled.
  */
-async function compare(child: ChildProcess, redis: Redis, targets: Array<[string, http.Server]>, concurrency: number, perTarget: number, rounds: number): Promise<Row[]> {
+async function compare(child: ChildProcess, redis: RedisClient, targets: Array<[string, http.Server]>, concurrency: number, perTarget: number, rounds: number): Promise<Row[]> {
   const samples = new Map<string, Sample[]>(targets.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round += 1) {
     for (const [name, server] of targets) {

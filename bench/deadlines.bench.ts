@@ -4,7 +4,11 @@
  *
  *   npm run bench:deadlines -- --count=1000000 --rate=1000 --fire-seconds=20 --poll-ms=2000
  *
- * 1. Schedules `count` pending deadlines (due in 30 days) through DeadlineScheduler.syncCases:
+ * Both engines below are built by production's deadline wiring (createDeadlineEngine, as
+ * app/deadlinesModule.ts builds it): a scheduling-only engine as the web role has, then one with
+ * the worker role's worker and sweeper.
+ *
+ * 1. Schedules `count` pending deadlines (due in 30 days) through the engine's scheduler (syncCases):
  *    scheduling rate and Redis memory per pending deadline (INFO used_memory before/after).
  * 2. With those in Redis, `rate` deadlines fall due per second for `fire-seconds`; the real deadline
  *    worker handles them (store and notifier in memory, so Redis/BullMQ is what is measured):
@@ -18,9 +22,8 @@ import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { Queue } from 'bullmq';
 import type { Collection, Connection } from 'mongoose';
-import { DEADLINE_QUEUE_NAME, DeadlineScheduler, createDeadlineWorker, type DeadlineCaseStore, type DeadlineJobData, type DeadlineNotifier, type DeadlineRules } from '../jobs/deadlines';
+import { createDeadlineEngine, type DeadlineCaseStore, type DeadlineNotifier, type DeadlineRules } from '../jobs/deadlines';
 import { bullConnection } from '../jobs/outbox';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
@@ -182,9 +185,9 @@ async function benchEngine(args: Args, redisUrl: string): Promise<EngineFigures>
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const connection = bullConnection(redisUrl);
   const prefix = 'bench';
-  const queue = new Queue<DeadlineJobData>(DEADLINE_QUEUE_NAME, { connection, prefix });
   const rules = benchRules();
-  const scheduler = new DeadlineScheduler({ queue, redis, rules: () => rules });
+  const scheduling = await createDeadlineEngine({ connection, redis, prefix, rules: () => rules });
+  const { queue, scheduler } = scheduling;
   await queue.waitUntilReady();
 
   log(`engine: scheduling ${args.count.toLocaleString('en')} pending deadlines (due in 30 days)…`);
@@ -212,16 +215,21 @@ async function benchEngine(args: Args, redisUrl: string): Promise<EngineFigures>
   const total = Math.round(args.rate * args.fireSeconds);
   const spacing = 1000 / args.rate;
   const lateness: number[] = [];
-  const worker = createDeadlineWorker({
+  const working = await createDeadlineEngine({
     connection,
+    redis,
     prefix,
-    store,
-    notifier: silentNotifier,
     rules: () => rules,
-    concurrency: args.concurrency,
-    onFired: (f) => lateness.push(f.firedAt.getTime() - f.plannedAt.getTime()),
+    workers: {
+      store,
+      notifier: silentNotifier,
+      concurrency: args.concurrency,
+      // The bench's store lists no cases for the sweeper; an hourly sweep keeps it out of the figures.
+      sweepEveryMs: 3600_000,
+      onFired: (f) => lateness.push(f.firedAt.getTime() - f.plannedAt.getTime()),
+    },
   });
-  await worker.waitUntilReady();
+  await working.worker?.waitUntilReady();
 
   // The due stream starts once it is all scheduled, a few seconds from now.
   const firstDue = Date.now() + 5_000 + total / 20;
@@ -236,8 +244,8 @@ async function benchEngine(args: Args, redisUrl: string): Promise<EngineFigures>
   if (Date.now() > firstDue) log('  warning: scheduling the due stream ran into its start');
   const lastDue = firstDue + total * spacing;
   while (lateness.length < total && Date.now() < lastDue + 60_000) await sleep(200);
-  await worker.close();
-  await queue.close();
+  await working.close();
+  await scheduling.close();
   redis.disconnect();
   return {
     scheduled: args.count,

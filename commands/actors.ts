@@ -32,7 +32,11 @@ export function actorFromUser(user: UserDoc, role: ActorRole): Actor {
  */
 export async function actorForUser(org: Pick<OrgDirectory, 'user'>, userId: string, preferred: readonly ActorRole[]): Promise<Actor | undefined> {
   const user = await org.user(userId);
-  if (!user) return undefined;
+  return user ? actorOf(user, preferred) : undefined;
+}
+
+/** The one role→actor rule: the first of `preferred` the user's roles allow (anyone may act as a reporter). */
+export function actorOf(user: UserDoc, preferred: readonly ActorRole[]): Actor | undefined {
   const held = new Set(user.roles.map((r) => ACTOR_ROLE[r]));
   const role = preferred.find((r) => held.has(r) || r === 'reporter');
   return role === undefined ? undefined : actorFromUser(user, role);

@@ -17,6 +17,18 @@ const optionalString = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
+export interface RedisNodeAddress {
+  host: string;
+  port: number;
+}
+
+function parseClusterNodes(value: string): RedisNodeAddress[] {
+  return value.split(',').map((node) => {
+    const at = node.lastIndexOf(':');
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  });
+}
+
 /**
  * Every environment variable the service reads. Names are fixed: later work and deployments rely on them.
  * An empty string counts as unset, so `FOO= npm start` behaves like not setting FOO.
@@ -42,8 +54,20 @@ export const envSchema = z
     /** Behind a reverse proxy: trust X-Forwarded-For for client IPs (per-IP rate limits) and X-Forwarded-Proto. */
     TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
+    /** With REDIS_CLUSTER_NODES: one startup node of the cluster, and the scheme (rediss:// for TLS) and credentials of every node. */
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
-    QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('whistlebot'),
+    /** Set: Redis is a Redis Cluster; more startup nodes beside REDIS_URL's, as host:port,host:port. */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .trim()
+      .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port,host:port (more startup nodes of the Redis Cluster)')
+      .transform(parseClusterNodes)
+      .optional(),
+    /**
+     * Prefix of every Redis key (BullMQ's and ours). Default `whistlebot`; on a Redis Cluster `{whistlebot}`, and it
+     * must be a hash tag there: our Lua scripts and BullMQ's touch several keys at once, which a cluster allows only in one slot.
+     */
+    QUEUE_PREFIX: z.string().regex(/^([a-z0-9_-]+|\{[a-z0-9_-]+\})$/i, 'must be letters, digits, _ and - (in {braces} for a hash tag)').optional(),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     /** Cases the default store (FerretDB v1) is rated for; warnings from 80% (README: "How far one machine goes"). Not applied to MongoDB. */
     STORE_CASE_CEILING: positiveInt.default(200_000),
@@ -51,6 +75,8 @@ export const envSchema = z
     /** How often each process looks for a newer parser model of its district (retrained by parser:train). */
     PARSER_MODEL_POLL_SECONDS: positiveInt.default(30),
     SLA_CONFIG: z.string().default('config/sla.json'),
+    /** Who leads and assists per category and street, the duplicate window, what the community handles. */
+    ROUTING_CONFIG: z.string().default('config/routing.json'),
     CONVERSATION_CONFIG: z.string().default('config/conversation.json'),
     MEDIA_DIR: z.string().default('.data/media'),
     WECOM_CORP_ID: optionalString,
@@ -118,6 +144,9 @@ export const envSchema = z
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required when any of LLM_BASE_URL, LLM_API_KEY, LLM_MODEL is set (all three turn the LLM second opinion on)' });
       }
     }
+    if (env.REDIS_CLUSTER_NODES && env.QUEUE_PREFIX && !env.QUEUE_PREFIX.startsWith('{')) {
+      ctx.addIssue({ code: 'custom', path: ['QUEUE_PREFIX'], message: `must be a hash tag on a Redis Cluster (REDIS_CLUSTER_NODES is set), e.g. {${env.QUEUE_PREFIX}}` });
+    }
     if (env.WECOM_DIRECTORY_SECRET && !env.WECOM_CORP_ID) {
       ctx.addIssue({ code: 'custom', path: ['WECOM_CORP_ID'], message: 'is required when WECOM_DIRECTORY_SECRET is set (the directory is read from that corp)' });
     }
@@ -131,7 +160,11 @@ export const envSchema = z
       }
     }
   })
-  .transform((env) => ({ ...env, HOST: env.HOST ?? (env.WECOM_CORP_ID ? '0.0.0.0' : '127.0.0.1') }));
+  .transform((env) => ({
+    ...env,
+    HOST: env.HOST ?? (env.WECOM_CORP_ID ? '0.0.0.0' : '127.0.0.1'),
+    QUEUE_PREFIX: env.QUEUE_PREFIX ?? (env.REDIS_CLUSTER_NODES ? '{whistlebot}' : 'whistlebot'),
+  }));
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,3 +1,4 @@
+import { departmentName } from '../src/labels';
 import { z } from 'zod';
 import { CATEGORY_CODES, category as categoryInfo, taxonomy } from '../src/taxonomy';
 import { parseWith, readJsonFile } from './jsonFile';
@@ -61,16 +62,12 @@ export interface Open311Config extends Omit<z.output<typeof open311ConfigSchema>
   services: Open311Service[];
 }
 
-function departmentNameOf(code: string): string {
-  return taxonomy.departments.find((d) => d.code === code)?.name ?? code;
-}
-
 /** The services clients see: the configured ones, or one per category of the taxonomy. */
 function servicesOf(configured: z.output<typeof serviceSchema>[] | undefined): Open311Service[] {
   const entries: z.output<typeof serviceSchema>[] = configured ?? taxonomy.categories.map((c) => ({ code: c.code, category: c.code, keywords: [] }));
   return entries.map((s) => {
     const info = categoryInfo(s.category);
-    return { code: s.code, category: s.category, name: s.name ?? info.name, description: s.description ?? info.scope, group: s.group ?? departmentNameOf(info.lead), keywords: s.keywords };
+    return { code: s.code, category: s.category, name: s.name ?? info.name, description: s.description ?? info.scope, group: s.group ?? departmentName(info.lead), keywords: s.keywords };
   });
 }
 

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { duplicateRedis, type RedisClient } from './redis';
 import type { Logger } from './logger';
 
 /** Something that says "the organisation changed": caches of it listen. */
@@ -21,12 +21,12 @@ export function orgChangeChannel(prefix: string): string {
  * when a cache expires. Subscribing takes a connection of its own, opened on the first listener.
  */
 export class RedisOrgChanges implements OrgChangeSource {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private subscribed: Promise<unknown> | undefined;
   private readonly listeners: ((districtId: string) => void)[] = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly logger?: Logger,
   ) {}
@@ -42,7 +42,7 @@ export class RedisOrgChanges implements OrgChangeSource {
   onChange(listener: (districtId: string) => void): void {
     this.listeners.push(listener);
     if (this.subscriber) return;
-    const subscriber = this.redis.duplicate();
+    const subscriber = duplicateRedis(this.redis);
     this.subscriber = subscriber;
     subscriber.on('error', (error: Error) => this.logger?.warn({ err: error.message }, 'organisation change subscriber: redis error'));
     subscriber.on('message', (_channel: string, message: string) => this.deliver(message));

@@ -31,7 +31,7 @@ export async function directorySyncCommand(argv: string[], env: Env, out: Output
     return 64;
   }
   const mongo = await connectMongo(env.MONGODB_URI);
-  const redis = createRedis(env.REDIS_URL);
+  const redis = createRedis(env);
   const orgChanges = new RedisOrgChanges(redis, env.QUEUE_PREFIX);
   const logger = createLogger({ level: env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL });
   try {

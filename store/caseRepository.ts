@@ -1,3 +1,4 @@
+import { CHINA_TIME_ZONE } from '../src/chinaTime';
 import { Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import {
   caseCounterId,
@@ -70,7 +71,7 @@ export class CaseRepository {
   constructor(connection: Connection, options: CaseRepositoryOptions = {}) {
     this.cases = caseModel(connection);
     this.counters = counterModel(connection);
-    this.timeZone = options.timeZone ?? 'Asia/Shanghai';
+    this.timeZone = options.timeZone ?? CHINA_TIME_ZONE;
     this.elapsed = options.elapsed;
     this.claims = new CaseVersionClaims(caseTransitionModel(connection), this.cases, options.staleClaimMs ?? 30_000);
     this.places = new CasePlaceIndex(casePlaceKeyModel(connection));

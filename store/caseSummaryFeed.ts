@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { duplicateRedis, type RedisClient } from '../infra/redis';
 import type { Logger } from '../infra/logger';
 import type { CaseSummary } from '../src/console/summary';
 
@@ -46,12 +46,12 @@ const SNAPSHOT_PAGE = 2000;
  * loses the mark and the next start scans the store again.
  */
 export class CaseSummaryFeed {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly channel: string;
   private readonly snapshotKey: string;
   private readonly completeKey: string;
 
-  constructor(private readonly redis: Redis, prefix: string, private readonly logger?: Logger) {
+  constructor(private readonly redis: RedisClient, prefix: string, private readonly logger?: Logger) {
     this.channel = `${prefix}:console:case-changed`;
     this.snapshotKey = `${prefix}:console:summaries`;
     this.completeKey = `${prefix}:console:summaries:complete`;
@@ -103,7 +103,7 @@ export class CaseSummaryFeed {
 
   /** Calls `onSummary` for every published change; `onReconnect` after a lost connection came back. */
   async subscribe(onSummary: (s: CaseSummary) => void, onReconnect: () => void): Promise<void> {
-    const subscriber = this.redis.duplicate();
+    const subscriber = duplicateRedis(this.redis);
     this.subscriber = subscriber;
     let lost = false;
     subscriber.on('error', (error: Error) => this.logger?.warn({ err: error.message }, 'case feed connection error'));

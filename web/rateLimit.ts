@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../infra/redis';
 import type { RateWindow } from '../config/mp';
 
 /** Fixed window: the first hit of a window starts its expiry; answers the count and the time left. */
@@ -23,7 +23,7 @@ export function hashedSubject(subject: string): string {
 /** Counts hits per subject in Redis, so every web process shares the same limits. */
 export class RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,6 +1,6 @@
+import { CASE_STATE_NAMES, SATISFACTION_NAMES } from '../../src/labels';
 import type { Case } from '../../src/cases';
 import type { ProgressStep } from '../../src/cases/milestones';
-import { PUBLIC_STATE_NAMES, SATISFACTION_NAMES } from '../../src/cases/publicLabels';
 import { maskSensitive } from '../../src/parser';
 
 /** The hotline's order a progress step is about. */
@@ -28,7 +28,7 @@ export function progressPayload(order: OrderRef, on: Case, step: ProgressStep, e
     // The case's version after this change: pushes of one order can arrive out of order after retries; a higher sequence is newer.
     sequence: on.version,
     state: on.state,
-    stateName: PUBLIC_STATE_NAMES[on.state],
+    stateName: CASE_STATE_NAMES.public[on.state],
     department: step.deptCode === undefined ? null : { code: step.deptCode, name: departmentName ?? step.deptCode },
     result: step.milestone === 'done' && step.text !== undefined ? maskSensitive(step.text) : null,
     resolution: step.resolution ?? null,

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Env } from '../../config/env';
 import type { Logger } from '../../infra/logger';
 import { TokenCache, type IssuedToken } from '../wecom/tokenCache';
@@ -10,7 +10,7 @@ export interface WechatMpClientOptions {
   baseUrl: string;
   appId: string;
   appSecret: string;
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of the Redis key holding the shared access token (QUEUE_PREFIX). */
   keyPrefix: string;
   timeoutMs?: number;
@@ -54,7 +54,7 @@ export class WechatMpClient {
     });
   }
 
-  static fromEnv(env: Env, redis: Redis, logger?: Logger): WechatMpClient {
+  static fromEnv(env: Env, redis: RedisClient, logger?: Logger): WechatMpClient {
     if (!env.MP_APP_ID || !env.MP_APP_SECRET) {
       throw new WechatMpNotConfiguredError([env.MP_APP_ID ? undefined : 'MP_APP_ID', env.MP_APP_SECRET ? undefined : 'MP_APP_SECRET'].filter((k): k is string => !!k));
     }

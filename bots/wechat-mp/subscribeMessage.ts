@@ -1,7 +1,8 @@
+import { categoryName, departmentName } from '../../src/labels';
 import type { MpConfig, ResidentMilestone, SubscribeTemplate, TemplateValueSource } from '../../config/mp';
-import { activeAssignments, departmentName, type Case } from '../../src/cases';
-import { category as categoryInfo, isCategoryCode } from '../../src/taxonomy';
+import { activeAssignments, type Case } from '../../src/cases';
 import type { SubscribeMessage } from './client';
+import { formatChinaTime } from '../../src/chinaTime';
 
 const STATUS: Record<ResidentMilestone, string> = { whistled: '已派发', accepted: '已受理', done: '待核实', closed: '已办结', merged: '合并办理', cancelled: '已撤销' };
 const TIP: Record<ResidentMilestone, string> = {
@@ -23,18 +24,12 @@ export function fitTemplateValue(key: string, value: string): string {
   return `${[...value].slice(0, max - 1).join('')}…`;
 }
 
-/** Beijing time (no daylight saving) as WeChat's time fields want it: 2026-11-23 16:05. */
-export function beijingTime(at: Date): string {
-  const shifted = new Date(at.getTime() + 8 * 3600_000);
-  return shifted.toISOString().slice(0, 16).replace('T', ' ');
-}
-
 function valueFor(source: TemplateValueSource, c: Case, milestone: ResidentMilestone, at: Date): string {
   switch (source) {
     case 'caseNumber': return c.number;
-    case 'category': return c.parsed.category !== undefined && isCategoryCode(c.parsed.category) ? categoryInfo(c.parsed.category).name : '其他问题';
+    case 'category': return c.parsed.category === undefined ? '其他问题' : categoryName(c.parsed.category, '其他问题');
     case 'status': return STATUS[milestone];
-    case 'time': return beijingTime(at);
+    case 'time': return formatChinaTime(at, 'full');
     case 'departments': {
       const names = activeAssignments(c).map((a) => departmentName(a.deptCode));
       return names.length > 0 ? names.join('、') : '街道';

@@ -7,7 +7,8 @@ import type { ActivityNoticeKind, Participant } from '../../src/alliance/types';
 import type { ResidentDoc } from '../../store/models/resident';
 import { takeGrant, type ResidentSubscriptionDoc } from '../../store/models/residentSubscription';
 import type { SubscribeMessage } from './client';
-import { beijingTime, fitTemplateValue } from './subscribeMessage';
+import { fitTemplateValue } from './subscribeMessage';
+import { formatChinaTime } from '../../src/chinaTime';
 
 export type VolunteerNotifyOutcome = 'queued' | 'not_volunteer' | 'no_template' | 'not_subscribed' | 'no_resident';
 
@@ -29,7 +30,7 @@ export function volunteerGrantScope(residentId: string): string {
 function valueFor(source: VolunteerValueSource, notice: ActivityNotice, text: string): string {
   switch (source) {
     case 'activityTitle': return notice.activity.title;
-    case 'startsAt': return beijingTime(notice.activity.startsAt);
+    case 'startsAt': return formatChinaTime(notice.activity.startsAt, 'full');
     case 'venue': return notice.activity.venue.name;
     case 'status': return STATUS[notice.kind];
     case 'message': return text;

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Env } from '../../config/env';
 import type { Logger } from '../../infra/logger';
 import { TOKEN_REJECTED_ERRCODES, WecomHttpError, WecomNotConfiguredError, WecomTokenRejectedError, wecomErrorFor } from './apiErrors';
@@ -13,7 +13,7 @@ export interface WecomApiClientOptions {
   corpId: string;
   secret: string;
   agentId: number;
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of the Redis keys holding the shared token (e.g. QUEUE_PREFIX). */
   keyPrefix: string;
   timeoutMs?: number;
@@ -85,7 +85,7 @@ export class WecomApiClient {
     });
   }
 
-  static fromEnv(env: Env, redis: Redis, logger?: Logger): WecomApiClient {
+  static fromEnv(env: Env, redis: RedisClient, logger?: Logger): WecomApiClient {
     const missing = [
       env.WECOM_CORP_ID ? undefined : 'WECOM_CORP_ID',
       env.WECOM_SECRET ? undefined : 'WECOM_SECRET',

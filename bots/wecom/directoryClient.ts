@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../infra/logger';
 import type { Directory, DirectoryDepartment, DirectoryMember } from '../../src/directory/types';
 import { WecomApiError, WecomHttpError } from './apiErrors';
@@ -13,7 +13,7 @@ export interface DirectoryClientOptions {
   corpId: string;
   /** The 通讯录同步 secret (管理工具 → 通讯录同步): not the app's. user/list_id accepts no other. */
   secret: string;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   /** user/list_id page size (1–10000). */
   pageSize?: number;

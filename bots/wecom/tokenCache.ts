@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../infra/logger';
 import { RELEASE_LOCK } from '../../infra/redisLock';
 
@@ -10,7 +10,7 @@ export interface IssuedToken {
 }
 
 export interface TokenCacheOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Redis key holding the token for one corp + app; every process using the same app must use the same key. */
   key: string;
   /** Calls gettoken. Only ever run by the process holding the refresh lock. */

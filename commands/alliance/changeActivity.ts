@@ -1,3 +1,4 @@
+import { formatChinaTime } from '../../src/chinaTime';
 import { changeDecision, describeChanges, editDecision, seatsToGiveUp, type ActivityChanges } from '../../src/alliance/activityChanges';
 import { refuse } from '../../src/alliance/refusals';
 import type { Activity, Participant, Signup } from '../../src/alliance/types';
@@ -7,8 +8,7 @@ import { activityNotFound, loadActivity, promoteNext } from './signUp';
 import { yearOf } from './year';
 
 function formatter(deps: Pick<AllianceDeps, 'config'>): (d: Date) => string {
-  const format = new Intl.DateTimeFormat('zh-CN', { timeZone: deps.config.timeZone, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return (d) => format.format(d);
+  return (d) => formatChinaTime(d, 'brief', deps.config.timeZone);
 }
 
 const active = (signups: readonly Signup[]) => signups.filter((s) => s.withdrawnAt === undefined);

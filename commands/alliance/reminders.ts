@@ -1,3 +1,4 @@
+import { formatChinaTime } from '../../src/chinaTime';
 import { zonedParts } from '../../src/sla/timeZone';
 import { isLastQuarter } from '../../src/alliance/quotas';
 import { behindQuota } from '../../src/alliance/yearlyFigures';
@@ -9,7 +10,7 @@ export async function remindBeforeStart(deps: AllianceDeps, activityId: string, 
   const activity = await deps.repo.activity(activityId);
   if (!activity || activity.cancelledAt !== undefined || activity.startsAt.getTime() <= deps.clock().getTime()) return 0;
   const seated = (await deps.repo.signupsOf(activityId)).filter((s) => s.seat !== undefined && s.withdrawnAt === undefined);
-  const when = new Intl.DateTimeFormat('zh-CN', { timeZone: deps.config.timeZone, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(activity.startsAt);
+  const when = formatChinaTime(activity.startsAt, 'brief', deps.config.timeZone);
   let told = 0;
   for (const signup of seated) {
     const participant = await deps.repo.participant(signup.participantId);

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { Queue, type ConnectionOptions, type Worker } from 'bullmq';
 import type { DeadlineSync } from '../../commands/deps';
 import type { Logger } from '../../infra/logger';
@@ -23,7 +23,7 @@ export interface DeadlineWorkerParts {
 export interface DeadlineEngineOptions {
   connection: ConnectionOptions;
   /** A plain (non-blocking) connection to the same Redis, for the scheduler's reads. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   rules: () => DeadlineRules;
   /** Set for the `worker` role; the `web` role only schedules. */

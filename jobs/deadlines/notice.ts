@@ -1,7 +1,9 @@
+import { ESCALATION_TARGET_NAMES, categoryName, departmentName } from '../../src/labels';
+import { formatChinaTime } from '../../src/chinaTime';
 import type { Case } from '../../src/cases';
 import { maskSensitive } from '../../src/parser';
-import type { EscalationTarget, PlannedAlert, StageKind } from '../../src/sla';
-import { category, department, isCategoryCode, isDepartmentCode, urgencyName } from '../../src/taxonomy';
+import type { PlannedAlert, StageKind } from '../../src/sla';
+import { urgencyName } from '../../src/taxonomy';
 import type { DeadlineHistoryItem } from './ports';
 import { DEADLINE_KEY_DETAIL } from './plan';
 import type { DeadlineSlot } from './slots';
@@ -10,13 +12,6 @@ const STAGE: Record<StageKind, { name: string; action: string }> = {
   accept: { name: '接哨', action: '接哨报到' },
   finish: { name: '办结', action: '办理并反馈结果' },
   verify: { name: '核实', action: '核实结项' },
-};
-
-export const ESCALATION_LABEL: Record<EscalationTarget, string> = {
-  department_lead: '部门负责人',
-  street_dispatcher: '街道调度员',
-  street_leadership: '街道领导',
-  district_leadership: '区领导',
 };
 
 const MINUTE = 60_000;
@@ -35,17 +30,12 @@ export function formatSpan(ms: number): string {
   return `${minutes}分钟`;
 }
 
-export function formatInstant(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('zh-CN', { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}`;
-}
-
 function caseLabel(c: Case): string {
   // Group chats and escalation levels see this: phone numbers and plates are masked.
   const text = maskSensitive(c.text);
   const summary = text.length > 30 ? `${text.slice(0, 30)}…` : text;
-  const kind = c.parsed.category && isCategoryCode(c.parsed.category) ? `${category(c.parsed.category).name}，` : '';
+  const category = c.parsed.category ? categoryName(c.parsed.category, '') : '';
+  const kind = category ? `${category}，` : '';
   return `案件 ${c.number}「${summary}」（${kind}${urgencyName(c.parsed.urgency)}）`;
 }
 
@@ -81,7 +71,7 @@ function headline(alert: PlannedAlert): string {
     case 'reminder': return '【催办提醒】';
     case 'due': return '【时限已到】';
     case 'overdue': return '【超时催办】';
-    case 'escalation': return `【督办升级·${alert.escalateTo ? ESCALATION_LABEL[alert.escalateTo] : ''}】`;
+    case 'escalation': return `【督办升级·${alert.escalateTo ? ESCALATION_TARGET_NAMES[alert.escalateTo] : ''}】`;
   }
 }
 
@@ -89,7 +79,7 @@ export function noticeText(input: NoticeInput): NoticeText {
   const { slot, alert, now } = input;
   const stage = STAGE[slot.kind];
   const status = dueStatus(slot.due, now);
-  const deadline = formatInstant(slot.due, input.timeZone);
+  const deadline = formatChinaTime(slot.due, 'written', input.timeZone);
   const summary = `${alert.type === 'escalation' ? '督办升级' : '催办'}：${input.ownerName}${stage.name}${status}`;
   const lines = [`${headline(alert)}${caseLabel(input.case)}`, `${input.ownerName}${stage.name}${status}（期限 ${deadline}）。`];
   const mentions = input.namedPeople.map((n) => `@${n}`).join(' ');
@@ -97,13 +87,9 @@ export function noticeText(input: NoticeInput): NoticeText {
   lines.push(mentions ? `请 ${mentions} ${ask}。` : `请${ask}。`);
   if (alert.type === 'escalation') {
     lines.push('办理经过：');
-    for (const item of input.history.slice(-12)) lines.push(`· ${formatInstant(item.at, input.timeZone)} ${item.text}`);
+    for (const item of input.history.slice(-12)) lines.push(`· ${formatChinaTime(item.at, 'written', input.timeZone)} ${item.text}`);
   }
   return { summary, content: lines.join('\n') };
-}
-
-export function deptName(code: string): string {
-  return isDepartmentCode(code) ? department(code).name : code;
 }
 
 /** The case's story so far, from its timeline, for an escalation. */
@@ -112,8 +98,8 @@ export function caseHistory(c: Case): DeadlineHistoryItem[] {
     const summary = e.details.summary;
     if (typeof e.details[DEADLINE_KEY_DETAIL] === 'string' && typeof summary === 'string') return { at: e.at, text: summary };
     const departments = e.details.departments;
-    if (e.type === 'whistled' && typeof departments === 'string') return { at: e.at, text: `吹哨派单：${departments.split(',').map(deptName).join('、')}` };
-    const who = e.deptCode !== undefined ? deptName(e.deptCode) : (e.actorName ?? '');
+    if (e.type === 'whistled' && typeof departments === 'string') return { at: e.at, text: `吹哨派单：${departments.split(',').map(departmentName).join('、')}` };
+    const who = e.deptCode !== undefined ? departmentName(e.deptCode) : (e.actorName ?? '');
     return { at: e.at, text: `${EVENT_LABEL[e.type] ?? e.type}${who ? `（${who}）` : ''}` };
   });
 }

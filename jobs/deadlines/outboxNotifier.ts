@@ -1,8 +1,9 @@
+import type { OrgDirectory } from '../../commands/deps';
+import { Recipients, type Audience } from '../../commands/recipients';
 import { text, toDepartment, toUsers, type OutboundMessage } from '../../bots/wecom/messages';
 import type { Outbox } from '../outbox';
 import { caseHistory, noticeText } from './notice';
 import type { DeadlineNotice, DeadlineNotifier, NoticeReceipt } from './ports';
-import { audienceFor, ownerName, type Audience, type OrgDirectory } from './recipients';
 
 export interface OutboxDeadlineNotifierOptions {
   outbox: Pick<Outbox, 'enqueueOutbound'>;
@@ -22,11 +23,14 @@ function messageFor(who: Audience, content: string): OutboundMessage | undefined
  * is the alert's timeline key, so a job retried after a crash never sends the same alert twice.
  */
 export class OutboxDeadlineNotifier implements DeadlineNotifier {
-  constructor(private readonly options: OutboxDeadlineNotifierOptions) {}
+  private readonly recipients: Recipients;
+
+  constructor(private readonly options: OutboxDeadlineNotifierOptions) {
+    this.recipients = new Recipients(options.org);
+  }
 
   async send(notice: DeadlineNotice): Promise<NoticeReceipt> {
-    const { org } = this.options;
-    const [who, owner] = await Promise.all([audienceFor(org, notice.case, notice.slot, notice.alert), ownerName(org, notice.case, notice.slot)]);
+    const [who, owner] = await Promise.all([this.recipients.deadlineAudience(notice.case, notice.slot, notice.alert), this.recipients.limitOwnerName(notice.case, notice.slot)]);
     const named = who.chat?.kind === 'appchat' ? who.names : [];
     const { summary, content } = noticeText({
       case: notice.case,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Case } from '../../src/cases';
 import { DEADLINE_JOB_NAME, deadlineJobId } from './names';
@@ -18,7 +18,7 @@ export interface SyncResult {
 export interface DeadlineSchedulerOptions {
   queue: Queue<DeadlineJobData>;
   /** A plain connection to the queue's Redis, to read the delayed set in one round trip. */
-  redis: Redis;
+  redis: RedisClient;
   rules: () => DeadlineRules;
   now?: () => Date;
 }

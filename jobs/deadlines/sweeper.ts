@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../infra/logger';
 import { createPeriodicJob } from '../periodic/periodicJob';
 import { SWEEP_QUEUE_NAME, SWEEP_SCHEDULER_ID } from './names';
@@ -12,7 +12,7 @@ export interface DeadlineSweeperOptions {
   store: DeadlineCaseStore;
   scheduler: DeadlineScheduler;
   /** A plain connection to the queue's Redis: the last full sweep's time and the cases to sync again. */
-  redis: Redis;
+  redis: RedisClient;
   /** How often the repeatable sweep runs. */
   everyMs: number;
   /** A full sweep at least this often even when Redis lost nothing (default: an hour). */
@@ -38,7 +38,7 @@ function resyncKey(prefix: string): string {
 }
 
 /** Marks a case whose deadline sync failed, for the next periodic run (a minute at most) to sync it again. */
-export async function markForResync(redis: Redis, prefix: string, caseId: string): Promise<void> {
+export async function markForResync(redis: RedisClient, prefix: string, caseId: string): Promise<void> {
   await redis.sadd(resyncKey(prefix), caseId);
 }
 

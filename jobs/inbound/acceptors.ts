@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { InboundEvent } from '../../bots/wecom/events';
 import type { InboundAcceptor } from '../../bots/wecom/inboundPorts';
 import type { InboundEventStore } from './eventStore';
@@ -39,7 +39,7 @@ export class QueueFirstAcceptor implements InboundAcceptor {
 
   constructor(
     private readonly queue: InboundQueue,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
   ) {
     this.batch = new MicroBatch((events) => this.write(events));
   }

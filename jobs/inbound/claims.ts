@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 
 // SET NX per key; a key this owner set before (its job is being retried) counts as owned again.
 const CLAIM_SCRIPT = `
@@ -22,7 +22,7 @@ return owned
  */
 export class InboundClaims {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     private readonly ttlSeconds: number,
   ) {}

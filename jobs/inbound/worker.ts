@@ -1,5 +1,5 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { InboundEvent } from '../../bots/wecom/events';
 import type { Logger } from '../../infra/logger';
 import { InboundClaims } from './claims';
@@ -10,7 +10,7 @@ import { eventsOf, INBOUND_CLAIM_SECONDS, INBOUND_QUEUE_NAME, inboundKeyPrefixes
 export interface InboundWorkerOptions {
   connection: ConnectionOptions;
   /** For the claims (which job handles an event); BullMQ keeps its own connections. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   name?: string;
   store: InboundEventStore;

@@ -1,4 +1,4 @@
-export { bullConnection } from './connection';
+export { bullConnection, bullConnectionFor } from './connection';
 export { OUTBOX_QUEUE_NAME, outboxJobId } from './names';
 export { createOutbox, type Outbox, type OutboxJobData, type OutboxQueueOptions } from './queue';
 export { SentLedger } from './sentLedger';

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { text, toUsers, type OutboundMessage } from '../../bots/wecom/messages';
 import { memberDigestKey } from './names';
 
@@ -93,7 +93,7 @@ return 0
  */
 export class MemberDigests {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

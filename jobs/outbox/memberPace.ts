@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { memberPaceKey } from './names';
 import { SendPace, type PaceWindow } from './sendPace';
 
@@ -22,6 +22,6 @@ export const WECOM_MEMBER_LIMIT: MemberLimit = {
  * WeChat Work does not refuse a message over the member's limit: it answers ok and drops it. So
  * the pace is the only protection, and it counts every app message to the member, cards included.
  */
-export function memberPace(redis: Redis, prefix: string, limit: MemberLimit = WECOM_MEMBER_LIMIT): SendPace {
+export function memberPace(redis: RedisClient, prefix: string, limit: MemberLimit = WECOM_MEMBER_LIMIT): SendPace {
   return new SendPace(redis, (userId, list) => `${memberPaceKey(prefix, userId)}:${list}`, limit.windows, limit.marginMs);
 }

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { robotPaceKey } from './names';
 import { SendPace } from './sendPace';
 
@@ -19,6 +19,6 @@ export const WECOM_ROBOT_LIMIT: RobotLimit = { perWindow: 20, windowMs: 60_000, 
  * Send times per group robot (webhook key), shared by every outbox worker through Redis. A
  * department's robot over its limit holds back only its own messages; the rest keeps going.
  */
-export function robotPace(redis: Redis, prefix: string, limit: RobotLimit = WECOM_ROBOT_LIMIT): SendPace {
+export function robotPace(redis: RedisClient, prefix: string, limit: RobotLimit = WECOM_ROBOT_LIMIT): SendPace {
   return new SendPace(redis, (robotKey, list) => `${robotPaceKey(prefix, robotKey)}:${list}`, [limit], limit.marginMs);
 }

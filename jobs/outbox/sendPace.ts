@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 
 /** At most `perWindow` sends in any `windowMs`. */
 export interface PaceWindow {
@@ -96,7 +96,7 @@ export class SendPace {
   private readonly args: number[];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** Redis key of a subject's list ('planned' or 'sent'); subjects may be credentials, so hash them there. */
     private readonly keyOf: (subject: string, list: 'planned' | 'sent') => string,
     windows: readonly PaceWindow[],

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { sentLedgerKey } from './names';
 
 /**
@@ -7,7 +7,7 @@ import { sentLedgerKey } from './names';
  */
 export class SentLedger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSeconds = 7 * 24 * 3600,
   ) {}

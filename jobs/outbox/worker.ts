@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WecomApiClient } from '../../bots/wecom/apiClient';
 import { WecomApiError, WecomHttpError, WecomRateLimitError, isTransientWecomError } from '../../bots/wecom/apiErrors';
@@ -19,7 +19,7 @@ export interface OutboxWorkerOptions {
   prefix: string;
   client: WecomApiClient;
   /** For the sent ledger. */
-  redis: Redis;
+  redis: RedisClient;
   /** WECOM_SEND_RATE_PER_MINUTE: our own pace, below WeChat Work's per-app limit. */
   ratePerMinute: number;
   concurrency?: number;

@@ -45,6 +45,8 @@ function installRedis(log: (line: string) => void): void {
 export async function startRedisServer(options: {
   dir: string;
   port?: number;
+  /** More redis-server options (a cluster node's `--cluster-enabled yes`…). */
+  extraArgs?: string[];
   log?: (line: string) => void;
   onSpawn?: (server: { url: string; pid: number }) => void;
 }): Promise<RunningRedis> {
@@ -61,6 +63,7 @@ export async function startRedisServer(options: {
     '--appendonly', 'yes',
     '--maxmemory-policy', 'noeviction',
     '--save', '',
+    ...(options.extraArgs ?? []),
   ];
   const pid = spawnDetached('redis-server', args, logFile);
   const url = `redis://127.0.0.1:${port}`;

@@ -1,3 +1,4 @@
+import { formatChinaTime } from '../chinaTime';
 import { cancelledRefusal } from './activityChanges';
 import { distanceMeters, type Point } from './geo';
 import { verifyQrToken, type QrRotation } from './qrToken';
@@ -15,10 +16,6 @@ export interface AttendanceWindow {
 export type Evidence = { method: 'location'; point: Point } | { method: 'qr'; token: string };
 
 const MINUTE = 60_000;
-
-function hhmm(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
-}
 
 function evidenceDecision(activity: Activity, evidence: Evidence, now: Date, rotation: QrRotation): Decision {
   if (evidence.method === 'qr') return verifyQrToken(evidence.token, activity.id, now, rotation);
@@ -46,10 +43,10 @@ export interface AttendanceContext {
 export function checkInDecision(activity: Activity, signup: Signup | undefined, evidence: Evidence, now: Date, context: AttendanceContext): Decision {
   const seated = seatedDecision(activity, signup);
   if (seated) return seated;
-  if (signup?.checkedInAt !== undefined) return refuse('already_checked_in', `您已于 ${hhmm(signup.checkedInAt, context.timeZone)} 签到，无需重复签到`);
+  if (signup?.checkedInAt !== undefined) return refuse('already_checked_in', `您已于 ${formatChinaTime(signup.checkedInAt, 'brief', context.timeZone)} 签到，无需重复签到`);
   const opens = activity.startsAt.getTime() - context.window.checkInOpensMinutesBefore * MINUTE;
-  if (now.getTime() < opens) return refuse('too_early', `「${activity.title}」${hhmm(activity.startsAt, context.timeZone)} 开始，签到从 ${hhmm(new Date(opens), context.timeZone)} 起开放`);
-  if (now.getTime() >= activity.endsAt.getTime()) return refuse('ended', `「${activity.title}」已于 ${hhmm(activity.endsAt, context.timeZone)} 结束，不能再签到；如确有参加请联系组织方补录`);
+  if (now.getTime() < opens) return refuse('too_early', `「${activity.title}」${formatChinaTime(activity.startsAt, 'brief', context.timeZone)} 开始，签到从 ${formatChinaTime(new Date(opens), 'brief', context.timeZone)} 起开放`);
+  if (now.getTime() >= activity.endsAt.getTime()) return refuse('ended', `「${activity.title}」已于 ${formatChinaTime(activity.endsAt, 'brief', context.timeZone)} 结束，不能再签到；如确有参加请联系组织方补录`);
   return evidenceDecision(activity, evidence, now, context.rotation);
 }
 
@@ -57,9 +54,9 @@ export function checkOutDecision(activity: Activity, signup: Signup | undefined,
   const seated = seatedDecision(activity, signup);
   if (seated) return seated;
   if (signup?.checkedInAt === undefined) return refuse('not_checked_in', `您还没有签到「${activity.title}」，请先签到`);
-  if (signup.checkedOutAt !== undefined) return refuse('already_checked_out', `您已于 ${hhmm(signup.checkedOutAt, context.timeZone)} 签退，无需重复签退`);
+  if (signup.checkedOutAt !== undefined) return refuse('already_checked_out', `您已于 ${formatChinaTime(signup.checkedOutAt, 'brief', context.timeZone)} 签退，无需重复签退`);
   const closes = activity.endsAt.getTime() + context.window.checkOutClosesMinutesAfter * MINUTE;
-  if (now.getTime() > closes) return refuse('checkout_closed', `「${activity.title}」的签退已于 ${hhmm(new Date(closes), context.timeZone)} 关闭，请联系组织方核定时长`);
+  if (now.getTime() > closes) return refuse('checkout_closed', `「${activity.title}」的签退已于 ${formatChinaTime(new Date(closes), 'brief', context.timeZone)} 关闭，请联系组织方核定时长`);
   return evidenceDecision(activity, evidence, now, context.rotation);
 }
 

@@ -1,4 +1,5 @@
-import { acceptorLabel, assignmentIndexFor, departmentName, replaceAssignment } from './assignments';
+import { departmentName } from '../labels';
+import { acceptorLabel, assignmentIndexFor, replaceAssignment } from './assignments';
 import { COMMUNITY_DEPT_CODE, actingDepartment } from './permissions';
 import { commit, refuse } from './transition';
 import type { Assignment, Case, CommandContext, CommandResult } from './types';

@@ -1,4 +1,4 @@
-import { department, isDepartmentCode } from '../taxonomy';
+import { departmentName } from '../labels';
 import type { Assignment, Case } from './types';
 import { ACTIVE_ASSIGNMENT_STATES } from './types';
 
@@ -30,10 +30,6 @@ export function replaceAssignment(c: Case, index: number, patch: Partial<Assignm
 
 export function withdrawActive(assignments: Assignment[]): Assignment[] {
   return assignments.map((a) => (a.state === 'pending' || a.state === 'accepted' ? { ...a, state: 'withdrawn' } : a));
-}
-
-export function departmentName(code: string): string {
-  return isDepartmentCode(code) ? department(code).name : code;
 }
 
 export function acceptorLabel(a: Assignment): string {

@@ -1,4 +1,5 @@
-import { assignmentIndexFor, departmentName, replaceAssignment } from './assignments';
+import { departmentName } from '../labels';
+import { assignmentIndexFor, replaceAssignment } from './assignments';
 import { actingDepartment, isStreetStaff, requiredText } from './permissions';
 import { commit, refuse } from './transition';
 import type { Assignment, Case, CommandContext, CommandResult, ExtensionRequest } from './types';

@@ -13,6 +13,6 @@ export { mayVerify, notVerifierReason, verify, type VerifyInput } from './verify
 export { rate, rateDepartment, rateWhistle, type RateDepartmentInput, type RateInput, type RateWhistleInput } from './ratings';
 export { requestExtension, decideExtension, type ExtensionRequestInput, type ExtensionDecisionInput } from './extensions';
 export { escalateToStreet, merge, absorbDuplicate, cancel, type ReasonInput, type MergeInput, type AbsorbInput } from './lifecycle';
-export { activeLead, activeAssignments, isActive, departmentName } from './assignments';
+export { activeLead, activeAssignments, isActive } from './assignments';
 export { COMMUNITY_DEPT_CODE } from './permissions';
 export { caseReadAccess, type CaseReadAccess, type CaseReader, type OrgRole } from './readAccess';

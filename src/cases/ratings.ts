@@ -1,4 +1,5 @@
-import { assignmentIndexFor, departmentName, replaceAssignment } from './assignments';
+import { departmentName } from '../labels';
+import { assignmentIndexFor, replaceAssignment } from './assignments';
 import { actingDepartment, hasRole, isReporterOf, isStreetStaff, requiredText } from './permissions';
 import { commit, refuse } from './transition';
 import type { Case, CommandContext, CommandResult, Satisfaction } from './types';

@@ -1,4 +1,5 @@
-import { assignmentIndexFor, departmentName, replaceAssignment, withdrawActive } from './assignments';
+import { departmentName } from '../labels';
+import { assignmentIndexFor, replaceAssignment, withdrawActive } from './assignments';
 import { actingDepartment, requiredText } from './permissions';
 import { commit, refuse } from './transition';
 import type { Case, CommandContext, CommandResult } from './types';

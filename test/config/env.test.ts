@@ -33,6 +33,17 @@ describe('environment configuration', () => {
     expect(problemsOf({ ...base, REDIS_URL: 'localhost:6379' })[0]).toMatch(/^REDIS_URL must start with redis:\/\//);
   });
 
+  it('on a Redis Cluster (REDIS_CLUSTER_NODES) takes more startup nodes and a hash-tagged key prefix', () => {
+    expect(loadEnv(base).QUEUE_PREFIX).toBe('whistlebot');
+    const cluster = loadEnv({ ...base, REDIS_CLUSTER_NODES: '10.0.0.2:7000,redis-3.internal:7001' });
+    expect(cluster.REDIS_CLUSTER_NODES).toEqual([{ host: '10.0.0.2', port: 7000 }, { host: 'redis-3.internal', port: 7001 }]);
+    expect(cluster.QUEUE_PREFIX).toBe('{whistlebot}');
+    expect(loadEnv({ ...base, REDIS_CLUSTER_NODES: '10.0.0.2:7000', QUEUE_PREFIX: '{city}' }).QUEUE_PREFIX).toBe('{city}');
+    expect(problemsOf({ ...base, REDIS_CLUSTER_NODES: '10.0.0.2:7000', QUEUE_PREFIX: 'city' })).toEqual(['QUEUE_PREFIX must be a hash tag on a Redis Cluster (REDIS_CLUSTER_NODES is set), e.g. {city}']);
+    expect(problemsOf({ ...base, REDIS_CLUSTER_NODES: '10.0.0.2' })[0]).toMatch(/^REDIS_CLUSTER_NODES must be host:port/);
+    expect(problemsOf({ ...base, QUEUE_PREFIX: '{a}b' })[0]).toMatch(/^QUEUE_PREFIX /);
+  });
+
   it('asks for the rest of the WeChat Work credentials once a corp id is set', () => {
     const problems = problemsOf({ ...base, WECOM_CORP_ID: 'ww123', WECOM_ENCODING_AES_KEY: 'short' });
     expect(problems).toEqual(

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mongoose';
 import { composeApp } from '../../app/compose';
+import type { ConversationModule } from '../../app/conversationModule';
 import type { LifecycleModule } from '../../app/lifecycleModule';
+import type { WecomGateway } from '../../app/wecomGateway';
 import { startRuntime, type AppModule, type Runtime } from '../../app/runtime';
+import type { ConversationDeps } from '../../bots/wecom/conversation/deps';
 import type { CardActionEvent, CardSelection } from '../../bots/wecom/events';
 import type { WecomLifecycle } from '../../bots/wecom/lifecycle/wiring';
 import { loadEnv, type Env } from '../../config';
@@ -13,12 +16,15 @@ import type { DistrictSeed } from '../../config/district';
 import { CallbackSender } from '../../fakes/wecom/callbackSender';
 import { FakeWecomServer, type FakeAppChat, type FakeWecomServerOptions, type InboxMessage } from '../../fakes/wecom';
 import { createLogger, type Logger } from '../../infra/logger';
+import type { InboundDispatcher } from '../../jobs/inbound/dispatcher';
 import { InboundQueue } from '../../jobs/inbound/queue';
 import { bullConnection, createOutbox, type Outbox } from '../../jobs/outbox';
 import type { Case } from '../../src/cases';
 import { CaseRepository } from '../../store/caseRepository';
 import type { OrgRepository } from '../../store/orgRepository';
 import { testMongoUri, testPrefix, testRedisUrl } from './isolation';
+import { MemberCallbacks } from './memberCallbacks';
+import { waitFor } from './wait';
 
 export interface TestAppOptions {
   /** The organisation (DISTRICT_CONFIG, written to a file for this app); the demo district by default. */
@@ -41,8 +47,6 @@ export interface TestAppOptions {
   logger?: Logger;
 }
 
-let tapSeq = 0;
-
 type InboxMessageLike = Pick<InboxMessage, 'msgid' | 'body'>;
 
 /**
@@ -56,9 +60,12 @@ export class TestApp {
   env!: Env;
   /** The cases as the store keeps them (a reader beside the app's own repository). */
   repo!: CaseRepository;
-  /** Member callbacks signed with the app's token and key, POSTed to its callback URL. */
+  /** Callbacks signed with the app's token and key for its callback URL, as WeChat Work sends them. */
   callbacks!: CallbackSender;
-  private modules: AppModule[] = [];
+  /** Members' messages and taps, each resolved once the app has handled it. */
+  inbound!: MemberCallbacks;
+  /** The modules the composition root built, in its order. */
+  modules: readonly AppModule[] = [];
   private inboundQueue: InboundQueue | undefined;
   private outbox: Outbox | undefined;
   private readonly configDir = mkdtempSync(join(tmpdir(), 'whistlebot-testapp-'));
@@ -78,6 +85,25 @@ export class TestApp {
 
   get org(): OrgRepository {
     return this.runtime.org;
+  }
+
+  /** The conversation's services in the composed app (its drafts, its case desk…). */
+  get conversation(): ConversationDeps {
+    const module = this.modules.find((m): m is ConversationModule => 'deps' in m && 'drafts' in (m as ConversationModule).deps);
+    if (!module) throw new Error('the composed app has no conversation module');
+    return module.deps;
+  }
+
+  /** Where the app stores the photos it fetched (MEDIA_DIR). */
+  get mediaDir(): string {
+    return this.env.MEDIA_DIR;
+  }
+
+  /** The gateway's inbound dispatcher, where every module's listeners are registered (worker role). */
+  get dispatcher(): InboundDispatcher {
+    const gateway = this.modules.find((m): m is WecomGateway => 'dispatcher' in m);
+    if (!gateway) throw new Error('the composed app has no WeChat Work gateway');
+    return gateway.dispatcher;
   }
 
   /** The one lifecycle of the composed app (what `submitReport` / `runCaseCommand` take as `.deps`). */
@@ -119,7 +145,10 @@ export class TestApp {
     await this.repo.ensureIndexes();
     this.inboundQueue = new InboundQueue({ connection: bullConnection(this.env.REDIS_URL), prefix });
     this.outbox = createOutbox({ connection: bullConnection(this.env.REDIS_URL), prefix });
-    if (this.runtime.url) this.callbacks = new CallbackSender({ url: `${this.runtime.url}/wecom/callback`, ...callback, corpId: this.fake.corpId, agentId: this.fake.agentId });
+    if (this.runtime.url) {
+      this.callbacks = new CallbackSender({ url: `${this.runtime.url}/wecom/callback`, ...callback, corpId: this.fake.corpId, agentId: this.fake.agentId });
+      this.inbound = new MemberCallbacks(this.fake, this.callbacks, this.inboundQueue);
+    }
     return this;
   }
 
@@ -183,29 +212,50 @@ export class TestApp {
     return box.filter((m) => m.msgtype === 'text').map((m) => String((m.body.text as { content: string }).content));
   }
 
-  /** A member writes to the app: the signed, encrypted callback is POSTed to the app's callback URL and handled. */
+  /** Everything a member received, oldest first. */
+  inboxOf(userId: string): InboxMessage[] {
+    return this.fake.inbox.user(userId);
+  }
+
+  /** Waits for a text to `userId`, among those after the first `from`, that contains `needle`. */
+  async textContaining(userId: string, from: number, needle: string): Promise<string> {
+    let found: string | undefined;
+    await waitFor(`a text containing ${JSON.stringify(needle)} for ${userId}`, () => {
+      found = this.inboxOf(userId).slice(from).map(textOf).find((t) => t.includes(needle));
+      return found !== undefined;
+    });
+    return found ?? '';
+  }
+
+  /** Waits for the `n`-th template card to `userId` among the messages after the first `from`. */
+  async cardAfter(userId: string, from: number, n = 1): Promise<InboxMessage> {
+    const cards = () => this.inboxOf(userId).slice(from).filter((m) => m.msgtype === 'template_card');
+    await waitFor(`card ${n} for ${userId}`, () => cards().length >= n);
+    const card = cards()[n - 1];
+    if (!card) throw new Error('no card');
+    return card;
+  }
+
+  /** Waits until `message` has received `count` card updates and answers the newest. */
+  async nthUpdate(message: InboxMessage, count: number): Promise<Record<string, unknown>> {
+    await waitFor(`${count} update(s) of card ${message.msgid}`, () => message.updates.length >= count);
+    const update = message.updates[count - 1];
+    if (!update) throw new Error('no update');
+    return update.body;
+  }
+
+  /** A member writes to the app; resolves when the app handled it and what it sent went out. */
   async sendText(userId: string, content: string): Promise<void> {
-    const response = await this.callbacks.sendText(userId, content);
-    if (response.status !== 200) throw new Error(`callback answered ${response.status}: ${response.body}`);
+    await this.inbound.text(userId, content);
     await this.settle();
   }
 
   /**
-   * A member taps a button (or submits selections) on a delivered card: WeChat Work's encrypted
-   * callback, carrying a fresh response code for that card, is POSTed to the app's callback URL; the
-   * promise resolves when the callback was handled and what it sent went out.
+   * A member taps a button (or submits selections) on a delivered card, with a fresh response code
+   * for that card; resolves when the callback was handled and what it sent went out.
    */
   async tap(userId: string, card: InboxMessageLike, eventKey: string, selections: CardSelection[] = []): Promise<void> {
-    const response = await this.callbacks.sendCardEvent({
-      fromUser: userId,
-      eventKey,
-      taskId: taskIdOf(card),
-      cardType: cardTypeOf(card),
-      responseCode: this.fake.issueResponseCode(card.msgid),
-      selectedItems: selections,
-      createTime: Math.floor(Date.now() / 1000) + ++tapSeq,
-    });
-    if (response.status !== 200) throw new Error(`callback answered ${response.status}: ${response.body}`);
+    await this.inbound.tap(userId, card, eventKey, selections);
     await this.settle();
   }
 
@@ -241,6 +291,12 @@ export class TestApp {
 
 function cardTypeOf(message: InboxMessageLike): string {
   return String((message.body.template_card as { card_type: string }).card_type);
+}
+
+/** The text of a text message ('' for anything else). */
+export function textOf(message: InboxMessage): string {
+  const body = message.body as { text?: { content?: unknown } };
+  return typeof body.text?.content === 'string' ? body.text.content : '';
 }
 
 export function taskIdOf(message: InboxMessageLike): string {

@@ -23,7 +23,7 @@ import { memberAppraisal, unitRecord } from './reportData';
 import { reportHtml, reportXlsx } from './reportFormats';
 import { activityCancelSchema, activityEditSchema, activitySchema, confirmSchema, correctionSchema, exchangeSchema, listItemSchema, listKindSchema, participantSchema, yearSchema } from './schemas';
 import type { AllianceWebServices } from './services';
-import { activityView, signupView, yearView } from './views';
+import { presentActivity, presentSignup, presentYear } from './views';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -70,7 +70,7 @@ export function allianceAdminRouter(services: AllianceWebServices): Router {
   router.get('/participants/:id/year', async (ctx) => {
     const year = await participantYear(deps, ctx.params.id ?? '', yearParam(ctx, services));
     if (!year) throw new NotFoundError(`报到对象 ${ctx.params.id ?? ''} 不存在`);
-    ctx.body = yearView(year);
+    ctx.body = presentYear(year);
   });
 
   router.get('/lists/:list', async (ctx) => {
@@ -88,26 +88,26 @@ export function allianceAdminRouter(services: AllianceWebServices): Router {
     const request = parseRequest(activitySchema, await readJsonBody(ctx));
     const posted = unwrap(await postActivity(deps, request));
     ctx.status = 201;
-    ctx.body = { activity: activityView(posted.activity), targets: posted.targets };
+    ctx.body = { activity: presentActivity(posted.activity), targets: posted.targets };
   });
 
   router.get('/activities/:id', async (ctx) => {
     const activity = await deps.repo.activity(ctx.params.id ?? '');
     if (!activity) throw new NotFoundError(`活动 ${ctx.params.id ?? ''} 不存在`);
     const signups = await deps.repo.signupsOf(activity.id);
-    ctx.body = { activity: activityView(activity), signups: signups.map((s) => ({ ...signupView(s), attendPath: attendPath(deps.secret, activity.id, s.participantId) })) };
+    ctx.body = { activity: presentActivity(activity), signups: signups.map((s) => ({ ...presentSignup(s), attendPath: attendPath(deps.secret, activity.id, s.participantId) })) };
   });
 
   router.patch('/activities/:id', async (ctx) => {
     const { by, ...changes } = parseRequest(activityEditSchema, await readJsonBody(ctx));
     const { activity, waitlisted, promoted } = unwrap(await editActivity(deps, ctx.params.id ?? '', changes, by));
-    ctx.body = { activity: activityView(activity), waitlisted, promoted };
+    ctx.body = { activity: presentActivity(activity), waitlisted, promoted };
   });
 
   router.post('/activities/:id/cancel', async (ctx) => {
     const { reason, by } = parseRequest(activityCancelSchema, await readJsonBody(ctx));
     const { activity, told } = unwrap(await cancelActivity(deps, ctx.params.id ?? '', reason, by));
-    ctx.body = { activity: activityView(activity), told };
+    ctx.body = { activity: presentActivity(activity), told };
   });
 
   router.post('/activities/:id/confirm', async (ctx) => {
@@ -134,7 +134,7 @@ export function allianceAdminRouter(services: AllianceWebServices): Router {
 
   router.get('/figures', async (ctx) => {
     const year = yearParam(ctx, services);
-    ctx.body = { year, ranking: (await figuresOfYear(deps, year)).map(yearView) };
+    ctx.body = { year, ranking: (await figuresOfYear(deps, year)).map(presentYear) };
   });
 
   router.post('/rewards', async (ctx) => {

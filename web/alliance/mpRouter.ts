@@ -17,7 +17,7 @@ import { parseRequest, unwrap } from './errors';
 import { evidenceFrom } from './evidence';
 import { subscriptionsSchema, volunteerSchema } from './schemas';
 import type { AllianceWebServices } from './services';
-import { activityView, signupView, yearView } from './views';
+import { presentActivity, presentSignup, presentYear } from './views';
 
 type Ctx = ParameterizedContext<MpState>;
 
@@ -51,7 +51,7 @@ export function allianceMpRouter(services: AllianceWebServices): Router<MpState>
         .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
         .map((a) => {
           const signup = signups.get(a.id);
-          return { ...activityView(a), signup: signup ? signupView(signup) : null };
+          return { ...presentActivity(a), signup: signup ? presentSignup(signup) : null };
         }),
     };
   });
@@ -82,7 +82,7 @@ export function allianceMpRouter(services: AllianceWebServices): Router<MpState>
   router.get('/me', async (ctx) => {
     const participant = await me(ctx, services);
     const year = await participantYear(deps, participant.id, yearOf(deps, deps.clock()));
-    ctx.body = year ? yearView(year) : { participant };
+    ctx.body = year ? presentYear(year) : { participant };
   });
 
   /** The templates a volunteer may allow (wx.requestSubscribeMessage), and how many messages of each are left. */

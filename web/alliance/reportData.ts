@@ -1,3 +1,4 @@
+import { formatChinaTime } from '../../src/chinaTime';
 import { PARTICIPANT_KIND_NAMES } from '../../src/alliance/types';
 import type { ParticipantYear } from '../../src/alliance/yearlyFigures';
 
@@ -14,14 +15,10 @@ export interface ReportData {
 
 type Ranked = ParticipantYear & { rank: number };
 
-function date(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
-
 function serviceTable(year: ParticipantYear, timeZone: string): ReportData['table'] {
   return {
     head: ['日期', '活动', '时长（小时）', '积分', '核定说明'],
-    rows: year.lines.map((l) => [date(l.startsAt, timeZone), l.title, l.hours, l.points, l.correction ?? '']),
+    rows: year.lines.map((l) => [formatChinaTime(l.startsAt, 'date', timeZone), l.title, l.hours, l.points, l.correction ?? '']),
   };
 }
 

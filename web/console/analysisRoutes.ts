@@ -12,7 +12,7 @@ import { consoleState } from './auth';
 import type { Audit } from './apiRoutes';
 import { searchableCases, visibleCases, xlsx } from './apiRoutes';
 import { parseCaseListQuery } from './caseListQuery';
-import { categoryName } from './names';
+import { categoryName } from '../../src/labels';
 import { monthPeriod, monthsEnding, reportRow } from './report';
 import type { ConsoleServices } from './services';
 import { reportWorkbook } from './workbooks';
@@ -66,7 +66,7 @@ function monthlyReport(services: ConsoleServices, viewer: Viewer, query: Record<
     weights: `响应率 ${rule.weights.response}% / 解决率 ${rule.weights.resolution}% / 满意率 ${rule.weights.satisfaction}%${rule.weights.street > 0 ? ` / 街道评价 ${rule.weights.street}%` : ''}，至少 ${rule.minCases} 件参与排名`,
     rows,
     totals,
-    topIssues: topIssues(services.index.all(), period.from, period.to).map((t) => ({ ...t, name: categoryName(t.category) })),
+    topIssues: topIssues(services.index.all(), period.from, period.to).map((t) => ({ ...t, name: categoryName(t.category, t.category) })),
   };
 }
 
@@ -88,7 +88,7 @@ export function consoleAnalysisRouter(services: ConsoleServices, audit: Audit, g
       truncated: found.length > MAP_MARKERS_MAX,
       // The heat map takes every point; markers the most recent ones.
       heat: found.map((c) => [c.lat, c.lng]),
-      markers: found.slice(0, MAP_MARKERS_MAX).map((c) => ({ id: c.id, number: c.number, lat: c.lat, lng: c.lng, categoryName: categoryName(c.category), locationText: c.locationText ?? null, light: caseLight(c, now, rule), open: c.open })),
+      markers: found.slice(0, MAP_MARKERS_MAX).map((c) => ({ id: c.id, number: c.number, lat: c.lat, lng: c.lng, categoryName: categoryName(c.category, c.category), locationText: c.locationText ?? null, light: caseLight(c, now, rule), open: c.open })),
     };
   });
 
@@ -99,8 +99,8 @@ export function consoleAnalysisRouter(services: ConsoleServices, audit: Audit, g
     const spots = findHotspots(visibleCases(services, viewer), period.from, period.to);
     ctx.body = {
       period: { from: period.from.toISOString(), to: period.to.toISOString() },
-      hotspots: spots.map((h) => ({ ...h, categoryName: categoryName(h.category), lastAt: h.lastAt.toISOString() })),
-      topIssues: topIssues(visibleCases(services, viewer), period.from, period.to).map((t) => ({ ...t, name: categoryName(t.category) })),
+      hotspots: spots.map((h) => ({ ...h, categoryName: categoryName(h.category, h.category), lastAt: h.lastAt.toISOString() })),
+      topIssues: topIssues(visibleCases(services, viewer), period.from, period.to).map((t) => ({ ...t, name: categoryName(t.category, t.category) })),
     };
   });
 

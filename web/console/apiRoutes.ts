@@ -12,7 +12,7 @@ import { readJsonBody } from '../jsonBody';
 import { consoleState } from './auth';
 import { parseAction } from './actionSchema';
 import { parseCaseListQuery } from './caseListQuery';
-import { STATE_NAMES } from './names';
+import { CASE_STATE_NAMES } from '../../src/labels';
 import { taxonomy } from '../../src/taxonomy';
 import { presentBoard, presentCase, presentStoreNotice, presentSummary } from './presenters';
 import type { ConsoleServices } from './services';
@@ -63,7 +63,7 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
       assessment: services.config.assessment,
       categories: taxonomy.categories.map((c) => ({ code: c.code, name: c.name })),
       departments: taxonomy.departments.map((d) => ({ code: d.code, name: d.name })),
-      states: Object.entries(STATE_NAMES).map(([code, name]) => ({ code, name })),
+      states: Object.entries(CASE_STATE_NAMES.console).map(([code, name]) => ({ code, name })),
     };
   });
 

@@ -5,7 +5,8 @@ import { maySeeReporter, type Viewer } from '../../src/console/access';
 import type { Board } from '../../src/console/board';
 import { caseLight, clockLight, nextDue, type LightRule } from '../../src/console/lights';
 import { summarise, type CaseSummary } from '../../src/console/summary';
-import { categoryName, deptName, EVENT_NAMES, ROLE_NAMES, STATE_NAMES, urgencyLabel } from './names';
+import { CASE_STATE_NAMES, ROLE_NAMES, TIMELINE_EVENT_NAMES, categoryName, departmentName } from '../../src/labels';
+import { urgencyName } from '../../src/taxonomy';
 
 /** Street and community names, from the organisation. */
 export interface PlaceNames {
@@ -19,15 +20,15 @@ export function presentSummary(c: CaseSummary, now: Date, places: PlaceNames, ru
     id: c.id,
     number: c.number,
     state: c.state,
-    stateName: STATE_NAMES[c.state],
+    stateName: CASE_STATE_NAMES.console[c.state],
     category: c.category ?? null,
-    categoryName: categoryName(c.category),
+    categoryName: categoryName(c.category, c.category),
     urgency: c.urgency,
-    urgencyName: urgencyLabel(c.urgency),
+    urgencyName: urgencyName(c.urgency),
     locationText: c.locationText ?? null,
     streetName: places.street(c.streetId),
     communityName: places.community(c.communityId),
-    departments: c.assignments.filter((a) => a.active).map((a) => ({ code: a.deptCode, name: deptName(a.deptCode), role: a.role })),
+    departments: c.assignments.filter((a) => a.active).map((a) => ({ code: a.deptCode, name: departmentName(a.deptCode), role: a.role })),
     light: caseLight(c, now, rule),
     due: due?.toISOString() ?? null,
     hardCase: c.hardCase,
@@ -45,9 +46,9 @@ export function presentBoard(board: Board, places: PlaceNames) {
     ...board,
     generatedAt: board.generatedAt.toISOString(),
     byStreet: board.byStreet.map((s) => ({ ...s, name: places.street(s.streetId) })),
-    byDepartment: board.byDepartment.map((d) => ({ ...d, name: deptName(d.deptCode) })),
-    byCategory: board.byCategory.map((c) => ({ ...c, name: categoryName(c.category) })),
-    alerts: board.alerts.map((a) => ({ ...a, due: a.due?.toISOString() ?? null, categoryName: categoryName(a.category), streetName: places.street(a.streetId), departmentNames: a.departments.map(deptName) })),
+    byDepartment: board.byDepartment.map((d) => ({ ...d, name: departmentName(d.deptCode) })),
+    byCategory: board.byCategory.map((c) => ({ ...c, name: categoryName(c.category, c.category) })),
+    alerts: board.alerts.map((a) => ({ ...a, due: a.due?.toISOString() ?? null, categoryName: categoryName(a.category, a.category), streetName: places.street(a.streetId), departmentNames: a.departments.map(departmentName) })),
   };
 }
 
@@ -57,12 +58,12 @@ function presentEvent(e: TimelineEvent, showReporter: boolean, reporterIds: Set<
   const isReporter = reporterIds.has(e.actorId);
   return {
     type: e.type,
-    name: EVENT_NAMES[e.type] ?? e.type,
+    name: TIMELINE_EVENT_NAMES[e.type] ?? e.type,
     at: e.at.toISOString(),
     actor: isReporter && !showReporter ? HIDDEN : (e.actorName ?? e.actorId),
     role: ROLE_NAMES[e.actorRole] ?? e.actorRole,
     channel: e.channel,
-    department: e.deptCode === undefined ? null : deptName(e.deptCode),
+    department: e.deptCode === undefined ? null : departmentName(e.deptCode),
     details: Object.fromEntries(Object.entries(e.details).map(([k, v]) => [k, typeof v === 'string' && !showReporter ? maskSensitive(v) : v])),
   };
 }
@@ -102,13 +103,13 @@ export function presentCase(c: Case, viewer: Viewer, now: Date, places: PlaceNam
     id: c.id,
     number: c.number,
     state: c.state,
-    stateName: STATE_NAMES[c.state],
+    stateName: CASE_STATE_NAMES.console[c.state],
     level: c.level,
     source: c.source,
     category: c.parsed.category ?? null,
-    categoryName: categoryName(c.parsed.category),
+    categoryName: categoryName(c.parsed.category, c.parsed.category),
     urgency: c.parsed.urgency,
-    urgencyName: urgencyLabel(c.parsed.urgency),
+    urgencyName: urgencyName(c.parsed.urgency),
     locationText: c.parsed.locationText ?? null,
     lat: c.parsed.lat ?? null,
     lng: c.parsed.lng ?? null,
@@ -118,15 +119,15 @@ export function presentCase(c: Case, viewer: Viewer, now: Date, places: PlaceNam
     createdAt: c.createdAt.toISOString(),
     closedAt: c.closedAt?.toISOString() ?? null,
     light: caseLight(summary, now, rule),
-    deadlines: summary.clocks.map((k) => ({ kind: k.kind, department: k.deptCode === undefined ? null : deptName(k.deptCode), since: k.since.toISOString(), due: k.due.toISOString(), light: clockLight(k, now, rule) })),
+    deadlines: summary.clocks.map((k) => ({ kind: k.kind, department: k.deptCode === undefined ? null : departmentName(k.deptCode), since: k.since.toISOString(), due: k.due.toISOString(), light: clockLight(k, now, rule) })),
     reporter: showReporter ? { shown: true, name: reporter.name ?? c.reporter.name ?? null, mobile: reporter.mobile ?? null } : { shown: false, name: HIDDEN, mobile: null },
     photos: {
       before: c.media.map((m, i) => ({ kind: m.kind, url: mediaUrl(i, 'report') })).filter((m) => m.kind === 'image'),
-      after: c.assignments.flatMap((a, ai) => a.resultMedia.map((m, i) => ({ kind: m.kind, department: deptName(a.deptCode), url: mediaUrl(i, `result-${ai}`) }))).filter((m) => m.kind === 'image'),
+      after: c.assignments.flatMap((a, ai) => a.resultMedia.map((m, i) => ({ kind: m.kind, department: departmentName(a.deptCode), url: mediaUrl(i, `result-${ai}`) }))).filter((m) => m.kind === 'image'),
     },
     assignments: c.assignments.map((a) => ({
       deptCode: a.deptCode,
-      department: deptName(a.deptCode),
+      department: departmentName(a.deptCode),
       role: a.role,
       state: a.state,
       whistledAt: a.whistledAt.toISOString(),

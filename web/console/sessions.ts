@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 
 export interface ConsoleSession {
   userId: string;
@@ -30,7 +30,7 @@ function hashed(value: string): string {
  * one-time `state` of a login in progress.
  */
 export class ConsoleSessions {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly ttlSeconds: number) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly ttlSeconds: number) {}
 
   private sessionKey(id: string): string {
     return `${this.prefix}:console:session:${hashed(id)}`;

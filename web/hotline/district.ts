@@ -1,5 +1,6 @@
 import type { DistrictSeed } from '../../config/district';
-import { COMMUNITY_DEPT_CODE, departmentName } from '../../src/cases';
+import { COMMUNITY_DEPT_CODE } from '../../src/cases';
+import { departmentName } from '../../src/labels';
 import { hotlineError } from './errors';
 
 export interface HotlineStreet {

@@ -1,5 +1,5 @@
-import { activeAssignments, type Assignment, type AssignmentState, type Case, type TimelineEvent } from '../../src/cases';
-import { PUBLIC_STATE_NAMES, SATISFACTION_NAMES } from '../../src/cases/publicLabels';
+import { ASSIGNMENT_STATE_NAMES, CASE_STATE_NAMES, SATISFACTION_NAMES } from '../../src/labels';
+import { activeAssignments, type Assignment, type Case, type TimelineEvent } from '../../src/cases';
 import { maskPhone, maskSensitive } from '../../src/parser';
 import { category as categoryInfo, isCategoryCode, urgencyName } from '../../src/taxonomy';
 import type { HotlineOrderRecord, HotlineOutcome } from '../../store/hotlineOrderRepository';
@@ -9,14 +9,6 @@ import { departmentLabel, type HotlineDistrict } from './district';
  * What leaves the hotline API. Staff names, user ids, phone numbers (masked), return reasons and
  * internal notes never do: departments appear by name, steps as fixed sentences with their time.
  */
-
-const ASSIGNMENT_STATE_NAMES: Record<AssignmentState, string> = {
-  pending: '待接哨',
-  accepted: '办理中',
-  returned: '已退回',
-  done: '已办理完毕',
-  withdrawn: '已撤回',
-};
 
 /** The case the work happens on: the open case a merged one went into, else the case itself. */
 export interface CaseOfOrder {
@@ -40,7 +32,7 @@ function departmentsOf(district: HotlineDistrict, c: Case, assignments: Assignme
 }
 
 /** The answer to POST /api/hotline/orders, first time (201) and on a repeat (200): the same fields. */
-export function receiptView(district: HotlineDistrict, order: HotlineOrderRecord, found: CaseOfOrder) {
+export function presentReceipt(district: HotlineDistrict, order: HotlineOrderRecord, found: CaseOfOrder) {
   const working = found.mergedInto ?? found.case;
   return {
     orderNo: order.orderNo,
@@ -97,17 +89,17 @@ function resultOf(district: HotlineDistrict, c: Case) {
 }
 
 /** GET /api/hotline/orders/:orderNo — the state of the order's case, for the hotline to sync back. */
-export function statusView(district: HotlineDistrict, order: HotlineOrderRecord, found: CaseOfOrder) {
+export function presentStatus(district: HotlineDistrict, order: HotlineOrderRecord, found: CaseOfOrder) {
   const c = found.case;
   const working = found.mergedInto ?? c;
   const code = c.parsed.category;
   return {
-    ...receiptView(district, order, found),
+    ...presentReceipt(district, order, found),
     mergedInto: found.mergedInto
-      ? { caseId: found.mergedInto.id, number: found.mergedInto.number, state: found.mergedInto.state, stateName: PUBLIC_STATE_NAMES[found.mergedInto.state] }
+      ? { caseId: found.mergedInto.id, number: found.mergedInto.number, state: found.mergedInto.state, stateName: CASE_STATE_NAMES.public[found.mergedInto.state] }
       : null,
     state: c.state,
-    stateName: PUBLIC_STATE_NAMES[c.state],
+    stateName: CASE_STATE_NAMES.public[c.state],
     category: code !== undefined && isCategoryCode(code) ? { code, name: categoryInfo(code).name } : null,
     urgency: { code: c.parsed.urgency, name: urgencyName(c.parsed.urgency) },
     address: c.parsed.locationText ?? null,
@@ -116,7 +108,7 @@ export function statusView(district: HotlineDistrict, order: HotlineOrderRecord,
       department: { code: a.deptCode, name: departmentLabel(district, a.deptCode, working.communityId) },
       role: a.role,
       state: a.state,
-      stateName: ASSIGNMENT_STATE_NAMES[a.state],
+      stateName: ASSIGNMENT_STATE_NAMES.public[a.state],
       whistledAt: iso(a.whistledAt),
       acceptedAt: iso(a.acceptedAt),
       doneAt: iso(a.doneAt),

@@ -7,7 +7,7 @@ import { bearerAuth } from '../bearerAuth';
 import { readJsonBody } from '../jsonBody';
 import { placeOf, type HotlineDistrict } from './district';
 import { hotlineError } from './errors';
-import { receiptView, statusView, type CaseOfOrder } from './presenter';
+import { presentReceipt, presentStatus, type CaseOfOrder } from './presenter';
 import { hotlineOrderSchema, ORDER_NO } from './schemas';
 import { parseOrder } from './validate';
 
@@ -66,12 +66,12 @@ export function hotlineRouter(services: HotlineServices): Router {
         }
         logger.info({ orderNo: order.orderNo, caseId: receipt.case.id, number: receipt.case.number, outcome: receipt.outcome }, 'hotline order received');
         ctx.status = 201;
-        ctx.body = receiptView(district, receipt.order, found);
+        ctx.body = presentReceipt(district, receipt.order, found);
         return;
       }
       case 'replayed':
         ctx.set('Idempotent-Replayed', 'true');
-        ctx.body = receiptView(district, receipt.order, await caseOfOrder(services, receipt.order));
+        ctx.body = presentReceipt(district, receipt.order, await caseOfOrder(services, receipt.order));
         return;
       case 'conflict':
         throw hotlineError('order_conflict', {
@@ -90,7 +90,7 @@ export function hotlineRouter(services: HotlineServices): Router {
     if (!order) throw hotlineError('order_not_found', { message: `未找到工单 ${orderNo}`, details: { orderNo } });
     if (order.caseId === undefined) throw inProgress(ctx, 1);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = statusView(district, order, await caseOfOrder(services, order));
+    ctx.body = presentStatus(district, order, await caseOfOrder(services, order));
   });
 
   return router;

@@ -1,8 +1,9 @@
+import { SATISFACTION_NAMES } from '../../src/labels';
 import type { Case, MediaRef } from '../../src/cases';
 import { maskPhone, maskSensitive } from '../../src/parser';
 import { category as categoryInfo, isCategoryCode, urgencyName } from '../../src/taxonomy';
 import type { ResidentCaseDoc } from '../../store/models/residentCase';
-import { residentStatus, residentTimeline, satisfactionName, STATUS_NAMES, type NameBook } from './residentTimeline';
+import { residentStatus, residentTimeline, STATUS_NAMES, type NameBook } from './residentTimeline';
 import type { CaseDetailView, CaseSummaryView } from './schemas';
 
 export interface ViewContext {
@@ -18,7 +19,7 @@ function categoryOf(c: Case): CaseSummaryView['category'] {
   return code !== undefined && isCategoryCode(code) ? { code, name: categoryInfo(code).name } : null;
 }
 
-export function caseSummary(c: Case, link: ResidentCaseDoc | null): CaseSummaryView {
+export function presentCaseSummary(c: Case, link: ResidentCaseDoc | null): CaseSummaryView {
   const status = residentStatus(c);
   return {
     id: c.id,
@@ -51,9 +52,9 @@ async function resultOf(c: Case, view: ViewContext): Promise<CaseDetailView['res
   };
 }
 
-export async function caseDetail(c: Case, link: ResidentCaseDoc | null, view: ViewContext): Promise<CaseDetailView> {
+export async function presentCaseDetail(c: Case, link: ResidentCaseDoc | null, view: ViewContext): Promise<CaseDetailView> {
   return {
-    ...caseSummary(c, link),
+    ...presentCaseSummary(c, link),
     text: c.text,
     urgency: { code: c.parsed.urgency, name: urgencyName(c.parsed.urgency) },
     location: {
@@ -67,7 +68,7 @@ export async function caseDetail(c: Case, link: ResidentCaseDoc | null, view: Vi
     timeline: residentTimeline(c, view.names),
     result: await resultOf(c, view),
     rating: c.satisfaction
-      ? { value: c.satisfaction.value, name: satisfactionName(c.satisfaction.value), comment: c.satisfaction.comment ?? null, at: c.satisfaction.at.toISOString() }
+      ? { value: c.satisfaction.value, name: SATISFACTION_NAMES[c.satisfaction.value], comment: c.satisfaction.comment ?? null, at: c.satisfaction.at.toISOString() }
       : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { DistrictSeed } from '../../config/district';
-import { departmentName } from '../../src/cases';
+import { departmentName } from '../../src/labels';
 import type { OrgRepository } from '../../store/orgRepository';
 import type { NameBook } from './residentTimeline';
 

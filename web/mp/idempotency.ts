@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { mpError } from './errors';
 
 const KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -13,7 +13,7 @@ export type IdempotentClaim = { kind: 'new'; release(caseId?: string): Promise<v
  */
 export class ReportIdempotency {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSeconds = 24 * 3600,
   ) {}

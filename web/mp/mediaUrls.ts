@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 
 /**
  * Time-limited photo links. `<image src>` in a mini-program cannot send an Authorization header,
@@ -10,7 +10,7 @@ export class MediaUrlSigner {
   private secret: Buffer | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSeconds: number,
   ) {}

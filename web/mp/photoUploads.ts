@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { MediaStorage } from '../../bots/wecom/mediaStorage';
 import { DecodeQueueFullError, type DecodeQueue } from './decodeQueue';
 import { mpError, mpRetryLater } from './errors';
@@ -25,7 +25,7 @@ export const UPLOAD_TTL_SECONDS = 3600;
  */
 export class PhotoUploads {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly media: MediaStorage,
     private readonly maxPixels: number,

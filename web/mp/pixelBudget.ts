@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { PixelBudgetRule } from '../../config/mp';
 import { hashedSubject } from '../rateLimit';
 
@@ -38,7 +38,7 @@ return 0`;
  */
 export class PixelBudget {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly rule: PixelBudgetRule,
   ) {}

@@ -28,10 +28,6 @@ export function residentStatus(c: Case): ResidentStatus {
   }
 }
 
-const SATISFACTION_NAMES = { satisfied: '满意', basically: '基本满意', dissatisfied: '不满意' } as const;
-export function satisfactionName(value: keyof typeof SATISFACTION_NAMES): string {
-  return SATISFACTION_NAMES[value];
-}
 
 function departmentsOf(event: TimelineEvent, names: NameBook): string[] {
   const listed = typeof event.details.departments === 'string' ? event.details.departments.split(',').filter(Boolean) : [];

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 
 /** Who a session token stands for. Lives only in Redis; never sent to the client. */
 export interface ResidentSession {
@@ -38,7 +38,7 @@ function parseSession(raw: string | null): ResidentSession | undefined {
  */
 export class SessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSeconds: number,
   ) {}

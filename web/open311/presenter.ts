@@ -1,6 +1,6 @@
+import { CASE_STATE_NAMES } from '../../src/labels';
 import type { Open311Service } from '../../config/open311';
 import { activeLead, type Case } from '../../src/cases';
-import { PUBLIC_STATE_NAMES } from '../../src/cases/publicLabels';
 import { maskSensitive } from '../../src/parser';
 import { URGENCIES, urgencyName } from '../../src/taxonomy';
 import type { Open311RequestRecord } from '../../store/open311Repository';
@@ -9,11 +9,11 @@ import type { Open311Object } from './format';
 /** The one attribute every service takes: how urgent the reporter says it is (our whistle level). */
 export const URGENCY_ATTRIBUTE = 'urgency';
 
-export function serviceView(s: Open311Service): Open311Object {
+export function presentService(s: Open311Service): Open311Object {
   return { service_code: s.code, service_name: s.name, description: s.description, metadata: true, type: 'realtime', keywords: s.keywords.join(','), group: s.group };
 }
 
-export function serviceDefinitionView(s: Open311Service): Open311Object {
+export function presentServiceDefinition(s: Open311Service): Open311Object {
   return {
     service_code: s.code,
     attributes: [
@@ -50,7 +50,7 @@ function iso(at: Date | undefined): string | null {
 }
 
 function statusNotes(working: Case, own: Case): string {
-  const state = PUBLIC_STATE_NAMES[working.state];
+  const state = CASE_STATE_NAMES.public[working.state];
   const merged = own.id === working.id ? '' : `（与 ${working.number} 合并办理）`;
   const result = activeLead(working)?.resultText;
   return working.state === 'closed' && result ? `${state}${merged}：${maskSensitive(result)}` : `${state}${merged}`;
@@ -60,7 +60,7 @@ function statusNotes(working: Case, own: Case): string {
  * A request as GET requests.json shows it. The description is the stored case text (numbers masked);
  * the reporter's name and contact never appear, nor staff names.
  */
-export function requestView({ record, own, working, service, agency }: RequestOfCase): Open311Object {
+export function presentRequest({ record, own, working, service, agency }: RequestOfCase): Open311Object {
   const lead = activeLead(working);
   const closed = working.state === 'closed' || working.state === 'cancelled';
   return {

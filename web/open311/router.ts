@@ -10,7 +10,7 @@ import type { RateLimiter } from '../rateLimit';
 import { Open311Error, open311Errors } from './errors';
 import { attributesOf, readForm } from './form';
 import { sendOpen311, splitFormat, type Open311Format } from './format';
-import { DEFINITION_WRAP, requestView, serviceDefinitionView, serviceView, URGENCY_ATTRIBUTE, type RequestOfCase } from './presenter';
+import { DEFINITION_WRAP, presentRequest, presentServiceDefinition, presentService, URGENCY_ATTRIBUTE, type RequestOfCase } from './presenter';
 import { issuesOf, listRequestsSchema, postRequestSchema, urgencyAttribute } from './schemas';
 
 /** A request that claimed its id but never got a case for this long was left by a crash; a repeat takes it over. */
@@ -74,7 +74,7 @@ async function withCases(services: Open311Services, records: Open311RequestRecor
 }
 
 function sendRequests(ctx: Context, format: Open311Format, requests: RequestOfCase[]): void {
-  sendOpen311(ctx, format, { root: 'service_requests', item: 'request' }, requests.map(requestView));
+  sendOpen311(ctx, format, { root: 'service_requests', item: 'request' }, requests.map(presentRequest));
 }
 
 async function authenticate(services: Open311Services, apiKey: string | undefined): Promise<Open311Client> {
@@ -104,7 +104,7 @@ export function open311Router(services: Open311Services): Router {
   for (const format of ['json', 'xml'] as const) {
     router.get(`/services.${format}`, reads, (ctx) => {
       jurisdictionOf(config, queryString(ctx, 'jurisdiction_id'));
-      sendOpen311(ctx, format, { root: 'services', item: 'service' }, config.services.map(serviceView));
+      sendOpen311(ctx, format, { root: 'services', item: 'service' }, config.services.map(presentService));
     });
 
     router.post(`/requests.${format}`, async (ctx) => {
@@ -168,7 +168,7 @@ export function open311Router(services: Open311Services): Router {
       }
       const found = (await withCases(services, records)).filter((r) => r.own.streetId === jurisdiction.streetId);
       const statuses = q.service_request_id === undefined ? q.status : undefined;
-      sendRequests(ctx, format, statuses === undefined ? found : found.filter((r) => statuses.includes(requestView(r).status as string)));
+      sendRequests(ctx, format, statuses === undefined ? found : found.filter((r) => statuses.includes(presentRequest(r).status as string)));
     });
   }
 
@@ -176,7 +176,7 @@ export function open311Router(services: Open311Services): Router {
     const file = splitFormat(ctx.params.file ?? '');
     if (!file) throw new Open311Error(404, 'use services/{service_code}.json or .xml');
     jurisdictionOf(config, queryString(ctx, 'jurisdiction_id'));
-    sendOpen311(ctx, file.format, { root: 'service_definition' }, serviceDefinitionView(serviceFor(services, file.name)), DEFINITION_WRAP);
+    sendOpen311(ctx, file.format, { root: 'service_definition' }, presentServiceDefinition(serviceFor(services, file.name)), DEFINITION_WRAP);
   });
 
   router.get('/requests/:file', reads, async (ctx) => {

@@ -11,7 +11,7 @@ import type { OrgRepository } from '../../store/orgRepository';
 import { NotFoundError, ValidationError } from '../errors';
 import { readJsonBody } from '../jsonBody';
 import { sandboxRequestGuard } from './requestGuard';
-import { groupLine, inboxMessageView, type ConsoleMessage } from './views';
+import { groupLine, presentInboxMessage, type ConsoleMessage } from './views';
 
 export interface SandboxConsoleDeps {
   fake: FakeWecomServer;
@@ -118,7 +118,7 @@ export function sandboxConsoleRouter(deps: SandboxConsoleDeps): Router {
   router.get('/sandbox/api/conversation', async (ctx) => {
     const userId = typeof ctx.query.as === 'string' ? ctx.query.as : '';
     if (!(await deps.org.user(userId))) throw new NotFoundError(`沙盒里没有用户 ${userId}`, 'unknown_user');
-    const fromBot = deps.fake.inbox.user(userId).map((m) => inboxMessageView(m, userId));
+    const fromBot = deps.fake.inbox.user(userId).map((m) => presentInboxMessage(m, userId));
     const messages = [...fromBot, ...sent.of(userId)].sort((a, b) => a.at.getTime() - b.at.getTime());
     ctx.body = { messages };
   });

@@ -37,7 +37,7 @@ function list(value: unknown): Json[] {
 }
 
 /** Reads a WeChat Work `template_card` body into the console's card shape. */
-export function cardView(card: Json): ConsoleCard {
+export function presentCard(card: Json): ConsoleCard {
   const mainTitle = isObject(card.main_title) ? card.main_title : {};
   const rows = list(card.horizontal_content_list).map((h) => ({ key: str(h.keyname) ?? '', value: str(h.value) ?? '' }));
   const subTitle = str(card.sub_title_text);
@@ -63,12 +63,12 @@ export function cardView(card: Json): ConsoleCard {
 
 /** Applies the card's updates: a replaced card is drawn instead; a replaced button marks it finished. */
 function currentCard(message: InboxMessage, original: Json, viewer?: string): ConsoleCard {
-  let view = cardView(original);
+  let view = presentCard(original);
   for (const update of message.updates) {
     if (update.for !== 'all' && viewer !== undefined && !update.for.includes(viewer)) continue;
     const body = update.body;
     if (isObject(body.template_card)) {
-      const replaced = cardView(body.template_card);
+      const replaced = presentCard(body.template_card);
       view = { ...replaced, taskId: replaced.taskId ?? view.taskId };
       // WeChat Work shows `replace_text` greyed out in place of the buttons of an updated card.
       const replaceText = str(body.template_card.replace_text);
@@ -82,7 +82,7 @@ function currentCard(message: InboxMessage, original: Json, viewer?: string): Co
 }
 
 /** One delivered WeChat Work message as the console shows it to `viewer`. */
-export function inboxMessageView(message: InboxMessage, viewer?: string): ConsoleMessage {
+export function presentInboxMessage(message: InboxMessage, viewer?: string): ConsoleMessage {
   const body = message.body;
   const content = isObject(body[message.msgtype]) ? (body[message.msgtype] as Json) : {};
   const base = { id: message.msgid, from: 'bot' as const, at: message.at };
@@ -101,7 +101,7 @@ export function inboxMessageView(message: InboxMessage, viewer?: string): Consol
 
 /** A group chat rendered as plain lines (text, markdown, or a card's title). */
 export function groupLine(message: InboxMessage): { at: Date; text: string } {
-  const view = inboxMessageView(message);
+  const view = presentInboxMessage(message);
   const text = view.card ? `【${view.card.title}】${view.card.desc ?? ''}` : (view.text ?? '');
   return { at: message.at, text };
 }

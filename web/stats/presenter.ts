@@ -1,5 +1,5 @@
+import { departmentName } from '../../src/labels';
 import type { DepartmentStats, StatsPeriod } from '../../src/stats';
-import { department, isDepartmentCode } from '../../src/taxonomy';
 
 const MINUTE_MS = 60_000;
 
@@ -13,7 +13,7 @@ function round(value: number | null, digits: number): number | null {
 export function presentDepartment(s: DepartmentStats) {
   return {
     deptCode: s.deptCode,
-    deptName: isDepartmentCode(s.deptCode) ? department(s.deptCode).name : s.deptCode,
+    deptName: departmentName(s.deptCode),
     whistlesReceived: s.whistlesReceived,
     accepted: s.accepted,
     acceptedOnTime: s.acceptedOnTime,

@@ -1,3 +1,4 @@
+import { CHINA_TIME_ZONE } from '../../src/chinaTime';
 import Router from '@koa/router';
 import type { DepartmentStats, StatsPeriod } from '../../src/stats';
 import { bearerAuth } from '../bearerAuth';
@@ -18,7 +19,7 @@ export interface StatsRouterOptions {
 /** GET /api/stats/departments?from=&to=&street= — per-department evaluation figures (docs/stats-api.md). */
 export function statsRouter(options: StatsRouterOptions): Router {
   const router = new Router();
-  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  const timeZone = options.timeZone ?? CHINA_TIME_ZONE;
   const now = options.now ?? (() => new Date());
   const auth = bearerAuth(options.token, { code: 'stats_token_not_configured', message: '统计接口未配置令牌（STATS_API_TOKEN），暂不可用' });
   router.get('/api/stats/departments', auth, async (ctx) => {

@@ -1,10 +1,10 @@
+import { formatChinaTime } from '../../../src/chinaTime';
 import { buttonInteractionCard, type ButtonInteractionCard } from '../cards';
 import { PARTICIPANT_KIND_NAMES, type Activity, type Participant } from '../../../src/alliance/types';
 import { ALLIANCE_KEY, activityTaskId, confirmTaskId } from './keys';
 
 export function when(activity: Activity, timeZone: string): string {
-  const format = (d: Date, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('zh-CN', { timeZone, hourCycle: 'h23', ...options }).format(d);
-  return `${format(activity.startsAt, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })}–${format(activity.endsAt, { hour: '2-digit', minute: '2-digit' })}`;
+  return `${formatChinaTime(activity.startsAt, 'brief', timeZone)}–${formatChinaTime(activity.endsAt, 'clock', timeZone)}`;
 }
 
 /** The 哨令 card: what, where, when, how many, which skills, for whom; 报到 and 取消报名 buttons. */

@@ -1,8 +1,9 @@
+import { formatChinaTime } from '../../../src/chinaTime';
 import type { Actor, MediaRef } from '../../../src/cases';
 import type { UserDoc } from '../../../store/models/org';
 import type { ConversationDeps } from './deps';
 import { draftFeedback, draftMedia } from './draft';
-import { chinaDateTime, requestedDueAt } from './extensionDate';
+import { requestedDueAt } from './extensionDate';
 import { Replier } from './reply';
 import { replies } from './replies';
 import { departmentActor } from './sender';
@@ -48,7 +49,7 @@ export async function askExtension(deps: ConversationDeps, reply: Replier, user:
   const current = found.assignments.find((a) => a.deptCode === actor.deptCode && a.state === 'accepted')?.finishDueAt;
   const due = requestedDueAt(text, now, current, deps.config.defaultExtensionDays);
   const result = await deps.desk.runCaseCommand({ number }, { type: 'requestExtension', reason: text, requestedDueAt: due }, { actor, channel: 'wecom', now, commandId });
-  await reply.text(result.ok ? replies.extensionDone(number, chinaDateTime(due)) : replies.refused(number, result.reason), 'extension');
+  await reply.text(result.ok ? replies.extensionDone(number, formatChinaTime(due, 'written')) : replies.refused(number, result.reason), 'extension');
 }
 
 /** `退回 2026-000123 理由`: the typed reason the lifecycle's return card asked for. */

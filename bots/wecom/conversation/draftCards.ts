@@ -1,5 +1,6 @@
+import { departmentName } from '../../../src/labels';
 import { buttonInteractionCard, multipleInteractionCard, type ButtonInteractionCard, type CardHorizontalContent, type MultipleInteractionCard } from '../cards';
-import { category as categoryInfo, department, taxonomy, urgencyName, type Urgency } from '../../../src/taxonomy';
+import { category as categoryInfo, taxonomy, urgencyName, type Urgency } from '../../../src/taxonomy';
 import { CATEGORY_QUESTION, URGENCY_QUESTION, draftActionKey } from './actionKey';
 import type { DraftSummary } from './summarise';
 
@@ -12,7 +13,7 @@ function clip(text: string, max: number): string {
 }
 
 function rows(summary: DraftSummary, departmentCodes: readonly string[], decided: boolean): CardHorizontalContent[] {
-  const departments = departmentCodes.map((code) => department(code).name).join('、') || '由街道调度员确定';
+  const departments = departmentCodes.map(departmentName).join('、') || '由街道调度员确定';
   const list: CardHorizontalContent[] = [
     { keyname: '类别', value: categoryInfo(summary.category).name },
     { keyname: '地点', value: clip(summary.location ?? '已发送定位', ROW_VALUE_CHARS) },

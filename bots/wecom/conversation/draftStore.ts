@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../infra/redis';
 import { z } from 'zod';
 import { URGENCIES, type Urgency } from '../../../src/taxonomy';
 import type { Draft, DraftPiece, DraftState } from './draft';
@@ -75,7 +75,7 @@ function decodeTagged(reply: unknown): { status: string; draft: Draft | undefine
  */
 export class DraftStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: DraftStoreOptions,
   ) {}
 

@@ -1,4 +1,4 @@
-import { department, isDepartmentCode } from '../../../src/taxonomy';
+import { departmentName } from '../../../src/labels';
 import type { UserDoc } from '../../../store/models/org';
 import type { ReportSubmission, SubmitOutcome } from './ports';
 import type { DraftSummary } from './summarise';
@@ -26,7 +26,7 @@ export function submissionOf(reporter: UserDoc, summary: DraftSummary): ReportSu
 export function outcomeNote(outcome: SubmitOutcome): string {
   switch (outcome.outcome) {
     case 'whistled': {
-      const names = outcome.case.assignments.map((a) => (isDepartmentCode(a.deptCode) ? department(a.deptCode).name : a.deptCode)).join('、');
+      const names = outcome.case.assignments.map((a) => departmentName(a.deptCode)).join('、');
       return names ? `已吹哨至${names}` : '已吹哨派单';
     }
     case 'triage': return '已转街道调度员分拣派单';

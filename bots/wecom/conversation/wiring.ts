@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../infra/redis';
 import { submitReport } from '../../../commands/submitReport';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
 import { caseByNumber, casesReportedBy, readCaseByNumber } from '../../../commands/queries';
@@ -39,7 +39,7 @@ export function wecomMediaFetcher(client: WecomApiClient, storage: MediaStorage)
 }
 
 export interface ConversationWiring {
-  redis: Redis;
+  redis: RedisClient;
   /** Redis key prefix (QUEUE_PREFIX). */
   prefix: string;
   org: OrgRepository;

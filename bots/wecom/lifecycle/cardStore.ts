@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { insertUnlessPresent } from '../../../store/caseStoreErrors';
-import type { CardKind, CardRecord } from './cardKinds';
+import type { CardRecord } from './cardKinds';
 
 type CardDoc = Omit<CardRecord, 'taskId'> & { _id: string };
 

@@ -1,4 +1,5 @@
-import { departmentName, type Assignment, type Case, type ExtensionRequest } from '../../../src/cases';
+import { departmentName } from '../../../src/labels';
+import type { Assignment, Case, ExtensionRequest } from '../../../src/cases';
 import {
   buttonInteractionCard,
   multipleInteractionCard,
@@ -9,7 +10,8 @@ import {
   type MultipleInteractionCard,
 } from '../cards';
 import { KEY, NO_DEPARTMENT, QUESTION, RETURN_REASONS, UNSOLVED_REASONS, type ReasonOption } from './buttonKeys';
-import { caseRows, categoryLabel, excerpt, formatTime, placeLabel, publicText } from './caseFormat';
+import { caseRows, categoryLabel, excerpt, placeLabel, publicText } from './caseFormat';
+import { formatChinaTime } from '../../../src/chinaTime';
 
 const SOURCE = { desc: '街道吹哨 · 部门报到' };
 
@@ -38,7 +40,7 @@ function reasonCard(c: Case, taskId: string, title: string, options: readonly Re
 
 /** 吹哨: to the department's leads — 接哨报到 / 退回. */
 export function whistleCard(c: Case, a: Assignment, taskId: string, extraRows: CardHorizontalContent[] = []): ButtonInteractionCard {
-  const due = a.acceptDueAt ? [{ keyname: '接哨时限', value: formatTime(a.acceptDueAt) }] : [];
+  const due = a.acceptDueAt ? [{ keyname: '接哨时限', value: formatChinaTime(a.acceptDueAt, 'short') }] : [];
   return caseCard(c, taskId, {
     title: `【吹哨】${categoryLabel(c)}`,
     desc: `${departmentName(a.deptCode)} · ${a.role === 'lead' ? '牵头办理' : '协同办理'}`,
@@ -54,7 +56,7 @@ export function whistleCard(c: Case, a: Assignment, taskId: string, extraRows: C
 export function acceptedWhistleCard(c: Case, a: Assignment, taskId: string): ButtonInteractionCard {
   return whistleCard(c, a, taskId, [
     { keyname: '接哨人', value: a.acceptedByName ?? a.acceptedBy ?? '' },
-    { keyname: '接哨时间', value: a.acceptedAt ? formatTime(a.acceptedAt) : '' },
+    { keyname: '接哨时间', value: a.acceptedAt ? formatChinaTime(a.acceptedAt, 'short') : '' },
   ]);
 }
 
@@ -141,7 +143,7 @@ export function whistleRatingCard(c: Case, deptCode: string, taskId: string): Bu
 export function extensionCard(c: Case, deptCode: string, request: ExtensionRequest, taskId: string): ButtonInteractionCard {
   return caseCard(c, taskId, {
     title: `【延期申请】${departmentName(deptCode)}`,
-    desc: `申请延期至 ${formatTime(request.requestedDueAt)}`,
+    desc: `申请延期至 ${formatChinaTime(request.requestedDueAt, 'short')}`,
     rows: [{ keyname: '延期理由', value: excerpt(request.reason, 40) }],
     buttons: [
       { text: '同意延期', style: 1, key: KEY.extensionApprove },

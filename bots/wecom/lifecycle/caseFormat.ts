@@ -1,19 +1,11 @@
-import { departmentName, type Case } from '../../../src/cases';
+import { categoryName, departmentName } from '../../../src/labels';
+import type { Case } from '../../../src/cases';
 import { maskSensitive } from '../../../src/parser';
-import { category, isCategoryCode, urgencyName } from '../../../src/taxonomy';
+import { urgencyName } from '../../../src/taxonomy';
 import type { CardHorizontalContent } from '../cards';
 
-const TIME = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
-
-/** "11-23 10:05" in China time, for cards and notices. */
-export function formatTime(at: Date): string {
-  const parts = Object.fromEntries(TIME.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
-
 export function categoryLabel(c: Case): string {
-  const code = c.parsed.category;
-  return code !== undefined && isCategoryCode(code) ? category(code).name : '未分类';
+  return categoryName(c.parsed.category);
 }
 
 /** Cards and notices reach whole departments and group chats: phone numbers and plates are masked. */

@@ -1,11 +1,13 @@
-import { departmentName, type Case } from '../../../src/cases';
-import { categoryLabel, departmentsLabel, excerpt, formatTime, placeLabel } from './caseFormat';
+import { departmentName } from '../../../src/labels';
+import type { Case } from '../../../src/cases';
+import { categoryLabel, departmentsLabel, excerpt, placeLabel } from './caseFormat';
+import { formatChinaTime } from '../../../src/chinaTime';
 
 /** The one-line texts of group notices and reporter milestones. */
 export const notices = {
   whistledGroup: (c: Case, deptCode: string, role: 'lead' | 'assisting') =>
     `【吹哨】${c.number} ${categoryLabel(c)}（${placeLabel(c)}）已吹哨给${departmentName(deptCode)}${role === 'lead' ? '牵头' : '协同'}办理，请负责人在卡片上接哨报到。`,
-  acceptedGroup: (c: Case, deptCode: string, by: string, at: Date) => `【报到】${c.number} 已由${by}于${formatTime(at)}代表${departmentName(deptCode)}接哨报到。`,
+  acceptedGroup: (c: Case, deptCode: string, by: string, at: Date) => `【报到】${c.number} 已由${by}于${formatChinaTime(at, 'short')}代表${departmentName(deptCode)}接哨报到。`,
   assistDoneGroup: (c: Case, deptCode: string, result: string) => `【协办反馈】${c.number} ${departmentName(deptCode)}已反馈：${excerpt(result, 80)}`,
   reopenedLeads: (c: Case, reason: string) => `【核实未解决】${c.number} ${categoryLabel(c)}（${placeLabel(c)}）核实未解决：${reason}。请继续处理，处理后回复“${c.number} 处理结果”。`,
   returnedAssist: (c: Case, deptCode: string, reason: string) => `【协办退回】${c.number} ${departmentName(deptCode)}退回：${reason}`,

@@ -1,13 +1,14 @@
+import { departmentName } from '../../../src/labels';
 import type { CaseChange, LifecycleNotifier, OrgDirectory } from '../../../commands/deps';
-import { activeLead, departmentName, type Assignment, type Case, type TimelineEvent } from '../../../src/cases';
+import { Recipients } from '../../../commands/recipients';
+import { activeLead, type Assignment, type Case, type TimelineEvent } from '../../../src/cases';
 import type { Logger } from '../../../infra/logger';
-import { formatTime } from './caseFormat';
 import { communityCard, extensionCard, satisfactionCard, triageCard, verifyCard, whistleCard, whistleRatingCard } from './cardViews';
 import { notices } from './notices';
 import type { ResidentMilestone, ResidentMilestoneNotifier } from './ports';
-import { Recipients } from './recipients';
 import type { LifecycleSender } from './sender';
 import { taskIdFor } from './taskIds';
+import { formatChinaTime } from '../../../src/chinaTime';
 
 export interface WecomNotifierDeps {
   sender: LifecycleSender;
@@ -189,7 +190,7 @@ export class WecomLifecycleNotifier implements LifecycleNotifier {
   private async extensionDecided(c: Case, e: TimelineEvent): Promise<void> {
     const deptCode = e.deptCode ?? '';
     const due = text(e, 'finishDueAt');
-    const message = notices.extensionDecided(c, e.details.approved === true, due ? formatTime(new Date(due)) : undefined, text(e, 'note') || undefined);
+    const message = notices.extensionDecided(c, e.details.approved === true, due ? formatChinaTime(new Date(due), 'short') : undefined, text(e, 'note') || undefined);
     await this.deps.sender.textToUsers(await this.recipients.departmentLeads(c, deptCode), message, this.key(c, `extension-decided:${deptCode}`));
   }
 

@@ -1,14 +1,16 @@
+import { departmentName } from '../../../src/labels';
 import { reporterActor } from '../../../commands/actors';
 import { runCommandOn } from '../../../commands/runCaseCommand';
-import { departmentName, mayVerify, notVerifierReason, type Satisfaction } from '../../../src/cases';
+import { mayVerify, notVerifierReason, type Satisfaction } from '../../../src/cases';
 import type { CardActionEvent } from '../events';
 import { KEY, NO_DEPARTMENT, QUESTION, RETURN_REASONS, TYPED_REASON, UNSOLVED_REASONS, reasonText } from './buttonKeys';
 import type { CardKind } from './cardKinds';
 import { acceptedWhistleCard, returnReasonCard, unsolvedReasonCard } from './cardViews';
-import { departmentsLabel, formatTime } from './caseFormat';
+import { departmentsLabel } from './caseFormat';
 import { runTapCommand, tapActor } from './runTap';
 import { answerTapper, selected, type Tap, type TapDeps } from './tapContext';
 import { taskIdFor } from './taskIds';
+import { formatChinaTime } from '../../../src/chinaTime';
 
 const DEPARTMENT_ROLES = ['dept_lead', 'dept_member'] as const;
 const STREET_ROLES = ['dispatcher', 'leader'] as const;
@@ -30,7 +32,7 @@ async function onWhistleCard(deps: TapDeps, tap: Tap): Promise<void> {
         const a = after.assignments[card.assignmentIndex ?? -1];
         const code = tap.event.responseCode;
         if (!a || code === undefined) return;
-        const replaceText = `已由${actor.name ?? actor.userId}于${formatTime(a.acceptedAt ?? after.updatedAt)}接哨`;
+        const replaceText = `已由${actor.name ?? actor.userId}于${formatChinaTime(a.acceptedAt ?? after.updatedAt, 'short')}接哨`;
         await deps.updates.redrawForAll(after, code, acceptedWhistleCard(after, a, card.taskId), replaceText, tap.event.dedupeKey);
       },
     });

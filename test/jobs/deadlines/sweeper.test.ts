@@ -37,7 +37,7 @@ describe('a Redis flush loses no deadline', () => {
   });
 
   it('the repeatable sweeper puts every pending deadline back at the same time', async () => {
-    h = await DeadlineHarness.start({ redisUrl: redis.url, sweepEveryMs: 1_000 });
+    h = await DeadlineHarness.start({ redis: { REDIS_URL: redis.url }, sweepEveryMs: 1_000 });
     const cases: Case[] = [];
     for (let i = 0; i < 4; i++) cases.push(await h.whistledCase(['zhujian']));
     for (let i = 0; i < 3; i++) {
@@ -62,7 +62,7 @@ describe('a Redis flush loses no deadline', () => {
   });
 
   it('deadlines that passed while Redis was empty are reminded at once, exactly once', async () => {
-    h = await DeadlineHarness.start({ redisUrl: redis.url, sweepEveryMs: 600_000 });
+    h = await DeadlineHarness.start({ redis: { REDIS_URL: redis.url }, sweepEveryMs: 600_000 });
     // The scheduler's first sweep runs at start; one still reading the store when Redis is flushed
     // would put the case's jobs back and the deadlines would not pass unseen.
     await waitFor('the first scheduled sweep', async () => (await h!.redis.exists(`${h!.prefix}:deadlines:last-full-sweep`)) === 1);
@@ -96,7 +96,7 @@ describe('a Redis flush loses no deadline', () => {
   });
 
   it('with Redis intact, a periodic run syncs only the cases marked for it, and everything again once the last full sweep is old', async () => {
-    h = await DeadlineHarness.start({ redisUrl: redis.url, sweepEveryMs: 600_000 });
+    h = await DeadlineHarness.start({ redis: { REDIS_URL: redis.url }, sweepEveryMs: 600_000 });
     const sweeper = h.engine.sweeper;
     if (!sweeper) throw new Error('no sweeper');
     const [a, b] = [await h.whistledCase(['zhujian']), await h.whistledCase(['zhujian'])];

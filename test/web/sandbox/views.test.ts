@@ -1,5 +1,5 @@
 import type { InboxMessage } from '../../../fakes/wecom/inbox';
-import { cardView, groupLine, inboxMessageView } from '../../../web/sandbox/views';
+import { presentCard, groupLine, presentInboxMessage } from '../../../web/sandbox/views';
 
 const whistleCard = {
   card_type: 'button_interaction',
@@ -18,7 +18,7 @@ function message(updates: InboxMessage['updates'] = []): InboxMessage {
 
 describe('sandbox console views of what the bot sent', () => {
   it('reads a button card with its rows and buttons', () => {
-    expect(cardView(whistleCard)).toMatchObject({
+    expect(presentCard(whistleCard)).toMatchObject({
       cardType: 'button_interaction',
       taskId: 'whistle-1',
       title: '【吹哨】道路破损',
@@ -28,7 +28,7 @@ describe('sandbox console views of what the bot sent', () => {
   });
 
   it('reads a multiple_interaction card with its questions and submit button', () => {
-    const view = cardView({
+    const view = presentCard({
       card_type: 'multiple_interaction',
       main_title: { title: '请选择承办部门' },
       select_list: [{ question_key: 'lead', title: '牵头部门', option_list: [{ id: 'zhujian', text: '住建局' }] }],
@@ -39,14 +39,14 @@ describe('sandbox console views of what the bot sent', () => {
   });
 
   it('marks a card finished when an update replaces its button for everyone', () => {
-    const view = inboxMessageView(message([{ at: new Date(1), for: 'all', body: { button: { replace_name: '已由王科长接哨' } } }]), 'zhujian-lead');
+    const view = presentInboxMessage(message([{ at: new Date(1), for: 'all', body: { button: { replace_name: '已由王科长接哨' } } }]), 'zhujian-lead');
     expect(view.card?.finished).toBe('已由王科长接哨');
   });
 
   it('shows a redrawn card with its replace_text, and ignores updates meant for someone else', () => {
     const redrawn = { at: new Date(1), for: 'all' as const, body: { template_card: { ...whistleCard, main_title: { title: '【已接哨】道路破损' }, replace_text: '王科长 16:05 接哨' } } };
     const onlyForOther = { at: new Date(2), for: ['someone-else'], body: { button: { replace_name: '不是您的案件' } } };
-    const view = inboxMessageView(message([redrawn, onlyForOther]), 'zhujian-lead');
+    const view = presentInboxMessage(message([redrawn, onlyForOther]), 'zhujian-lead');
     expect(view.card).toMatchObject({ title: '【已接哨】道路破损', finished: '王科长 16:05 接哨' });
   });
 

@@ -3,11 +3,11 @@ import type { RefusalCode } from '../../../src/cases';
 import type { ResidentCaseDoc } from '../../../store/models/residentCase';
 import { addGrants } from '../../../store/models/residentSubscription';
 import { readForm } from '../body';
-import { caseDetail, caseSummary } from '../caseViews';
+import { presentCaseDetail, presentCaseSummary } from '../caseViews';
 import { mpError, type MpErrorCode } from '../errors';
 import { authenticate, limitByIp, limitByResident, residentOf } from '../middleware';
 import { ownCase, viewContextFor } from '../ownCases';
-import { satisfactionName } from '../residentTimeline';
+import { SATISFACTION_NAMES } from '../../../src/labels';
 import type { MpServices, MpState } from '../services';
 import { parseRequest } from '../validate';
 
@@ -37,14 +37,14 @@ export function caseRoutes(services: MpServices): Router<MpState> {
     const cases = await Promise.all(links.map((link) => services.cases.findById(link._id)));
     const items = links.flatMap((link, i) => {
       const found = cases[i];
-      return found ? [caseSummary(found, link)] : [];
+      return found ? [presentCaseSummary(found, link)] : [];
     });
     ctx.body = { items, page, pageSize, total, hasMore: page * pageSize < total };
   });
 
   router.get('/cases/:id', ...read, async (ctx) => {
     const own = await ownCase(services, residentOf(ctx).residentId, ctx.params.id ?? '');
-    ctx.body = await caseDetail(own.case, own.link, await viewContextFor(services, services.publicBaseUrl(), own.case));
+    ctx.body = await presentCaseDetail(own.case, own.link, await viewContextFor(services, services.publicBaseUrl(), own.case));
   });
 
   router.post('/cases/:id/rating', ...write, async (ctx) => {
@@ -58,7 +58,7 @@ export function caseRoutes(services: MpServices): Router<MpState> {
     if (!rating) throw new Error(`rate command on ${own.case.id} succeeded without a satisfaction record`);
     services.logger.info({ caseId: own.case.id, value: rating.value }, 'resident rated a case');
     ctx.status = 201;
-    ctx.body = { value: rating.value, name: satisfactionName(rating.value), comment: rating.comment ?? null, at: rating.at.toISOString() };
+    ctx.body = { value: rating.value, name: SATISFACTION_NAMES[rating.value], comment: rating.comment ?? null, at: rating.at.toISOString() };
   });
 
   router.post('/cases/:id/subscriptions', ...write, async (ctx) => {

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { taxonomy } from '../../../src/taxonomy';
 import { limitByIp } from '../middleware';
-import { satisfactionName } from '../residentTimeline';
+import { SATISFACTION_NAMES } from '../../../src/labels';
 import { SATISFACTION_VALUES, type ConfigView } from '../schemas';
 import type { MpServices, MpState } from '../services';
 
@@ -14,11 +14,11 @@ const MILESTONE_TITLES: Record<string, string> = {
   cancelled: '诉求已撤销',
 };
 
-export function configView(services: MpServices): ConfigView {
+export function presentConfig(services: MpServices): ConfigView {
   const { config, district } = services;
   return {
     categories: taxonomy.categories.map((c) => ({ code: c.code, name: c.name })),
-    satisfaction: SATISFACTION_VALUES.map((value) => ({ value, name: satisfactionName(value) })),
+    satisfaction: SATISFACTION_VALUES.map((value) => ({ value, name: SATISFACTION_NAMES[value] })),
     photos: { maxCount: config.photos.maxCount, maxBytes: config.photos.maxBytes, types: ['image/jpeg', 'image/png', 'image/webp'] },
     report: { maxTextLength: config.report.maxTextLength, maxAddressLength: config.report.maxAddressLength, maxCommentLength: config.report.maxCommentLength },
     subscribeTemplates: Object.entries(config.subscribe.templates).flatMap(([milestone, template]) =>
@@ -32,7 +32,7 @@ export function configView(services: MpServices): ConfigView {
 export function configRoutes(services: MpServices): Router<MpState> {
   const router = new Router<MpState>({ prefix: '/api/mp' });
   router.get('/config', limitByIp(services, 'read'), (ctx) => {
-    ctx.body = configView(services);
+    ctx.body = presentConfig(services);
   });
   return router;
 }

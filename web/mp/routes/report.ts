@@ -5,7 +5,7 @@ import { parseReport } from '../../../src/parser';
 import { category as categoryInfo, isCategoryCode, urgencyName } from '../../../src/taxonomy';
 import { addGrants } from '../../../store/models/residentSubscription';
 import { readForm, type FormLimits } from '../body';
-import { caseDetail } from '../caseViews';
+import { presentCaseDetail } from '../caseViews';
 import { mpError } from '../errors';
 import { authenticate, limitByIp, limitByResident, residentOf } from '../middleware';
 import { ownCase, viewContextFor, type OwnCase } from '../ownCases';
@@ -125,7 +125,7 @@ export function reportRoutes(services: MpServices): Router<MpState> {
     if (claim?.kind === 'replay') {
       const own = await ownCase(services, resident.residentId, claim.caseId);
       ctx.set('Idempotent-Replayed', 'true');
-      ctx.body = await caseDetail(own.case, own.link, await viewContextFor(services, services.publicBaseUrl(), own.case));
+      ctx.body = await presentCaseDetail(own.case, own.link, await viewContextFor(services, services.publicBaseUrl(), own.case));
       return;
     }
     let created: OwnCase;
@@ -137,7 +137,7 @@ export function reportRoutes(services: MpServices): Router<MpState> {
     }
     await claim?.release(created.case.id);
     ctx.status = 201;
-    ctx.body = await caseDetail(created.case, created.link, await viewContextFor(services, services.publicBaseUrl(), created.case));
+    ctx.body = await presentCaseDetail(created.case, created.link, await viewContextFor(services, services.publicBaseUrl(), created.case));
   });
 
   return router;

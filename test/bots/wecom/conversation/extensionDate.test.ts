@@ -1,4 +1,5 @@
-import { chinaDateTime, requestedDueAt } from '../../../../bots/wecom/conversation/extensionDate';
+import { requestedDueAt } from '../../../../bots/wecom/conversation/extensionDate';
+import { formatChinaTime } from '../../../../src/chinaTime';
 
 describe('the finish time a department asks for', () => {
   const now = new Date('2026-11-23T02:00:00Z'); // 10:00 in China
@@ -10,7 +11,8 @@ describe('the finish time a department asks for', () => {
   });
 
   it('takes a date as the end of that day in China, next year when it has passed', () => {
-    expect(chinaDateTime(requestedDueAt('申请延期至12月5日', now, due, 7))).toBe('12月05日 23:59');
+    expect(formatChinaTime(requestedDueAt('申请延期至12月5日', now, due, 7), 'written')).toBe('12月05日 23:59');
+    expect(requestedDueAt('申请延期至12月5日', now, due, 7).toISOString()).toBe('2026-12-05T15:59:59.000Z');
     expect(requestedDueAt('延期到1月3号', now, due, 7).toISOString()).toBe('2027-01-03T15:59:59.000Z');
   });
 

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../../infra/redis';
 import type { Connection } from 'mongoose';
 import { directorySyncFor } from '../../../../app/directory';
 import type { DirectorySync } from '../../../../commands/directory/directorySync';
@@ -35,7 +35,7 @@ export function directoryEnv(fake: FakeWecomServer, mongoUri: string, prefix: st
 /** One running process: its own store and Redis connections, change subscriber and directory sync. */
 export interface Instance {
   mongo: Connection;
-  redis: Redis;
+  redis: RedisClient;
   org: OrgRepository;
   changes: RedisOrgChanges;
   sync: DirectorySync;

@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { WecomApiClient } from '../../../../bots/wecom/apiClient';
 import { appChatCreateBody } from '../../../../bots/wecom/messages';
@@ -6,13 +5,15 @@ import { FakeWecomServer } from '../../../../fakes/wecom/server';
 import type { Worker } from 'bullmq';
 import { createDeadlineEngine, createDeadlineWorker, MongoDeadlineCaseStore, OutboxDeadlineNotifier, type DeadlineEngine, type DeadlineJobData, type DeadlineJobResult, type DeadlineNotifier, type FiredAlert } from '../../../../jobs/deadlines';
 import type { DeadlineRules } from '../../../../jobs/deadlines/plan';
-import { bullConnection, createOutbox, createOutboxWorker, type Outbox } from '../../../../jobs/outbox';
+import { bullConnectionFor, createOutbox, createOutboxWorker, type Outbox } from '../../../../jobs/outbox';
 import { applyCommand, createCase, type Actor, type Case, type CaseCommand, type CommandContext } from '../../../../src/cases';
 import { calendarFor, createDeadlinePlanner, type SlaConfig } from '../../../../src/sla';
 import { connectMongo } from '../../../../store/connection';
 import { caseModel } from '../../../../store/models/case';
 import { OrgRepository } from '../../../../store/orgRepository';
-import { testMongoUri, testPrefix, testRedisUrl, uniqueSuffix } from '../../../support/isolation';
+import { createRedis, type RedisClient, type RedisTarget } from '../../../../infra/redis';
+import { testMongoUri, testRedisUrl, uniqueSuffix } from '../../../support/isolation';
+import { testPrefixOn } from '../../../support/redisSetups';
 import { APP_CHATS, TEST_SEED, testSla } from './fixtures';
 import { sleep, waitFor as waitUntil } from '../../../support/wait';
 
@@ -21,7 +22,8 @@ export const ZJ_STAFF: Actor = { userId: 'zj-staff', name: '王干事', role: 'd
 export const CG_STAFF: Actor = { userId: 'cg-staff', name: '李干事', role: 'dept_member', deptCode: 'chengguan' };
 
 export interface HarnessOptions {
-  redisUrl?: string;
+  /** Default: the shared test Redis. */
+  redis?: RedisTarget;
   sla?: SlaConfig;
   runWorkers?: boolean;
   sweepEveryMs?: number;
@@ -34,12 +36,12 @@ export interface HarnessOptions {
 /** Fake WeChat Work, outbox and its worker, FerretDB cases and org, and the deadline engine, all private to one test. */
 export class DeadlineHarness {
   readonly fake = new FakeWecomServer();
-  readonly prefix = testPrefix('deadlines');
+  prefix = '';
   readonly fired: FiredAlert[] = [];
   redisUrl = '';
   mongoUri = testMongoUri('deadlines');
   notifier!: DeadlineNotifier;
-  redis!: Redis;
+  redis!: RedisClient;
   mongo!: Connection;
   store!: MongoDeadlineCaseStore;
   outbox!: Outbox;
@@ -60,9 +62,11 @@ export class DeadlineHarness {
   }
 
   private async init(options: HarnessOptions): Promise<void> {
-    this.redisUrl = options.redisUrl ?? testRedisUrl();
+    const target = options.redis ?? { REDIS_URL: testRedisUrl() };
+    this.redisUrl = target.REDIS_URL;
+    this.prefix = testPrefixOn(target, 'deadlines');
     await this.fake.listen();
-    this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    this.redis = createRedis(target);
     this.closers.push(async () => void this.redis.disconnect());
     this.mongo = await connectMongo(this.mongoUri);
     this.closers.push(async () => {
@@ -74,7 +78,7 @@ export class DeadlineHarness {
     const client = new WecomApiClient({ baseUrl: this.fake.baseUrl, corpId: this.fake.corpId, secret: this.fake.secret, agentId: this.fake.agentId, redis: this.redis, keyPrefix: this.prefix, timeoutMs: 5_000 });
     for (const [chatId, userIds] of Object.entries(APP_CHATS)) await client.createAppChat(appChatCreateBody({ chatId, userIds }));
 
-    const connection = bullConnection(this.redisUrl);
+    const connection = bullConnectionFor({ env: { REDIS_URL: this.redisUrl }, redis: this.redis });
     this.outbox = createOutbox({ connection, prefix: this.prefix, backoffMs: 100 });
     const outboxWorker = createOutboxWorker({ connection, prefix: this.prefix, client, redis: this.redis, ratePerMinute: 60_000 });
     this.closers.push(() => this.outbox.close(), () => outboxWorker.close());
@@ -105,7 +109,7 @@ export class DeadlineHarness {
   /** A further deadline worker in this process (the crash test's survivor). */
   startWorker(options: { lockDurationMs?: number; stalledIntervalMs?: number } = {}): Worker<DeadlineJobData, DeadlineJobResult> {
     const worker = createDeadlineWorker({
-      connection: bullConnection(this.redisUrl),
+      connection: bullConnectionFor({ env: { REDIS_URL: this.redisUrl }, redis: this.redis }),
       prefix: this.prefix,
       store: this.store,
       notifier: this.notifier,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { Worker } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../../infra/redis';
 import type { Connection } from 'mongoose';
 import { allianceModule, type AllianceModule } from '../../../../app/allianceModule';
 import type { Closeable } from '../../../../app/closeables';
@@ -56,7 +56,7 @@ export class AllianceHarness {
   now = new Date('2026-05-01T02:00:00Z');
   url = '';
   mongo!: Connection;
-  redis!: Redis;
+  redis!: RedisClient;
   infra!: Infrastructure;
   module!: AllianceModule;
   sessions!: SessionStore;

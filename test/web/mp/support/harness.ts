@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../../infra/redis';
 import type { Connection } from 'mongoose';
 import type { Closeable } from '../../../../app/closeables';
 import { mpModule, residentNotices, type ResidentNotices } from '../../../../app/mpModule';
@@ -82,7 +82,7 @@ export class MpHarness {
   readonly config: MpConfig;
   url = '';
   mongo!: Connection;
-  redis!: Redis;
+  redis!: RedisClient;
   repo!: CaseRepository;
   deps!: LifecycleDeps;
   module!: AppModule;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa from 'koa';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../../../infra/redis';
 import type { Connection } from 'mongoose';
 import type { Worker } from 'bullmq';
 import { createWecomCallbackRouter, type WecomCallbackConfig } from '../../../../../bots/wecom/callbackRouter';
@@ -45,7 +45,7 @@ export async function startHarness(label: string, options: { mode?: AcceptMode; 
   const logs: LogLine[] = [];
   const logger = captureLogger(logs);
   const mongo: Connection = await connectMongo(testMongoUri(label));
-  const redis: Redis = createRedis(testRedisUrl());
+  const redis: RedisClient = createRedis(testRedisUrl());
   const prefix = testPrefix(label);
   const store = new InboundEventStore(mongo);
   const queue = new InboundQueue({ connection: { url: testRedisUrl() }, prefix });
