@@ -3,6 +3,7 @@ import type { Env } from '../config';
 import { loadConversationConfig } from '../config/conversation';
 import { loadDistrictSeed } from '../config/district';
 import { loadMpConfig } from '../config/mp';
+import { CaseRepository } from '../store/caseRepository';
 import { allianceModule } from './allianceModule';
 import { consoleFeed, consoleModule } from './consoleModule';
 import { conversationModule } from './conversationModule';
@@ -38,14 +39,17 @@ export interface AppSeams {
 export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): ComposeApp {
   return async (infra: Infrastructure): Promise<AppModule[]> => {
     const org = cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
+    // The one case repository of this process: its write queues keep FerretDB's counters and roll-up exact.
+    const cases = new CaseRepository(infra.mongo);
     const mpConfig = loadMpConfig();
     const gateway = wecomGateway(infra);
-    const deadlines = await deadlinesModule(infra);
+    const deadlines = await deadlinesModule(infra, { cases });
     const learning = parserLearning(infra);
     const hotlineProgress = hotlineProgressModule(infra, org, seams.rawEnv);
     const residents = residentNotices(infra, mpConfig);
     const feed = consoleFeed(infra);
     const lifecycle = lifecycleModule(infra, {
+      cases,
       deadlines,
       dispatcher: gateway.dispatcher,
       org,
@@ -56,14 +60,14 @@ export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): C
     const alliance = allianceModule(infra, { dispatcher: gateway.dispatcher, mpConfig });
     const modules: AppModule[] = [
       lifecycle,
-      statsModule(infra),
+      statsModule(infra, cases),
       alliance,
       mpModule(infra, { lifecycle: lifecycle.deps, config: mpConfig, media: gateway.media }),
       hotlineModule(infra, { lifecycle: lifecycle.deps, platforms: hotlineProgress.platformIds }),
       hotlineProgress,
       open311Module(infra, { lifecycle: lifecycle.deps, org }),
       conversationModule(infra, { lifecycle: lifecycle.deps, gateway, config: loadConversationConfig(env.CONVERSATION_CONFIG) }),
-      consoleModule(infra, { lifecycle: lifecycle.deps, feed: feed.feed, gateway, alliance: alliance.deps }),
+      consoleModule(infra, { cases, lifecycle: lifecycle.deps, feed: feed.feed, gateway, alliance: alliance.deps }),
       directoryModule(infra, gateway.dispatcher),
       gateway,
     ];

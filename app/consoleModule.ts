@@ -6,7 +6,7 @@ import type { LifecycleDeps } from '../commands/deps';
 import { loadConsoleConfig } from '../config/console';
 import { loadDistrictSeed } from '../config/district';
 import { summarise } from '../src/console/summary';
-import { CaseRepository } from '../store/caseRepository';
+import type { CaseRepository } from '../store/caseRepository';
 import { CaseSummaryFeed } from '../store/caseSummaryFeed';
 import { CaseSummaryIndex } from '../store/caseSummaryIndex';
 import { ConsoleAuditLog } from '../store/consoleAudit';
@@ -31,6 +31,8 @@ export function consoleFeed(infra: Infrastructure): ConsoleFeed {
 }
 
 export interface ConsoleModuleOptions {
+  /** The process's one case repository (built in the composition root). */
+  cases: CaseRepository;
   lifecycle: LifecycleDeps;
   feed: CaseSummaryFeed;
   gateway: { client: WecomApiClient; media: MediaStorage };
@@ -70,7 +72,6 @@ export function consoleModule(infra: Infrastructure, options: ConsoleModuleOptio
       const streams = new ConsoleEventStreams();
       index.onChange((s) => streams.caseChanged(s));
       (infra.streams ?? infra.closeables).push({ name: 'console event streams', close: () => streams.close() });
-      const repository = new CaseRepository(infra.mongo);
       const { client, media } = options.gateway;
       const services: ConsoleServices = {
         districtId,
@@ -81,7 +82,7 @@ export function consoleModule(infra: Infrastructure, options: ConsoleModuleOptio
         user: async (id) => (await infra.org.user(id)) ?? undefined,
         sessions: new ConsoleSessions(infra.redis, env.QUEUE_PREFIX, config.session.ttlSeconds),
         index,
-        loadCase: (id) => repository.get(id),
+        loadCase: (id) => options.cases.get(id),
         lifecycle: options.lifecycle,
         audit: new ConsoleAuditLog(infra.mongo),
         streams,

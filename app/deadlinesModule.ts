@@ -7,6 +7,7 @@ import type { DeadlineRules } from '../jobs/deadlines/plan';
 import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
 import { calendarFor } from '../src/sla/defaults';
+import type { CaseRepository } from '../store/caseRepository';
 import { runsWorkers, type Infrastructure } from './runtime';
 
 /**
@@ -14,7 +15,7 @@ import { runsWorkers, type Infrastructure } from './runtime';
  * schedules (the web role creates cases too); the worker role also runs the deadline worker and
  * the repeatable sweeper that rebuilds lost timers from the store.
  */
-export async function deadlinesModule(infra: Infrastructure, options: { sweepEveryMs?: number } = {}): Promise<DeadlineSync> {
+export async function deadlinesModule(infra: Infrastructure, options: { cases: CaseRepository; sweepEveryMs?: number }): Promise<DeadlineSync> {
   const config = loadSlaConfig(infra.env.SLA_CONFIG);
   const rules: DeadlineRules = { config, calendar: calendarFor(config) };
   const outbox = runsWorkers(infra.env) ? outboxFromEnv(infra) : undefined;
@@ -27,7 +28,7 @@ export async function deadlinesModule(infra: Infrastructure, options: { sweepEve
     logger: infra.logger.child({ component: 'deadlines' }),
     ...(outbox && {
       workers: {
-        store: new MongoDeadlineCaseStore(infra.mongo),
+        store: new MongoDeadlineCaseStore(infra.mongo, options.cases),
         notifier: new OutboxDeadlineNotifier({ outbox, org: infra.org, timeZone: config.timeZone }),
         sweepEveryMs: options.sweepEveryMs ?? 60_000,
       },

@@ -12,10 +12,12 @@ import type { InboundDispatcher } from '../jobs/inbound/dispatcher';
 import { createPlaceKeyPruner } from '../jobs/housekeeping/placeKeyPruner';
 import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
-import { CaseRepository } from '../store/caseRepository';
+import type { CaseRepository } from '../store/caseRepository';
 import type { AppModule, Infrastructure } from './runtime';
 
 export interface LifecycleModuleOptions {
+  /** The process's one case repository (built in the composition root). */
+  cases: CaseRepository;
   /** The deadline engine's sync (`deadlinesModule`): timers follow every transition. */
   deadlines: DeadlineSync;
   /** The inbound worker's dispatcher, where card taps arrive (worker role). */
@@ -44,7 +46,7 @@ export interface LifecycleModule extends AppModule {
  */
 export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleOptions): LifecycleModule {
   const districtId = loadDistrictSeed(infra.env.DISTRICT_CONFIG).district.id;
-  const repository = new CaseRepository(infra.mongo);
+  const repository = options.cases;
   const outbox = outboxFromEnv(infra);
   infra.closeables.push({ name: 'lifecycle outbox', close: () => outbox.close() });
   const lifecycle = createWecomLifecycle({

@@ -4,7 +4,8 @@ import { createResidentNotifier, type ResidentNotifier } from '../bots/wechat-mp
 import type { ResidentMilestoneNotifier } from '../bots/wecom/lifecycle/ports';
 import { LocalDiskMediaStorage, type MediaStorage } from '../bots/wecom/mediaStorage';
 import { loadDistrictSeed } from '../config/district';
-import type { MpConfig, ResidentMilestone } from '../config/mp';
+import type { MpConfig } from '../config/mp';
+import type { ResidentMilestone } from '../src/cases/milestones';
 import { bullConnectionFor } from '../jobs/outbox/connection';
 import { createMpOutbox, createMpOutboxWorker } from '../jobs/mp-outbox';
 import type { Case } from '../src/cases';

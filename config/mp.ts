@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { RESIDENT_MILESTONES } from '../src/cases/milestones';
 import { ACTIVITY_NOTICE_KINDS } from '../src/alliance/types';
 import { parseWith, readJsonFile } from './jsonFile';
-
-/** Milestones a resident can be told about through a subscribe message (the lifecycle notifier's set). */
-export const RESIDENT_MILESTONES = ['whistled', 'accepted', 'done', 'closed', 'merged', 'cancelled'] as const;
-export type ResidentMilestone = (typeof RESIDENT_MILESTONES)[number];
 
 /** What a template field is filled with; the field keys themselves come from the template chosen in the MP console. */
 export const TEMPLATE_VALUE_SOURCES = ['caseNumber', 'category', 'status', 'time', 'departments', 'summary', 'tip'] as const;
@@ -18,7 +15,6 @@ const window = z.object({
 export type RateWindow = z.infer<typeof window>;
 
 const rule = z.object({ perOpenid: window.optional(), perIp: window.optional() }).strict();
-export type RateRule = z.infer<typeof rule>;
 
 const pixelWindow = z.object({ megapixels: z.number().positive(), windowSeconds: z.number().int().positive() }).strict();
 const pixelBudget = z.object({ perOpenid: pixelWindow, perIp: pixelWindow }).strict();

@@ -3,6 +3,7 @@ import { insertUnlessPresent } from './caseStoreErrors';
 import { nextInSequence } from './counters';
 import type { CaseKeyDoc } from './models/caseKeys';
 import type { CounterDoc } from './models/counter';
+import type { KeyedSerial } from './keyedSerial';
 
 /**
  * A reporter's cases, newest first, read by `_id` only (我的上报, the mini-program's case list): a
@@ -10,10 +11,10 @@ import type { CounterDoc } from './models/counter';
  * read the whole collection on FerretDB v1.
  */
 export class CaseReporterIndex {
-  constructor(private readonly counters: Model<CounterDoc>, private readonly keys: Model<CaseKeyDoc>) {}
+  constructor(private readonly counters: Model<CounterDoc>, private readonly increments: KeyedSerial, private readonly keys: Model<CaseKeyDoc>) {}
 
   async file(reporterId: string, caseId: string, at: Date): Promise<void> {
-    const seq = await nextInSequence(this.counters, counterId(reporterId));
+    const seq = await nextInSequence(this.counters, this.increments, counterId(reporterId));
     await insertUnlessPresent(this.keys, { _id: `${reporterId}#${seq}`, caseId, filedAt: at });
   }
 

@@ -31,6 +31,7 @@ import { caseNumberKeyModel, casePlaceKeyModel, caseReporterKeyModel, type CaseK
 import { CaseReporterIndex } from './caseReporterIndex';
 import { nextInSequence } from './counters';
 import { counterModel, type CounterDoc } from './models/counter';
+import { storeWriteQueues, type StoreWriteQueues } from './writeQueues';
 
 export type PersistResult = { ok: true } | { ok: false; reason: 'conflict' | 'not_found' };
 
@@ -41,6 +42,11 @@ export interface CaseRepositoryOptions {
   elapsed?: Elapsed;
   /** A version claim older than this whose case never moved was left by a crashed writer and is cleared. */
   staleClaimMs?: number;
+  /**
+   * The store's write queues. A process keeps one repository per store (the composition root builds
+   * it); a second repository on the same store needs the first one's queues to stay exact on FerretDB.
+   */
+  writeQueues?: StoreWriteQueues;
 }
 
 export interface DuplicateQuery extends DuplicateFacts {
@@ -67,17 +73,19 @@ export class CaseRepository {
   private serverKind?: Promise<'mongodb' | 'ferretdb'>;
   private readonly timeZone: string;
   private readonly elapsed: Elapsed | undefined;
+  private readonly writeQueues: StoreWriteQueues;
 
   constructor(connection: Connection, options: CaseRepositoryOptions = {}) {
     this.cases = caseModel(connection);
     this.counters = counterModel(connection);
     this.timeZone = options.timeZone ?? CHINA_TIME_ZONE;
     this.elapsed = options.elapsed;
+    this.writeQueues = options.writeQueues ?? storeWriteQueues();
     this.claims = new CaseVersionClaims(caseTransitionModel(connection), this.cases, options.staleClaimMs ?? 30_000);
     this.places = new CasePlaceIndex(casePlaceKeyModel(connection));
-    this.reporters = new CaseReporterIndex(this.counters, caseReporterKeyModel(connection));
+    this.reporters = new CaseReporterIndex(this.counters, this.writeQueues.counters, caseReporterKeyModel(connection));
     this.numbers = caseNumberKeyModel(connection);
-    this.rollup = new CaseStatsRollup(connection, this.timeZone, this.elapsed);
+    this.rollup = new CaseStatsRollup(connection, this.writeQueues.statsDays, this.timeZone, this.elapsed);
   }
 
   /** Builds the indexes (autoIndex does it lazily; call this at start-up or in tests to wait for them). */
@@ -88,7 +96,7 @@ export class CaseRepository {
 
   /** Next number of a per-district, per-year sequence. */
   nextSequence(districtId: string, year: number): Promise<number> {
-    return nextInSequence(this.counters, caseCounterId(districtId, year));
+    return nextInSequence(this.counters, this.writeQueues.counters, caseCounterId(districtId, year));
   }
 
   /**

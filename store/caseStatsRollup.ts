@@ -37,10 +37,14 @@ interface Waiting {
   done: Promise<void>;
 }
 
-/** Per day document, in one process (all repositories on one connection share them): the update in flight and the next one. */
-interface DayQueues {
+/** Per day document, in one process (every repository on one store shares them): the update in flight and the next one. */
+export interface DayQueues {
   serial: KeyedSerial;
   waiting: Map<string, Waiting>;
+}
+
+export function newDayQueues(): DayQueues {
+  return { serial: new KeyedSerial(), waiting: new Map() };
 }
 
 /**
@@ -57,15 +61,10 @@ interface DayQueues {
  * change's difference; `rebuild` recomputes everything from the cases.
  */
 export class CaseStatsRollup {
-  private static readonly queues = new WeakMap<Connection, DayQueues>();
   private readonly days: Model<StatsDayDoc>;
-  private readonly queue: DayQueues;
 
-  constructor(connection: Connection, private readonly timeZone: string, private readonly elapsed?: Elapsed) {
+  constructor(connection: Connection, private readonly queue: DayQueues, private readonly timeZone: string, private readonly elapsed?: Elapsed) {
     this.days = statsDayModel(connection);
-    const queues = CaseStatsRollup.queues.get(connection) ?? { serial: new KeyedSerial(), waiting: new Map() };
-    CaseStatsRollup.queues.set(connection, queues);
-    this.queue = queues;
   }
 
   /** Adds what the change from `before` (null: a new case) to `after` did to the figures. */

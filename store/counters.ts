@@ -1,21 +1,17 @@
-import type { Connection, Model } from 'mongoose';
+import type { Model } from 'mongoose';
 import { upsertRetryingFirstRace } from './caseStoreErrors';
-import { KeyedSerial } from './keyedSerial';
+import type { KeyedSerial } from './keyedSerial';
 import type { CounterDoc } from './models/counter';
-
-/** Per connection: this process's increments, one counter's after another. */
-const serials = new WeakMap<Connection, KeyedSerial>();
 
 /**
  * The next value of a named sequence: one atomic `$inc` upsert (no projection: FerretDB). FerretDB
  * v1's `$inc` is a read and a write, so two racing callers can get the same value (the unique
  * indexes behind case numbers and reporter keys catch it, at the price of a failed insert and a
  * retry, each a write on the busiest tables); within this process the increments of one counter
- * therefore go one after another, and only other processes can still race.
+ * therefore go one after another through `serial` (one per store: `StoreWriteQueues.counters`), and
+ * only other processes can still race.
  */
-export function nextInSequence(counters: Model<CounterDoc>, _id: string): Promise<number> {
-  const serial = serials.get(counters.db) ?? new KeyedSerial();
-  serials.set(counters.db, serial);
+export function nextInSequence(counters: Model<CounterDoc>, serial: KeyedSerial, _id: string): Promise<number> {
   return serial.run(_id, () =>
     upsertRetryingFirstRace(async () => {
       const counter = await counters.findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean<CounterDoc>().exec();

@@ -1,4 +1,4 @@
-import type { Connection, Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { DistrictSeed, Role } from '../config/district';
 import { department as taxonomyDepartment } from '../src/taxonomy';
 import { orgModels, type DepartmentDoc, type DistrictDoc, type GridDoc, type OrgModels, type StreetDoc, type UserDoc, type CommunityDoc } from './models/org';
@@ -84,10 +84,16 @@ export class OrgRepository {
   }
 }
 
-interface OrgRow { _id: string; [field: string]: unknown }
-
 /** The documents a seed makes, collection by collection (what loadSeed writes). */
-function orgRows(seed: DistrictSeed): Record<'streets' | 'communities' | 'grids' | 'departments' | 'users', OrgRow[]> {
+interface OrgRows {
+  streets: StreetDoc[];
+  communities: CommunityDoc[];
+  grids: GridDoc[];
+  departments: DepartmentDoc[];
+  users: UserDoc[];
+}
+
+function orgRows(seed: DistrictSeed): OrgRows {
   const districtId = seed.district.id;
   const usersWithRole = (role: Role, match: (u: DistrictSeed['users'][number]) => boolean) => seed.users.filter((u) => u.roles.includes(role) && match(u)).map((u) => u.userId);
   const communities = seed.streets.flatMap((s) => s.communities.map((c) => ({ street: s, community: c })));
@@ -131,10 +137,11 @@ function orgRows(seed: DistrictSeed): Record<'streets' | 'communities' | 'grids'
 }
 
 /** Replaces every row, or with `before` only those that differ from it; one bulk write. */
-// The org models' own document types differ; the rows made for each are plain documents of its shape.
-async function replaceChanged(model: unknown, rows: OrgRow[], before?: OrgRow[]): Promise<number> {
+type Replacements<Row> = { replaceOne: { filter: { _id: string }; replacement: Row; upsert: true } }[];
+
+async function replaceChanged<Row extends { _id: string }>(model: { bulkWrite(replacements: Replacements<Row>): Promise<unknown> }, rows: Row[], before?: Row[]): Promise<number> {
   const previous = new Map((before ?? []).map((r) => [r._id, JSON.stringify(r)]));
   const changed = before ? rows.filter((r) => previous.get(r._id) !== JSON.stringify(r)) : rows;
-  if (changed.length > 0) await (model as Model<OrgRow>).bulkWrite(changed.map((r) => ({ replaceOne: { filter: { _id: r._id }, replacement: r, upsert: true } })));
+  if (changed.length > 0) await model.bulkWrite(changed.map((r) => ({ replaceOne: { filter: { _id: r._id }, replacement: r, upsert: true } })));
   return changed.length;
 }

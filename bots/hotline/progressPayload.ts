@@ -35,5 +35,3 @@ export function progressPayload(order: OrderRef, on: Case, step: ProgressStep, e
     satisfaction: step.satisfaction === undefined ? null : { value: step.satisfaction, name: SATISFACTION_NAMES[step.satisfaction] },
   };
 }
-
-export type ProgressPayload = ReturnType<typeof progressPayload>;

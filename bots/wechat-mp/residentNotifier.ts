@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
-import type { MpConfig, ResidentMilestone } from '../../config/mp';
+import type { MpConfig } from '../../config/mp';
+import type { ResidentMilestone } from '../../src/cases/milestones';
 import type { Logger } from '../../infra/logger';
 import type { MpOutbox } from '../../jobs/mp-outbox';
 import type { Case } from '../../src/cases';

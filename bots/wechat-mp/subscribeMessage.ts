@@ -1,5 +1,6 @@
 import { categoryName, departmentName } from '../../src/labels';
-import type { MpConfig, ResidentMilestone, SubscribeTemplate, TemplateValueSource } from '../../config/mp';
+import type { MpConfig, SubscribeTemplate, TemplateValueSource } from '../../config/mp';
+import type { ResidentMilestone } from '../../src/cases/milestones';
 import { activeAssignments, type Case } from '../../src/cases';
 import type { SubscribeMessage } from './client';
 import { formatChinaTime } from '../../src/chinaTime';

@@ -32,21 +32,6 @@ export interface CardQuoteArea {
   quote_text?: string;
 }
 
-export interface CardJump {
-  type?: 0 | 1 | 2;
-  title: string;
-  url?: string;
-  appid?: string;
-  pagepath?: string;
-}
-
-export interface CardAction {
-  type: 1 | 2;
-  url?: string;
-  appid?: string;
-  pagepath?: string;
-}
-
 export interface CardButton {
   /** 0 (default) = callback event with `key`, 1 = open `url`. */
   type?: 0 | 1;
@@ -83,13 +68,6 @@ interface CardCommon {
   quote_area?: CardQuoteArea;
 }
 
-export interface TextNoticeCard extends CardCommon {
-  card_type: 'text_notice';
-  emphasis_content?: { title?: string; desc?: string };
-  jump_list?: CardJump[];
-  card_action: CardAction;
-}
-
 export interface ButtonInteractionCard extends CardCommon {
   card_type: 'button_interaction';
   task_id: string;
@@ -105,7 +83,7 @@ export interface MultipleInteractionCard {
   submit_button: CardSubmitButton;
 }
 
-export type TemplateCard = TextNoticeCard | ButtonInteractionCard | MultipleInteractionCard;
+export type TemplateCard = ButtonInteractionCard | MultipleInteractionCard;
 
 /** WeChat Work task ids: letters, digits and `_-@`, at most 128 bytes, unique per app. */
 const TASK_ID = /^[A-Za-z0-9_\-@]{1,128}$/;
@@ -145,17 +123,6 @@ function common(texts: CardTexts): CardCommon {
     card.horizontal_content_list = texts.rows;
   }
   if (texts.quote) card.quote_area = texts.quote;
-  return card;
-}
-
-export function textNoticeCard(texts: CardTexts & { action: CardAction; emphasis?: { title?: string; desc?: string }; jumps?: CardJump[]; taskId?: string }): TextNoticeCard {
-  const card: TextNoticeCard = { card_type: 'text_notice', ...common(texts), card_action: texts.action };
-  if (texts.taskId !== undefined) card.task_id = checkTaskId(texts.taskId);
-  if (texts.emphasis) card.emphasis_content = texts.emphasis;
-  if (texts.jumps) {
-    checkCount('jump_list', texts.jumps.length, 0, 3);
-    card.jump_list = texts.jumps;
-  }
   return card;
 }
 

@@ -101,18 +101,3 @@ export type InboundEvent =
 
 export type InboundEventType = InboundEvent['type'];
 export type InboundEventOf<T extends InboundEventType> = Extract<InboundEvent, { type: T }>;
-
-export const INBOUND_EVENT_TYPES = [
-  'text',
-  'image',
-  'voice',
-  'video',
-  'file',
-  'location',
-  'link',
-  'enter_agent',
-  'click',
-  'template_card_event',
-  'change_contact',
-  'unknown',
-] as const satisfies readonly InboundEventType[];

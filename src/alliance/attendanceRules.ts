@@ -78,7 +78,3 @@ export function effectiveHours(activity: Pick<Activity, 'startsAt' | 'endsAt'>, 
   const last = signup.corrections.at(-1);
   return last ? last.hours : creditedHours(activity, signup.checkedInAt, signup.checkedOutAt);
 }
-
-export function attended(activity: Pick<Activity, 'startsAt' | 'endsAt'>, signup: Pick<Signup, 'checkedInAt' | 'checkedOutAt' | 'corrections' | 'withdrawnAt'>): boolean {
-  return effectiveHours(activity, signup) > 0;
-}

@@ -32,8 +32,6 @@ export type CaseCommand =
   | ({ type: 'releaseReporter' } & SupervisionInput)
   | ({ type: 'escalateToDistrict' } & SupervisionInput);
 
-export type CaseCommandType = CaseCommand['type'];
-
 function dispatch(c: Case, command: CaseCommand, ctx: CommandContext): CommandResult {
   switch (command.type) {
     case 'whistle': return whistle(c, command, ctx);

@@ -15,4 +15,4 @@ export { requestExtension, decideExtension, type ExtensionRequestInput, type Ext
 export { escalateToStreet, merge, absorbDuplicate, cancel, type ReasonInput, type MergeInput, type AbsorbInput } from './lifecycle';
 export { activeLead, activeAssignments, isActive } from './assignments';
 export { COMMUNITY_DEPT_CODE } from './permissions';
-export { caseReadAccess, type CaseReadAccess, type CaseReader, type OrgRole } from './readAccess';
+export { caseReadAccess, type CaseReadAccess, type CaseReader } from './readAccess';

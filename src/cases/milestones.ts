@@ -1,5 +1,9 @@
 import type { Case, Resolution, Satisfaction, TimelineEvent } from './types';
 
+/** The steps of a case its resident reporter is told of (the mini-program's subscribe messages). */
+export const RESIDENT_MILESTONES = ['whistled', 'accepted', 'done', 'closed', 'merged', 'cancelled'] as const;
+export type ResidentMilestone = (typeof RESIDENT_MILESTONES)[number];
+
 /** The steps of a case an outside platform (the 12345 hotline) is told of. */
 export type ProgressMilestone = 'accepted' | 'returned' | 'done' | 'closed' | 'satisfaction';
 export const PROGRESS_MILESTONES: readonly ProgressMilestone[] = ['accepted', 'returned', 'done', 'closed', 'satisfaction'];

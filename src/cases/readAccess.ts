@@ -1,13 +1,11 @@
+import type { Role } from '../../config/district';
 import type { Case } from './types';
-
-/** An organisation role as the district seed names it. */
-export type OrgRole = 'grid_member' | 'community_worker' | 'dispatcher' | 'dept_lead' | 'dept_member' | 'street_leader' | 'district_leader' | 'admin';
 
 /** Who asks to read a case: a member of the district's organisation. */
 export interface CaseReader {
   userId: string;
   districtId: string;
-  roles: readonly OrgRole[];
+  roles: readonly Role[];
   deptCode?: string;
   streetId?: string;
   communityId?: string;
@@ -21,7 +19,7 @@ export type CaseReadAccess =
   | { allowed: true; as: 'reporter' | 'district' | 'street' | 'community' | 'department'; reporter: boolean; unmasked: boolean }
   | { allowed: false };
 
-const has = (reader: CaseReader, ...roles: OrgRole[]) => reader.roles.some((r) => roles.includes(r));
+const has = (reader: CaseReader, ...roles: Role[]) => reader.roles.some((r) => roles.includes(r));
 
 /**
  * Who may read a case (README, "Who may see and do what"): its reporter; admins and district

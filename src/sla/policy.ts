@@ -75,7 +75,6 @@ export type SlaConfig = z.infer<typeof slaConfigSchema>;
 export type Clock = z.infer<typeof clockSchema>;
 export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 export type StageKind = 'accept' | 'finish' | 'verify';
-export const STAGE_KINDS: readonly StageKind[] = ['accept', 'finish', 'verify'];
 
 export interface Duration {
   amount: number;

@@ -11,10 +11,11 @@ import { testMongoUri } from './isolation';
 
 /**
  * The production command runner (`commands/runCaseCommand`) over a repository, with no side effects:
- * for store tests that care about what is saved, not about cards or timers.
+ * for store tests that care about what is saved, not about cards or timers. Pass the test's
+ * `repository` when its own writes run alongside the commands: one store, one set of write queues.
  */
-export function lifecycleOver(connection: Connection, options: { districtId?: string; maxConflictRetries?: number; staleClaimMs?: number } = {}): LifecycleDeps {
-  const repository = new CaseRepository(connection, options.staleClaimMs === undefined ? {} : { staleClaimMs: options.staleClaimMs });
+export function lifecycleOver(connection: Connection, options: { districtId?: string; maxConflictRetries?: number; staleClaimMs?: number; repository?: CaseRepository } = {}): LifecycleDeps {
+  const repository = options.repository ?? new CaseRepository(connection, options.staleClaimMs === undefined ? {} : { staleClaimMs: options.staleClaimMs });
   return {
     cases: caseStoreFrom(repository, options.districtId ?? 'd-test'),
     org: new OrgRepository(connection),
@@ -50,7 +51,7 @@ export function repositoryUnderTest(database: string): RepositoryUnderTest {
     under.connection = await connectMongo(testMongoUri(database));
     under.repo = new CaseRepository(under.connection);
     await under.repo.ensureIndexes();
-    under.run = commandRunner(under.connection);
+    under.run = commandRunner(under.connection, { repository: under.repo });
   });
   afterAll(async () => {
     await under.connection.dropDatabase();

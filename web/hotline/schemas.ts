@@ -30,5 +30,3 @@ export const hotlineOrderSchema = z
     platform: optional(z.string().trim().regex(/^[a-z0-9-]{1,32}$/, '平台标识只能包含小写字母、数字和 -，最长 32 位')),
   })
   .refine((o) => (o.lat === undefined) === (o.lng === undefined), { path: ['lng'], message: 'lat 与 lng 须同时提供' });
-
-export type HotlineOrderRequest = z.output<typeof hotlineOrderSchema>;

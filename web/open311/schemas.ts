@@ -32,8 +32,6 @@ export const postRequestSchema = z
     }
   });
 
-export type PostRequest = z.output<typeof postRequestSchema>;
-
 export function urgencyAttribute(value: string | undefined): Urgency | undefined | 'invalid' {
   if (value === undefined || value.trim() === '') return undefined;
   return (URGENCIES as readonly string[]).includes(value.trim()) ? (value.trim() as Urgency) : 'invalid';
@@ -53,8 +51,6 @@ export const listRequestsSchema = z
     status: optional(list(2).refine((l) => l.every((s) => s === 'open' || s === 'closed'), 'must be open, closed or open,closed')),
   })
   .refine((q) => q.start_date === undefined || q.end_date === undefined || q.start_date <= q.end_date, { path: ['end_date'], message: 'must not be before start_date' });
-
-export type ListRequestsQuery = z.output<typeof listRequestsSchema>;
 
 /** Each problem as `field: message`, for the spec's error list. */
 export function issuesOf(error: z.ZodError): string[] {

@@ -1,5 +1,5 @@
 import type { ParseInput } from '../../../src/parser/types';
-import type { ParsedReport, ReportParser } from './ports';
+import type { ReportReading, ReportParser } from './ports';
 
 /**
  * The parser behind a small least-recently-used memory: a draft is read by its card, its
@@ -7,7 +7,7 @@ import type { ParsedReport, ReportParser } from './ports';
  * model is the same answer. The key holds the model's version, so a newly installed model is asked afresh.
  */
 export function memoParser(parse: ReportParser, modelVersion: () => string, size = 512): ReportParser {
-  const answers = new Map<string, ParsedReport>();
+  const answers = new Map<string, ReportReading>();
   return (input: ParseInput) => {
     const key = `${modelVersion()}\u0000${JSON.stringify(input)}`;
     const known = answers.get(key);

@@ -1,8 +1,7 @@
 import type { ReportSubmission, SubmitHooks, SubmitOutcome } from '../../../commands/submitReport';
 import type { CaseReading } from '../../../commands/queries';
 import type { Case, CaseCommand, CaseReader, CommandContext, CommandResult, MediaRef } from '../../../src/cases';
-import type { ParseInput } from '../../../src/parser/types';
-import type { Urgency } from '../../../src/taxonomy';
+import type { ParsedReport, ParseInput, ProblemMention } from '../../../src/parser/types';
 import type { OutboundMessage } from '../messages';
 
 export type { ReportSubmission, SubmitHooks, SubmitOutcome } from '../../../commands/submitReport';
@@ -27,18 +26,13 @@ export interface CaseDesk {
   readCase(number: string, reader: CaseReader): Promise<CaseReading>;
 }
 
-/** The parser's reading of a report text (a subset of `parseReport`'s answer). */
-export interface ParsedReport {
-  category: string;
-  urgency: Urgency;
-  location: string | null;
-  departments: string[];
-  confidence: number;
-  /** Every problem the text names, main first: offered first when the category is corrected. */
-  problems: { category: string }[];
-}
+/**
+ * What the conversation reads of `parseReport`'s answer. `problems`: every problem the text names,
+ * main first, offered first when the category is corrected.
+ */
+export type ReportReading = Pick<ParsedReport, 'category' | 'urgency' | 'location' | 'departments' | 'confidence'> & { problems: Pick<ProblemMention, 'category'>[] };
 
-export type ReportParser = (input: ParseInput) => ParsedReport;
+export type ReportParser = (input: ParseInput) => ReportReading;
 
 /** Sends through the outbox; the same key never sends twice. */
 export interface Outbound {

@@ -5,7 +5,8 @@ import { activeLead, type Assignment, type Case, type TimelineEvent } from '../.
 import type { Logger } from '../../../infra/logger';
 import { communityCard, extensionCard, satisfactionCard, triageCard, verifyCard, whistleCard, whistleRatingCard } from './cardViews';
 import { notices } from './notices';
-import type { ResidentMilestone, ResidentMilestoneNotifier } from './ports';
+import type { ResidentMilestoneNotifier } from './ports';
+import type { ResidentMilestone } from '../../../src/cases/milestones';
 import type { LifecycleSender } from './sender';
 import { taskIdFor } from './taskIds';
 import { formatChinaTime } from '../../../src/chinaTime';

@@ -18,7 +18,7 @@ beforeAll(async () => {
   repo = new CaseRepository(connection);
   await repo.ensureIndexes();
   store = new MongoDeadlineCaseStore(connection, repo);
-  run = commandRunner(connection);
+  run = commandRunner(connection, { repository: repo });
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { memoParser } from '../../../../bots/wecom/conversation/memoParser';
-import type { ParsedReport } from '../../../../bots/wecom/conversation/ports';
+import type { ReportReading } from '../../../../bots/wecom/conversation/ports';
 import type { ParseInput } from '../../../../src/parser/types';
 
-const answer = (text: string): ParsedReport => ({ category: text.includes('井盖') ? 'manhole' : 'other', urgency: 'daily', location: null, departments: ['zhujian'], confidence: 0.9, problems: [{ category: 'manhole' }] });
+const answer = (text: string): ReportReading => ({ category: text.includes('井盖') ? 'manhole' : 'other', urgency: 'daily', location: null, departments: ['zhujian'], confidence: 0.9, problems: [{ category: 'manhole' }] });
 
 test('the same texts with the same model are parsed once; another model, another text or an eviction asks again', () => {
   const asked: ParseInput[] = [];

@@ -1,4 +1,4 @@
-import { buttonInteractionCard, multipleInteractionCard, replaceCard, replaceCardButton, textNoticeCard } from '../../../../bots/wecom/cards';
+import { buttonInteractionCard, multipleInteractionCard, replaceCard, replaceCardButton } from '../../../../bots/wecom/cards';
 import { appChatCreateBody, cardUpdate, image, markdown, templateCard, text, toAppChat, toDepartment, toUsers, toWebhook, webhookText, type DepartmentChat } from '../../../../bots/wecom/messages';
 import type { Outbox } from '../../../../jobs/outbox';
 import type { WecomApiClient } from '../../../../bots/wecom/apiClient';
@@ -35,7 +35,7 @@ describe.each(REDIS_SETUPS)('outbound round trips through the outbox to the fake
     expect(h.fake.inbox.user('lisi')).toHaveLength(1);
   });
 
-  it('sends button_interaction, multiple_interaction and text_notice cards', async () => {
+  it('sends button_interaction and multiple_interaction cards', async () => {
     const buttons = buttonInteractionCard({
       taskId: 'case-A001-accept',
       title: '新吹哨：路灯不亮',
@@ -52,19 +52,15 @@ describe.each(REDIS_SETUPS)('outbound round trips through the outbox to the fake
       selects: [{ question_key: 'satisfaction', title: '满意度', option_list: [{ id: 's5', text: '满意' }, { id: 's1', text: '不满意' }] }],
       submit: { text: '提交', key: 'rate:A001' },
     });
-    const notice = textNoticeCard({ title: '案件已办结', subTitle: 'A-001 已由城管科处理完毕', action: { type: 1, url: 'https://example.org/cases/A001' } });
 
     await outbox.enqueueOutbound(toUsers(['wangwu'], templateCard(buttons)), 'rt-card-buttons');
     await outbox.enqueueOutbound(toUsers(['wangwu'], templateCard(choices)), 'rt-card-multi');
-    await outbox.enqueueOutbound(toUsers(['wangwu'], templateCard(notice)), 'rt-card-notice');
-    await deliveredTo(() => h.fake.inbox.user('wangwu'), 3);
+    await deliveredTo(() => h.fake.inbox.user('wangwu'), 2);
 
     const byType = new Map(h.fake.inbox.user('wangwu').map((m) => [(m.body.template_card as { card_type: string }).card_type, m]));
     expect(byType.get('button_interaction')?.body.template_card).toEqual(buttons);
     expect(byType.get('button_interaction')?.responseCode).toBeDefined();
     expect(byType.get('multiple_interaction')?.body.template_card).toEqual(choices);
-    expect(byType.get('text_notice')?.body.template_card).toEqual(notice);
-    expect(byType.get('text_notice')?.responseCode).toBeUndefined();
   });
 
   it('updates a card after a tap, for the clicking user and for everyone', async () => {
@@ -78,7 +74,7 @@ describe.each(REDIS_SETUPS)('outbound round trips through the outbox to the fake
     const tapCode = h.fake.issueResponseCode(sent.msgid);
     await outbox.enqueueOutbound(cardUpdate(replaceCardButton(tapCode, '已接单', { userIds: ['u1'] })), 'rt-update-u1');
     // …and with the code message/send returned, replace the card for every recipient.
-    const done = textNoticeCard({ title: '已由 u1 接单', action: { type: 1, url: 'https://example.org/cases/A002' } });
+    const done = buttonInteractionCard({ taskId: 'case-A002-accept', title: '已由 u1 接单', buttons: [{ text: '已接单', key: 'accepted:A002' }] });
     await outbox.enqueueOutbound(cardUpdate(replaceCard(sent.responseCode ?? '', done, 'all')), 'rt-update-all');
     await waitFor('two card updates', () => sent.updates.length === 2);
 
