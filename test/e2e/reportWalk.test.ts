@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InboxMessage } from '../../fakes/wecom';
 import { KEY } from '../../bots/wecom/lifecycle/buttonKeys';
+import { SWEEP_QUEUE_NAME } from '../../jobs/deadlines/names';
+import { PLACE_KEY_PRUNE_QUEUE } from '../../jobs/housekeeping/placeKeyPruner';
 import { bullConnection } from '../../jobs/outbox';
 import sandboxSla from '../../config/sla.sandbox.json';
 import { CodeWalk } from '../support/codeWalk';
@@ -74,16 +76,18 @@ describe('the walk of one report', () => {
   beforeAll(() => app.start());
   afterAll(() => app.stop());
 
-  /** The alliance's quota reminders run once at start-up, on their own schedule: not part of a report's walk. */
+  /** Periodic work runs once at start-up, then on its own schedule: not part of a report's walk, so the walk starts after it. */
   async function startUpWorkDone(): Promise<void> {
-    const quota = new Queue('alliance-quota-reminders', { connection: bullConnection(app.env.REDIS_URL), prefix: app.env.QUEUE_PREFIX });
-    try {
-      await waitFor('the start-up quota reminders', async () => {
-        const counts = await quota.getJobCounts('waiting', 'active', 'delayed');
-        return counts.waiting === 0 && counts.active === 0 && (counts.delayed ?? 0) > 0;
-      });
-    } finally {
-      await quota.close();
+    for (const name of ['alliance-quota-reminders', SWEEP_QUEUE_NAME, PLACE_KEY_PRUNE_QUEUE]) {
+      const queue = new Queue(name, { connection: bullConnection(app.env.REDIS_URL), prefix: app.env.QUEUE_PREFIX });
+      try {
+        await waitFor(`the start-up run of ${name}`, async () => {
+          const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
+          return counts.waiting === 0 && counts.active === 0 && (counts.delayed ?? 0) > 0;
+        });
+      } finally {
+        await queue.close();
+      }
     }
     await app.settle();
   }
