@@ -7,6 +7,8 @@
  * assisting department and an unsolved verification first.
  *
  *   npm run bench:lifecycle -- --cases=10000 --users=12 --workers=12 --store=ferretdb-postgresql
+ *   npm run bench:lifecycle -- --cases=300 --sqlite-synchronous=normal   (SQLite fsyncs at checkpoints only; default full)
+ *   npm run bench:lifecycle -- --cases=300 --redis-cluster        (Redis a private Redis Cluster of 3 masters; QUEUE_PREFIX-style hash tag)
  *   npm run bench:lifecycle -- --cases=500 --stored=100000      (a district's years of cases in the store first;
  *                                                                add --no-pushdown-indexes for FerretDB as released, the baseline)
  *
@@ -19,7 +21,6 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Redis from 'ioredis';
 import Koa from 'koa';
 import type { Connection } from 'mongoose';
 import { WecomApiClient } from '../bots/wecom/apiClient';
@@ -43,7 +44,9 @@ import { InboundDispatcher } from '../jobs/inbound/dispatcher';
 import { InboundEventStore } from '../jobs/inbound/eventStore';
 import { InboundQueue } from '../jobs/inbound/queue';
 import { createInboundWorker } from '../jobs/inbound/worker';
-import { bullConnection, createOutbox, createOutboxWorker } from '../jobs/outbox';
+import { bullConnectionFor, createOutbox, createOutboxWorker } from '../jobs/outbox';
+import { createRedis, type RedisClient, type RedisTarget } from '../infra/redis';
+import { startRedisCluster } from '../scripts/services/redisCluster';
 import { CommandProfile } from './commandProfile';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
@@ -427,13 +430,17 @@ async function waitDrained(queues: { getJobCounts(...types: ('waiting' | 'active
   }
 }
 
-async function run(args: Args, redisUrl: string, mongoUri: string, postgres?: PostgresDatabase): Promise<void> {
+async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postgres?: PostgresDatabase): Promise<void> {
   const logger = createLogger({ level: 'silent' });
-  const prefix = `bench_${randomBytes(3).toString('hex')}`;
+  const runId = `bench_${randomBytes(3).toString('hex')}`;
+  // On a cluster every key must share one slot (see QUEUE_PREFIX).
+  const prefix = redisTarget.REDIS_CLUSTER_NODES ? `{${runId}}` : runId;
   const mongo = await connectMongo(mongoUri, { serverSelectionTimeoutMS: 10_000, monitorCommands: args.profileDb });
   const profile = args.profileDb ? new CommandProfile(mongo) : undefined;
-  const bench = mongo.useDb(`bench_lifecycle_${prefix}`, { useCache: true });
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const bench = mongo.useDb(`bench_lifecycle_${runId}`, { useCache: true });
+  const redis = createRedis(redisTarget, undefined, { maxRetriesPerRequest: 3 });
+  // BullMQ on a cluster shares one cluster client (blocking-safe: no retry limit); on one Redis it opens its own from the URL.
+  const bullRedis: RedisClient | undefined = redisTarget.REDIS_CLUSTER_NODES ? createRedis(redisTarget) : undefined;
   const fake = new FakeWecomServer();
   await fake.listen();
   const org = new OrgRepository(bench);
@@ -444,7 +451,7 @@ async function run(args: Args, redisUrl: string, mongoUri: string, postgres?: Po
     await seedHistory(bench, args.stored, { districtId: DISTRICT, streetId: 'history-street', communityIds: ['c0', 'c1', 'c2', 'c3'], numberOffset: 500_000, log });
   }
 
-  const connection = bullConnection(redisUrl);
+  const connection = bullConnectionFor({ env: redisTarget, redis: bullRedis ?? redis });
   const client = new WecomApiClient({ ...fake.credentials(), redis, keyPrefix: prefix, timeoutMs: 10_000 });
   const outbox = createOutbox({ connection, prefix, backoffMs: 200 });
   const outboxWorker = createOutboxWorker({ connection, prefix, client, redis, ratePerMinute: 6_000_000, robotLimit: null, memberLimit: null, concurrency: args.workers * 2 });
@@ -515,6 +522,7 @@ async function run(args: Args, redisUrl: string, mongoUri: string, postgres?: Po
     await bench.dropDatabase().catch(() => undefined);
     await mongo.close();
     redis.disconnect();
+    bullRedis?.disconnect();
   }
 }
 
@@ -559,14 +567,24 @@ function createPostgresDatabase(name: string): PostgresDatabase {
   };
 }
 
+/** `--sqlite-synchronous=full|normal`: SQLite's PRAGMA synchronous for the default store (full unless given). */
+function sqliteSynchronousArg(argv: string[]): 'full' | 'normal' {
+  const value = argv.find((a) => a.startsWith('--sqlite-synchronous='))?.slice('--sqlite-synchronous='.length) ?? 'full';
+  if (value !== 'full' && value !== 'normal') throw new Error('--sqlite-synchronous must be full or normal');
+  return value;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = `${process.cwd()}/.data/bench-lifecycle-${process.pid}`;
-  const redis = process.env.REDIS_URL ? undefined : await startRedisServer({ dir: `${dir}/redis`, log });
+  const onCluster = process.argv.includes('--redis-cluster');
+  const redis = process.env.REDIS_URL || onCluster ? undefined : await startRedisServer({ dir: `${dir}/redis`, log });
+  const cluster = onCluster ? await startRedisCluster({ dir: `${dir}/redis-cluster`, log }) : undefined;
   const postgres = !process.env.MONGODB_URI && args.store === 'ferretdb-postgresql' ? createPostgresDatabase(`whistlebot_bench_${process.pid}`) : undefined;
-  const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: `${dir}/ferretdb`, log, ...(postgres && { postgresqlUrl: postgres.url }), pushdownIndexes: !process.argv.includes('--no-pushdown-indexes') });
+  const ferret = process.env.MONGODB_URI ? undefined : await startFerretdb({ dir: `${dir}/ferretdb`, log, ...(postgres && { postgresqlUrl: postgres.url }), pushdownIndexes: !process.argv.includes('--no-pushdown-indexes'), sqliteSynchronous: sqliteSynchronousArg(process.argv) });
   const stopServices = async () => {
     await redis?.stop();
+    await cluster?.stop();
     await ferret?.stop();
     postgres?.drop();
     rmSync(dir, { recursive: true, force: true });
@@ -574,7 +592,9 @@ async function main(): Promise<void> {
   // Interrupted: still stop the servers this run started.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopServices().finally(() => process.exit(130)));
   try {
-    await run(args, process.env.REDIS_URL ?? redis?.url ?? '', process.env.MONGODB_URI ?? ferret?.uri ?? '', postgres);
+    const redisTarget: RedisTarget = cluster ? { REDIS_URL: cluster.url, REDIS_CLUSTER_NODES: cluster.nodes } : { REDIS_URL: process.env.REDIS_URL ?? redis?.url ?? '' };
+    if (cluster) log(`redis:        a Redis Cluster of ${cluster.nodes.length} masters on ports ${cluster.nodes.map((n) => n.port).join(', ')}, keys under a hash-tagged prefix`);
+    await run(args, redisTarget, process.env.MONGODB_URI ?? ferret?.uri ?? '', postgres);
   } finally {
     await stopServices();
   }

@@ -21,6 +21,7 @@ func main() {
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL database for the PostgreSQL backend (binary built without the ferretdb_no_postgresql tag)")
 	indexes := flag.Bool("pushdown-indexes", true, "SQLite: give every collection the index its _id lookups can use (false: FerretDB as released, for baselines)")
 	indexEvery := flag.Duration("pushdown-index-every", time.Second, "SQLite: how often new collections get that index")
+	synchronous := flag.String("sqlite-synchronous", "full", "SQLite (WAL): PRAGMA synchronous of every connection: full (an fsync per commit, FerretDB's default) or normal (fsync at checkpoints: a power loss may lose the last commits, a crash of this process loses none)")
 	flag.Parse()
 	config := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}}
 	switch {
@@ -28,10 +29,16 @@ func main() {
 		config.Handler = "postgresql"
 		config.PostgreSQLURL = *postgresURL
 	case *dataDir != "":
+		if *synchronous != "full" && *synchronous != "normal" {
+			fmt.Fprintln(os.Stderr, "ferretdb-embedded: -sqlite-synchronous must be full or normal")
+			os.Exit(2)
+		}
 		url := "file:" + *dataDir
 		if url[len(url)-1] != '/' {
 			url += "/"
 		}
+		// FerretDB keeps our _pragma and adds its own defaults (busy_timeout, journal_mode(wal), auto_vacuum).
+		url += "?_pragma=synchronous(" + *synchronous + ")"
 		config.Handler = "sqlite"
 		config.SQLiteURL = url
 	default:

@@ -89,6 +89,8 @@ export async function startFerretdb(options: {
   log?: (line: string) => void;
   /** false: FerretDB as released, for a bench's baseline. */
   pushdownIndexes?: boolean;
+  /** SQLite's PRAGMA synchronous (WAL): 'full' (default, an fsync per commit) or 'normal' (fsync at checkpoints). */
+  sqliteSynchronous?: 'full' | 'normal';
   /** Hears of the server the moment its process exists, before it answers (to record it). */
   onSpawn?: (server: { uri: string; pid: number }) => void;
   /** How long to wait for it to answer (FERRETDB_START_TIMEOUT_MS, default 20 s). */
@@ -99,7 +101,7 @@ export async function startFerretdb(options: {
   const dataDir = join(options.dir, 'sqlite');
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const storage = options.postgresqlUrl === undefined ? ['-sqlite-dir', `${dataDir}/`, `-pushdown-indexes=${options.pushdownIndexes ?? true}`] : ['-postgresql-url', options.postgresqlUrl];
+  const storage = options.postgresqlUrl === undefined ? ['-sqlite-dir', `${dataDir}/`, `-pushdown-indexes=${options.pushdownIndexes ?? true}`, `-sqlite-synchronous=${options.sqliteSynchronous ?? 'full'}`] : ['-postgresql-url', options.postgresqlUrl];
   const pid = spawnDetached(binary, ['-listen', `127.0.0.1:${port}`, ...storage], join(options.dir, 'ferretdb.log'));
   const uri = `mongodb://127.0.0.1:${port}/whistlebot`;
   options.onSpawn?.({ uri, pid });
