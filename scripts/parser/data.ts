@@ -39,6 +39,8 @@ export const fixture = (name: string): string => join(repoRoot, 'test', 'fixture
 
 export const realTune = (): RealRow[] => readJsonl<RealRow>(fixture('tipdm-dev-tune.jsonl'));
 export const realHoldout = (): RealRow[] => readJsonl<RealRow>(fixture('tipdm-dev-holdout.jsonl'));
+/** Rows of train_seg (the data set's rest, segmented, stop words removed; words joined again) labelled by us. */
+export const realSegmented = (): RealRow[] => readJsonl<RealRow>(fixture('tipdm-trainseg-labelled.jsonl'));
 export const gridTune = (): GridRow[] => readJsonl<GridRow>(fixture('parser-messages.jsonl'));
 export const gridHoldout = (): GridRow[] => readJsonl<GridRow>(fixture('parser-holdout.jsonl'));
 export const gridUrgency = (): GridRow[] => readJsonl<GridRow>(fixture('parser-grid-urgency.jsonl'));

@@ -3,7 +3,7 @@ import { ActionabilityExplainer } from '../../src/parser/actionability';
 import type { RulesVerdict } from '../../src/parser/learned/combine';
 import type { LabelledText } from '../../src/parser/learned/pipeline';
 import { defaultVocab } from '../../src/parser/vocab';
-import { gridTune, realTune } from './data';
+import { gridTune, realSegmented, realTune } from './data';
 
 /** The parser with the rules alone: what the learned model is combined with. */
 export const rulesParser: Parser = createParser(defaultVocab, undefined, defaultSegmenter);
@@ -25,13 +25,14 @@ export function rulesVerdict(text: string): RulesVerdict {
 export function baseFineRows(): LabelledText[] {
   const seen = new Set<string>();
   const rows: LabelledText[] = [];
-  const add = (text: string, category: string, group: string): void => {
+  const add = (text: string, category: string, group: string, extra: Partial<LabelledText> = {}): void => {
     const normalised = rulesParser.normalize(text);
     if (seen.has(normalised)) return;
     seen.add(normalised);
-    rows.push({ text: normalised, category, group });
+    rows.push({ text: normalised, category, group, ...extra });
   };
   for (const r of realTune()) add(r.text, r.category, 'real');
+  for (const r of realSegmented()) add(r.text, r.category, 'segmented', { letter: true, weighs: false, weight: 0.5 });
   for (const r of gridTune()) add(r.text, r.category, 'grid');
   for (const r of defaultVocab.examples) add(r.text, r.category, 'grid');
   return rows;

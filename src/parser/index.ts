@@ -1,20 +1,19 @@
-import { Jieba } from '@node-rs/jieba';
 import { createParser, type Parser } from './parse';
 import { LearnedClassifier, parserModelSchema, type ParserModelData } from './learned/model';
 import type { ParseInput, ParsedReport } from './types';
 import { defaultVocab } from './vocab';
-import type { Segmenter } from './segmenter';
+import { defaultSegmenter } from './segmenter';
 
 export { createParser, type Parser } from './parse';
-export type { Segmenter } from './segmenter';
+export { defaultSegmenter, type Segmenter } from './segmenter';
 export { maskSensitive, maskPhone, maskPlate, findSensitive, type SensitiveSpan } from './contacts';
 export { toHalfWidth, toSimplifiedChinese } from './normalize';
 export { defaultVocab, parseVocab, type ParserVocab } from './vocab';
 export type { ParseInput, ParsedReport, Evidence, GeoPoint, ProblemMention, Actionability, ModelOpinion } from './types';
 export { LearnedClassifier, parserModelSchema, type ParserModelData } from './learned/model';
 
-// The model (4 MB) and jieba's dictionary load on the first parse, not on import: code that only masks
-// phone numbers, and every test file that never parses, does not pay for them.
+// The model and jieba's dictionary (segmenter.ts) load on the first parse, not on import: code that only
+// masks phone numbers, and every test file that never parses, does not pay for them.
 let base: ParserModelData | undefined;
 
 /** The model trained by `npm run parser:train` and committed with the code (config/parser/model.json). */
@@ -23,20 +22,6 @@ export function baseModel(): ParserModelData {
   return base;
 }
 
-let jieba: Jieba | undefined;
-
-/** jieba with the district's place names, so 将军府小区 stays one word instead of 将军/府/小区. */
-function placeAwareJieba(): Jieba {
-  if (jieba) return jieba;
-  const { dict } = require('@node-rs/jieba/dict') as { dict: Buffer };
-  const loaded = Jieba.withDict(dict);
-  const gazetteer = [...defaultVocab.places.known].map((name) => `${name} 100000 ns`).join('\n');
-  loaded.loadDict(Buffer.from(gazetteer, 'utf8'));
-  jieba = loaded;
-  return loaded;
-}
-
-export const defaultSegmenter: Segmenter = (text) => placeAwareJieba().cut(text, false);
 const segment = defaultSegmenter;
 let current: Parser | undefined;
 

@@ -41,7 +41,7 @@ export function createParser(
   model?: ParserModelData | LearnedClassifier,
   segment?: Segmenter,
 ): Parser {
-  const learned = model === undefined ? null : model instanceof LearnedClassifier ? model : new LearnedClassifier(model);
+  const learned = model === undefined ? null : model instanceof LearnedClassifier ? model : new LearnedClassifier(model, segment);
   const fixTypos = buildTypoFixer(vocab.typos);
   const categories = new CategoryScorer(vocab.categories);
   const urgency = new UrgencyClassifier(vocab.urgency);

@@ -38,24 +38,44 @@ export interface CalibrationMap {
   y: number[];
 }
 
+const PRIOR_WEIGHT = 2;
+
+/** A block's share right, shrunk towards its mean raw confidence by PRIOR_WEIGHT pseudo-answers. */
+const shrunk = (b: { sum: number; n: number; raw: number }): number => (b.sum + (PRIOR_WEIGHT * b.raw) / b.n) / (b.n + PRIOR_WEIGHT);
+
 export function fitIsotonic(scored: readonly Scored[]): CalibrationMap {
-  const sorted = [...scored].sort((a, b) => a.confidence - b.confidence);
-  const blocks: Array<{ sum: number; n: number; lo: number; hi: number }> = [];
+  // Equal confidences start in one block: split across two, they would give one confidence two meanings
+  // (with the rules' weight, many messages score 1.0 after rounding).
+  const sorted = scored.map((s) => ({ c: round(s.confidence), right: s.correct ? 1 : 0 })).sort((a, b) => a.c - b.c);
+  const blocks: Array<{ sum: number; n: number; lo: number; hi: number; raw: number }> = [];
   for (const s of sorted) {
-    blocks.push({ sum: s.correct ? 1 : 0, n: 1, lo: s.confidence, hi: s.confidence });
+    const last = blocks[blocks.length - 1];
+    if (last && last.hi === s.c) {
+      last.sum += s.right;
+      last.n += 1;
+      last.raw += s.c;
+    } else {
+      blocks.push({ sum: s.right, n: 1, lo: s.c, hi: s.c, raw: s.c });
+    }
     while (blocks.length > 1) {
-      const last = blocks[blocks.length - 1] as (typeof blocks)[number];
+      const top = blocks[blocks.length - 1] as (typeof blocks)[number];
       const prev = blocks[blocks.length - 2] as (typeof blocks)[number];
-      if (prev.sum / prev.n <= last.sum / last.n) break;
-      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + last.sum, n: prev.n + last.n, lo: prev.lo, hi: last.hi });
+      // Pooled on shrunk shares (see below), equal ones too, so that a few lucky low scores do not pull
+      // the whole range into one block.
+      if (shrunk(prev) < shrunk(top)) break;
+      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + top.sum, n: prev.n + top.n, lo: prev.lo, hi: top.hi, raw: prev.raw + top.raw });
     }
   }
   const x: number[] = [];
   const y: number[] = [];
+  let floor = 0;
   for (const b of blocks) {
-    const mean = round((b.sum + 0.5) / (b.n + 1));
-    x.push(round(b.lo), round(b.hi));
-    y.push(mean, mean);
+    // Shrunk towards the raw confidence by PRIOR_WEIGHT pseudo-answers: where the data are thin (a block of
+    // 3 right of 3, or 2 of 3 among the rare low-scoring chat reports) the map stays near the raw value
+    // instead of jumping to certainty or lifting a raw 0.2 to 0.6. Kept non-decreasing.
+    floor = Math.max(floor, round(shrunk(b)));
+    x.push(b.lo, b.hi);
+    y.push(floor, floor);
   }
   return { x, y };
 }
@@ -63,7 +83,8 @@ export function fitIsotonic(scored: readonly Scored[]): CalibrationMap {
 export function applyCalibration(map: CalibrationMap, confidence: number): number {
   const { x, y } = map;
   if (x.length === 0) return confidence;
-  if (confidence <= (x[0] as number)) return y[0] as number;
+  // Below the lowest confidence seen, straight down to 0 (nothing says a lower raw score deserves more).
+  if (confidence <= (x[0] as number)) return (x[0] as number) > 0 ? round(((y[0] as number) * confidence) / (x[0] as number)) : (y[0] as number);
   for (let i = 1; i < x.length; i++) {
     const x1 = x[i] as number;
     if (confidence <= x1) {
@@ -76,4 +97,5 @@ export function applyCalibration(map: CalibrationMap, confidence: number): numbe
   return y[y.length - 1] as number;
 }
 
-const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+/** Knots to a millionth: raw confidences crowd near 1, where 0.9999 and 0.99999 can mean different things. */
+const round = (v: number): number => Math.round(v * 1e6) / 1e6;

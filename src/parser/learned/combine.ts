@@ -25,7 +25,8 @@ export interface Combined {
   probabilities: Float64Array;
 }
 
-const FLOOR = 1e-6;
+/** Probabilities below this count as this (the log of 0 would swamp every bonus). */
+export const FLOOR = 1e-6;
 
 export function combine(labels: readonly string[], modelP: Float64Array, rules: RulesVerdict, params: CombineParams): Combined {
   const scores = new Float64Array(labels.length);

@@ -1,14 +1,26 @@
 /**
- * Character n-grams of a message, hashed into a fixed number of buckets. Characters, not words: the
- * model needs no segmenter, and letters of 1,000 characters cost one pass. Digits read as one digit
- * class (1101号 and 2203号 look alike); ASCII letters (the data set's A3区) as lower case.
+ * Character n-grams of a message and, optionally, its words (jieba's segmentation), hashed into a fixed
+ * number of buckets. Characters catch what the segmenter splits wrongly; words tell 狗 from 狗肉 and
+ * 电力 from 电力局. Digits read as one digit class (1101号 and 2203号 look alike); ASCII letters (the data
+ * set's A3区) as lower case.
  */
 export interface FeatureSpec {
   buckets: number;
   maxGram: number;
   /** Counts weighted by inverse document frequency (else each distinct gram counts 1). */
   tfidf?: boolean;
+  /** Words of the segmented text count as features too. */
+  words?: boolean;
+  /** Pairs of adjacent words too (needs `words`). */
+  wordPairs?: boolean;
 }
+
+/** Gram kinds past the character n-grams (1..4), in the low bits of a coded hash. */
+const WORD = 5;
+const WORD_PAIR = 6;
+
+/** Whether a model with this spec reads words (and so needs the text segmented). */
+export const readsWords = (spec: FeatureSpec): boolean => spec.words === true;
 
 export interface Features {
   index: Int32Array;
@@ -18,26 +30,43 @@ export interface Features {
 
 const SPACE = 32;
 
-/** The text as character codes: CJK and ASCII letters and digits kept (digits as 0, letters lower case), the rest a space. */
+/** One character code folded: CJK and ASCII letters and digits kept (digits as 0, letters lower case), the rest a space. */
+function foldCode(c: number): number {
+  if (c >= 0x4e00 && c <= 0x9fff) return c;
+  if (c >= 48 && c <= 57) return 48;
+  if (c >= 97 && c <= 122) return c;
+  if (c >= 65 && c <= 90) return c + 32;
+  return SPACE;
+}
+
 function fold(text: string): Uint16Array {
   const out = new Uint16Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x4e00 && c <= 0x9fff) out[i] = c;
-    else if (c >= 48 && c <= 57) out[i] = 48;
-    else if (c >= 97 && c <= 122) out[i] = c;
-    else if (c >= 65 && c <= 90) out[i] = c + 32;
-    else out[i] = SPACE;
-  }
+  for (let i = 0; i < text.length; i++) out[i] = foldCode(text.charCodeAt(i));
   return out;
 }
 
+/** FNV-1a of a word's folded characters, or null for a word of punctuation and spaces alone. */
+function wordHash(word: string): number | null {
+  let h = 0x811c9dc5;
+  let kept = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = foldCode(word.charCodeAt(i));
+    if (c === SPACE) continue;
+    h = Math.imul(h ^ c, 0x01000193);
+    kept++;
+  }
+  return kept === 0 ? null : h >>> 0;
+}
+
+const code = (hash: number, kind: number): number => ((hash >>> 0) + kind * 0x9e3779b1) * 8 + kind;
+
 /**
  * Every n-gram of the text as a number (FNV-1a of its characters, with its length mixed in so that a bigram
- * never shares a bucket with a trigram by design); taken modulo a model's bucket count. Computed once per
- * message and shared by the coarse and the fine model.
+ * never shares a bucket with a trigram by design), then every word and pair of adjacent words when the
+ * words are given; taken modulo a model's bucket count. Computed once per message and shared by the coarse
+ * and the fine model.
  */
-export function gramHashes(text: string, maxGram: number): number[] {
+export function gramHashes(text: string, maxGram: number, words?: readonly string[]): number[] {
   const folded = fold(text);
   const out: number[] = [];
   for (let i = 0; i < folded.length; i++) {
@@ -48,18 +77,34 @@ export function gramHashes(text: string, maxGram: number): number[] {
       const c = folded[i + n - 1] as number;
       if (c === SPACE) break;
       h = Math.imul(h ^ c, 0x01000193);
-      out.push(((h >>> 0) + n * 0x9e3779b1) * 8 + n);
+      out.push(code(h, n));
+    }
+  }
+  if (words) {
+    let previous: number | null = null;
+    for (const word of words) {
+      const h = wordHash(word);
+      if (h === null) continue;
+      out.push(code(h, WORD));
+      if (previous !== null) out.push(code(Math.imul(previous ^ h, 0x01000193) ^ (previous >>> 7), WORD_PAIR));
+      previous = h;
     }
   }
   return out;
 }
 
-/** Buckets the grams touch (grams longer than the spec's are skipped), with their counts. */
+function readsKind(kind: number, spec: FeatureSpec): boolean {
+  if (kind === WORD) return spec.words === true;
+  if (kind === WORD_PAIR) return spec.words === true && spec.wordPairs === true;
+  return kind <= spec.maxGram;
+}
+
+/** Buckets the grams touch (grams of a kind the spec does not read are skipped), with their counts. */
 export function bucketCounts(text: string | readonly number[], spec: FeatureSpec): Map<number, number> {
   const hashes = typeof text === 'string' ? gramHashes(text, spec.maxGram) : text;
   const counts = new Map<number, number>();
   for (const coded of hashes) {
-    if (coded % 8 > spec.maxGram) continue;
+    if (!readsKind(coded % 8, spec)) continue;
     const bucket = Math.floor(coded / 8) % spec.buckets;
     counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
   }
@@ -86,7 +131,7 @@ export function featuresOf(text: string | readonly number[], spec: FeatureSpec, 
 const IDF_STEP = 20;
 
 /** Smooth inverse document frequency per bucket (as scikit-learn computes it), quantised for storage. */
-export function fitIdf(texts: readonly string[], spec: FeatureSpec): string {
+export function fitIdf(texts: ReadonlyArray<string | readonly number[]>, spec: FeatureSpec): string {
   const df = new Uint32Array(spec.buckets);
   for (const t of texts) for (const b of bucketCounts(t, spec).keys()) df[b] = (df[b] as number) + 1;
   const q = new Uint8Array(spec.buckets);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { applyCalibration, type CalibrationMap } from './calibration';
 import { combine, type CombineParams, type RulesVerdict } from './combine';
-import { gramHashes } from './features';
+import { gramHashes, readsWords } from './features';
 import { LinearModel, type LinearModelData } from './linearModel';
+import { defaultSegmenter, type Segmenter } from '../segmenter';
 
 /**
  * The learned part of the parser, as data: a coarse model (the data set's 7 labels, trained on the
@@ -11,13 +12,22 @@ import { LinearModel, type LinearModelData } from './linearModel';
  */
 const linearSchema = z.object({
   labels: z.array(z.string().min(1)).min(2),
-  spec: z.object({ buckets: z.number().int().positive(), maxGram: z.number().int().min(1).max(4), tfidf: z.boolean().optional() }),
+  spec: z.object({
+    buckets: z.number().int().positive(),
+    maxGram: z.number().int().min(1).max(4),
+    tfidf: z.boolean().optional(),
+    words: z.boolean().optional(),
+    wordPairs: z.boolean().optional(),
+  }),
   dense: z.number().int().nonnegative(),
   scale: z.number().positive(),
   weights: z.string(),
   bias: z.array(z.number()),
   idf: z.string().optional(),
 });
+
+const combineSchema = z.object({ ruleWeight: z.number(), otherBias: z.number(), matterBias: z.number().default(0) });
+const calibrationSchema = z.object({ x: z.array(z.number()), y: z.array(z.number()) });
 
 export const parserModelSchema = z.object({
   format: z.literal('whistlebot-parser-model/1'),
@@ -27,8 +37,10 @@ export const parserModelSchema = z.object({
   metrics: z.record(z.string(), z.number()),
   coarse: linearSchema,
   fine: linearSchema,
-  combine: z.object({ ruleWeight: z.number(), otherBias: z.number(), matterBias: z.number().default(0) }),
-  calibration: z.object({ x: z.array(z.number()), y: z.array(z.number()) }),
+  combine: combineSchema,
+  calibration: calibrationSchema,
+  /** Letters (from `minChars` characters) are weighed and calibrated apart from chat reports. */
+  letters: z.object({ minChars: z.number().int().positive(), combine: combineSchema, calibration: calibrationSchema }).optional(),
 });
 
 export type ParserModelData = z.infer<typeof parserModelSchema>;
@@ -44,25 +56,37 @@ export interface LearnedVerdict {
   ranked: Array<{ category: string; probability: number }>;
 }
 
+/** How the rules and the model are weighed for one kind of message, and what the result's confidence means. */
+interface Weighing {
+  params: CombineParams;
+  calibration: CalibrationMap;
+}
+
 export class LearnedClassifier {
   readonly version: string;
   private readonly coarse: LinearModel;
   private readonly fine: LinearModel;
-  private readonly params: CombineParams;
-  private readonly calibration: CalibrationMap;
+  private readonly chat: Weighing;
+  private readonly letters: (Weighing & { minChars: number }) | null;
   private readonly otherIndex: number;
   private readonly maxGram: number;
+  private readonly readsWords: boolean;
 
-  constructor(data: ParserModelData) {
+  /** `segment` splits a text into words for a model that reads words (the district's jieba by default). */
+  constructor(
+    data: ParserModelData,
+    private readonly segment: Segmenter = defaultSegmenter,
+  ) {
     const parsed = parserModelSchema.parse(data);
     this.version = parsed.version;
     this.coarse = new LinearModel(parsed.coarse as LinearModelData);
     this.fine = new LinearModel(parsed.fine as LinearModelData);
     if (parsed.fine.dense !== parsed.coarse.labels.length) throw new Error('fine model does not read the coarse model it ships with');
-    this.params = parsed.combine;
-    this.calibration = parsed.calibration;
+    this.chat = { params: parsed.combine, calibration: parsed.calibration };
+    this.letters = parsed.letters ? { minChars: parsed.letters.minChars, params: parsed.letters.combine, calibration: parsed.letters.calibration } : null;
     this.otherIndex = this.fine.labels.indexOf('other');
     this.maxGram = Math.max(parsed.coarse.spec.maxGram, parsed.fine.spec.maxGram);
+    this.readsWords = readsWords(parsed.coarse.spec) || readsWords(parsed.fine.spec);
     if (this.otherIndex < 0) throw new Error('fine model has no "other" label');
   }
 
@@ -70,20 +94,27 @@ export class LearnedClassifier {
     return this.fine.labels;
   }
 
+  /** What both models read of a text: its gram hashes, with its words when a model reads words. */
+  grams(text: string): number[] {
+    return gramHashes(text, this.maxGram, this.readsWords ? this.segment(text) : undefined);
+  }
+
   coarseProbabilities(text: string | readonly number[]): Float64Array {
-    return this.coarse.probabilities(text);
+    return this.coarse.probabilities(typeof text === 'string' ? this.grams(text) : text);
   }
 
   /** The fine model's probabilities alone (before the rules are weighed in). */
-  modelProbabilities(text: string | readonly number[], coarse = this.coarseProbabilities(text)): Float64Array {
-    return this.fine.probabilities(text, [...coarse]);
+  modelProbabilities(text: string | readonly number[], coarse?: Float64Array): Float64Array {
+    const grams = typeof text === 'string' ? this.grams(text) : text;
+    return this.fine.probabilities(grams, [...(coarse ?? this.coarseProbabilities(grams))]);
   }
 
   classify(text: string, rules: RulesVerdict): LearnedVerdict {
-    const grams = gramHashes(text, this.maxGram);
+    const grams = this.grams(text);
     const coarse = this.coarseProbabilities(grams);
     const p = this.modelProbabilities(grams, coarse);
-    const combined = combine(this.fine.labels, p, rules, this.params);
+    const band = this.letters && text.length >= this.letters.minChars ? this.letters : this.chat;
+    const combined = combine(this.fine.labels, p, rules, band.params);
     let coarseBest = 0;
     for (let k = 1; k < coarse.length; k++) if ((coarse[k] as number) > (coarse[coarseBest] as number)) coarseBest = k;
     const ranked = [...combined.probabilities]
@@ -92,7 +123,7 @@ export class LearnedClassifier {
       .slice(0, 3);
     return {
       category: combined.category,
-      confidence: applyCalibration(this.calibration, combined.raw),
+      confidence: applyCalibration(band.calibration, combined.raw),
       otherProbability: p[this.otherIndex] as number,
       coarse: {
         label: this.coarse.labels[coarseBest] as string,

@@ -1,6 +1,8 @@
-import { expectedCalibrationError, fitIsotonic, applyCalibration, type Scored } from './calibration';
-import { combine, type CombineParams, type RulesVerdict } from './combine';
+import { expectedCalibrationError, fitIsotonic, applyCalibration, type CalibrationMap, type Scored } from './calibration';
+import { combine, FLOOR, type CombineParams, type RulesVerdict } from './combine';
+import { gramHashes, readsWords, type FeatureSpec } from './features';
 import { LinearModel, type LinearModelData } from './linearModel';
+import { defaultSegmenter, type Segmenter } from '../segmenter';
 import type { ParserModelData } from './model';
 import { trainLinearModel, type TrainingRow } from './train';
 
@@ -11,6 +13,16 @@ export interface LabelledText {
   weight?: number;
   /** Where the row comes from (real letters, grid reports): the combination is fitted to do well on each. */
   group?: string;
+  /**
+   * Whether the row is a letter, when its length does not tell: a letter of train_seg lost its stop words
+   * and may be shorter than LETTER_MIN_CHARS. By default, its length decides (as it does when parsing).
+   */
+  letter?: boolean;
+  /**
+   * Whether the row's out-of-fold prediction helps fit the weighing and the calibration (default true):
+   * false for rows unlike what the parser reads, such as train_seg's text without its stop words.
+   */
+  weighs?: boolean;
 }
 
 export interface PipelineInput {
@@ -24,20 +36,27 @@ export interface PipelineInput {
   /** Every category code, so the model can name any of them. */
   labels: readonly string[];
   folds?: number;
+  /** Splits a text into words, for models that read words (the district's jieba by default). */
+  segment?: Segmenter;
   version: string;
   now: Date;
   log?: (line: string) => void;
 }
 
-const COARSE_OPTIONS = { spec: { buckets: 1 << 18, maxGram: 3, tfidf: true }, epochs: 5, learningRate: 0.3, l2: 1e-7, seed: 1 };
-const FINE_OPTIONS = { spec: { buckets: 1 << 15, maxGram: 3 }, epochs: 12, learningRate: 0.3, l2: 1e-7, seed: 2 };
-const RULE_WEIGHTS = [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12];
+const COARSE_SPEC: FeatureSpec = { buckets: 1 << 18, maxGram: 3, tfidf: true };
+const FINE_SPEC: FeatureSpec = { buckets: 1 << 15, maxGram: 3, words: true };
+const COARSE_OPTIONS = { spec: COARSE_SPEC, epochs: 5, learningRate: 0.3, l2: 1e-7, seed: 1 };
+const FINE_OPTIONS = { spec: FINE_SPEC, epochs: 12, learningRate: 0.3, l2: 1e-7, seed: 2 };
+const RULE_WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12];
 const OTHER_BIASES = Array.from({ length: 33 }, (_, i) => -3 + i * 0.25);
 const MATTER_BIASES = [0, 0.5, 1, 1.5, 2, 3, 4];
 
 export interface OutOfFold {
   truth: string;
   group: string;
+  /** A letter (weighed apart from chat reports). */
+  letter: boolean;
+  weighs: boolean;
   p: Float64Array;
   rules: RulesVerdict;
 }
@@ -49,20 +68,79 @@ function foldOf(text: string, folds: number): number {
   return h % folds;
 }
 
+/** One out-of-fold row reduced to what the combination's grid search compares: three candidates. */
+interface Candidates {
+  truth: number;
+  group: string;
+  /** The rules' category (-1 when it is `other` or unknown) and its log-probability. */
+  ruleIndex: number;
+  ruleScore: number;
+  ruleBoost: number;
+  otherScore: number;
+  matter: boolean;
+  /** The best category that is neither the rules' nor `other`. */
+  restIndex: number;
+  restScore: number;
+}
+
+function candidatesOf(labels: readonly string[], row: OutOfFold, otherIndex: number): Candidates {
+  const logp = (k: number): number => Math.log(Math.max(FLOOR, row.p[k] as number));
+  const ruleIndex = row.rules.category === 'other' ? -1 : labels.indexOf(row.rules.category);
+  let restIndex = -1;
+  let restScore = -Infinity;
+  for (let k = 0; k < labels.length; k++) {
+    if (k === ruleIndex || k === otherIndex) continue;
+    if (logp(k) > restScore) {
+      restScore = logp(k);
+      restIndex = k;
+    }
+  }
+  return {
+    truth: labels.indexOf(row.truth),
+    group: row.group,
+    ruleIndex,
+    ruleScore: ruleIndex >= 0 ? logp(ruleIndex) : -Infinity,
+    ruleBoost: row.rules.confidence,
+    otherScore: logp(otherIndex),
+    matter: row.rules.matter === true,
+    restIndex,
+    restScore,
+  };
+}
+
+/** The category `combine` picks for the row, computed from its three candidates alone (same ties: lowest index). */
+function pick(c: Candidates, otherIndex: number, params: CombineParams): number {
+  let best = c.restIndex;
+  let bestScore = c.restScore;
+  const consider = (k: number, score: number): void => {
+    if (k < 0) return;
+    if (score > bestScore || (score === bestScore && k < best)) {
+      best = k;
+      bestScore = score;
+    }
+  };
+  consider(c.ruleIndex, c.ruleScore + params.ruleWeight * c.ruleBoost);
+  consider(otherIndex, c.otherScore + params.otherBias + (c.matter ? params.matterBias : 0));
+  return best;
+}
+
 export function fitCombination(labels: readonly string[], oof: readonly OutOfFold[]): { params: CombineParams; accuracy: number } {
+  const otherIndex = labels.indexOf('other');
+  const rows = oof.map((row) => candidatesOf(labels, row, otherIndex));
+  const groups = [...new Set(rows.map((r) => r.group))];
+  const groupOf = rows.map((r) => groups.indexOf(r.group));
+  const size = groups.map((g) => rows.filter((r) => r.group === g).length);
   let best = { params: { ruleWeight: 0, otherBias: 0, matterBias: 0 }, accuracy: -1 };
+  const right = new Float64Array(groups.length);
   for (const ruleWeight of RULE_WEIGHTS) {
     for (const otherBias of OTHER_BIASES) for (const matterBias of MATTER_BIASES) {
       const params = { ruleWeight, otherBias, matterBias };
-      const right = new Map<string, [number, number]>();
-      for (const row of oof) {
-        const entry = right.get(row.group) ?? [0, 0];
-        entry[1]++;
-        if (combine(labels, row.p, row.rules, params).category === row.truth) entry[0]++;
-        right.set(row.group, entry);
-      }
+      right.fill(0);
+      rows.forEach((row, i) => {
+        if (pick(row, otherIndex, params) === row.truth) right[groupOf[i] as number] = (right[groupOf[i] as number] as number) + 1;
+      });
       // The mean of each group's accuracy: 750 short grid reports must not drown 500 real letters.
-      const accuracy = [...right.values()].reduce((s, [r, n]) => s + r / n, 0) / Math.max(1, right.size);
+      const accuracy = groups.reduce((s, _, g) => s + (right[g] as number) / (size[g] as number), 0) / Math.max(1, groups.length);
       if (accuracy > best.accuracy + 1e-9) best = { params, accuracy };
     }
   }
@@ -77,53 +155,62 @@ export function fitCombination(labels: readonly string[], oof: readonly OutOfFol
 export function trainParserModel(input: PipelineInput): ParserModelData {
   const log = input.log ?? (() => undefined);
   const folds = input.folds ?? 5;
+  const segment = input.segment ?? defaultSegmenter;
+  const gramsOf = (spec: FeatureSpec, other: FeatureSpec) => {
+    const words = readsWords(spec) || readsWords(other);
+    const maxGram = Math.max(spec.maxGram, other.maxGram);
+    return (text: string): number[] => gramHashes(text, maxGram, words ? segment(text) : undefined);
+  };
+  const coarseGrams = gramsOf(COARSE_SPEC, COARSE_SPEC);
   const coarseData =
-    input.coarse ?? trainLinearModel((input.coarseRows ?? []).map((r) => ({ text: r.text, label: r.label })), COARSE_OPTIONS);
+    input.coarse ?? trainLinearModel((input.coarseRows ?? []).map((r) => ({ text: coarseGrams(r.text), label: r.label })), COARSE_OPTIONS);
   const coarse = new LinearModel(coarseData);
-  const rows: TrainingRow[] = input.fineRows.map((r) => ({
-    text: r.text,
-    label: r.category,
-    dense: [...coarse.probabilities(r.text)],
-    weight: r.weight ?? 1,
-  }));
+  const fineGrams = gramsOf(coarseData.spec, FINE_SPEC);
+  const rows: TrainingRow[] = input.fineRows.map((r) => {
+    const grams = fineGrams(r.text);
+    return { text: grams, label: r.category, dense: [...coarse.probabilities(grams)], weight: r.weight ?? 1 };
+  });
   const rulesOf = input.fineRows.map((r) => input.rules(r.text));
   const fineOptions = { ...FINE_OPTIONS, labels: input.labels };
   const oof: OutOfFold[] = [];
+  const foldOfRow = input.fineRows.map((r) => foldOf(r.text, folds));
   for (let f = 0; f < folds; f++) {
-    const inFold = rows.map((r) => foldOf(r.text, folds) === f);
+    const inFold = foldOfRow.map((fold) => fold === f);
     const model = new LinearModel(trainLinearModel(rows.filter((_, i) => !inFold[i]), fineOptions));
     rows.forEach((r, i) => {
-      if (inFold[i]) oof.push({ truth: r.label, group: input.fineRows[i]?.group ?? 'all', p: model.probabilities(r.text, r.dense), rules: rulesOf[i] as RulesVerdict });
+      const source = input.fineRows[i];
+      if (inFold[i] && source) {
+        oof.push({ truth: r.label, group: source.group ?? 'all', letter: source.letter ?? source.text.length >= LETTER_MIN_CHARS, weighs: source.weighs ?? true, p: model.probabilities(r.text, r.dense), rules: rulesOf[i] as RulesVerdict });
+      }
     });
     log(`fold ${f + 1}/${folds} done`);
   }
   const labels = [...new Set([...input.labels, ...rows.map((r) => r.label)])].sort();
-  const { params, accuracy } = fitCombination(labels, oof);
-  const scored: Scored[] = oof.map((row) => {
-    const c = combine(labels, row.p, row.rules, params);
-    return { confidence: c.raw, correct: c.category === row.truth };
+  const isLetter = (row: OutOfFold): boolean => row.letter;
+  const weighing = oof.filter((r) => r.weighs);
+  const short = fitBand(labels, weighing.filter((r) => !isLetter(r)));
+  const letters = fitBand(labels, weighing.filter(isLetter));
+  const bandOf = (row: OutOfFold): Band => (isLetter(row) ? letters : short);
+  const decided = oof.map((row) => {
+    const band = bandOf(row);
+    const c = combine(labels, row.p, row.rules, band.params);
+    return { row, category: c.category, raw: c.raw, confidence: applyCalibration(band.calibration, c.raw) };
   });
-  // Honest calibration error: fit the map on one half of the out-of-fold rows, measure on the other.
-  const halfA = scored.filter((_, i) => i % 2 === 0);
-  const halfB = scored.filter((_, i) => i % 2 === 1);
-  const crossEce =
-    (expectedCalibrationError(halfB.map((s) => ({ ...s, confidence: applyCalibration(fitIsotonic(halfA), s.confidence) }))) +
-      expectedCalibrationError(halfA.map((s) => ({ ...s, confidence: applyCalibration(fitIsotonic(halfB), s.confidence) })))) /
-    2;
-  const calibration = fitIsotonic(scored);
-  log(`combination ${JSON.stringify(params)}: out-of-fold accuracy (mean of groups) ${accuracy.toFixed(3)}`);
+  const scoredRaw: Scored[] = decided.map((d) => ({ confidence: d.raw, correct: d.category === d.row.truth }));
+  log(`combination: chat reports ${JSON.stringify(short.params)}, letters (≥ ${LETTER_MIN_CHARS} characters) ${JSON.stringify(letters.params)}`);
   const groupMetrics: Record<string, number> = {};
-  for (const group of new Set(oof.map((r) => r.group))) {
-    const mine = oof.filter((r) => r.group === group);
-    const got = mine.map((r) => combine(labels, r.p, r.rules, params).category);
-    const ok = (pred: (i: number) => boolean): number => round(mine.filter((_, i) => pred(i)).length / Math.max(1, mine.length));
-    groupMetrics[`${group}.outOfFoldAccuracy`] = ok((i) => got[i] === mine[i]?.truth);
-    const covered = mine.map((r, i) => [r, i] as const).filter(([r]) => r.truth !== 'other');
-    const others = mine.map((r, i) => [r, i] as const).filter(([r]) => r.truth === 'other');
-    groupMetrics[`${group}.outOfFoldCovered`] = round(covered.filter(([r, i]) => got[i] === r.truth).length / Math.max(1, covered.length));
-    groupMetrics[`${group}.outOfFoldOtherRecall`] = round(others.filter(([, i]) => got[i] === 'other').length / Math.max(1, others.length));
+  const groups = [...new Set(oof.map((r) => r.group))];
+  for (const group of groups) {
+    const mine = decided.filter((d) => d.row.group === group);
+    const share = (list: typeof mine, pred: (d: (typeof mine)[number]) => boolean): number => round(list.filter(pred).length / Math.max(1, list.length));
+    groupMetrics[`${group}.outOfFoldAccuracy`] = share(mine, (d) => d.category === d.row.truth);
+    groupMetrics[`${group}.outOfFoldCovered`] = share(mine.filter((d) => d.row.truth !== 'other'), (d) => d.category === d.row.truth);
+    groupMetrics[`${group}.outOfFoldOtherRecall`] = share(mine.filter((d) => d.row.truth === 'other'), (d) => d.category === 'other');
     log(`  ${group}: ${JSON.stringify(Object.fromEntries(Object.entries(groupMetrics).filter(([k]) => k.startsWith(group))))}`);
   }
+  const accuracy = groups.reduce((s, g) => s + (groupMetrics[`${g}.outOfFoldAccuracy`] as number), 0) / Math.max(1, groups.length);
+  const dispatch = autoDispatchOn(letters.crossCalibrated);
+  log(`letters: auto-dispatch at ≥ ${dispatch.threshold}: share right ${dispatch.precision}, covered letters dispatched ${dispatch.coverage} (out of fold, calibrated across halves)`);
   const fine = trainLinearModel(rows, fineOptions);
   return {
     format: 'whistlebot-parser-model/1',
@@ -132,15 +219,67 @@ export function trainParserModel(input: PipelineInput): ParserModelData {
     metrics: {
       fineRows: rows.length,
       outOfFoldAccuracy: round(accuracy),
-      outOfFoldEceRaw: round(expectedCalibrationError(scored)),
-      outOfFoldEceCalibrated: round(crossEce),
+      outOfFoldEceRaw: round(expectedCalibrationError(scoredRaw)),
+      outOfFoldEceCalibrated: round(expectedCalibrationError([...short.crossCalibrated, ...letters.crossCalibrated])),
+      'letters.autoThreshold': dispatch.threshold,
+      'letters.autoPrecision': dispatch.precision,
+      'letters.autoCoverage': dispatch.coverage,
       ...groupMetrics,
     },
     coarse: coarseData,
     fine,
-    combine: params,
-    calibration,
+    combine: short.params,
+    calibration: short.calibration,
+    letters: { minChars: LETTER_MIN_CHARS, combine: letters.params, calibration: letters.calibration },
   };
+}
+
+/**
+ * From this many characters a message is a letter (a 12345-style complaint of a few hundred characters)
+ * rather than a chat report of a line or two: the rules read chat reports well and letters badly, so the
+ * two are weighed and calibrated apart (every grid-style message we have is shorter, 1% of letters are).
+ */
+export const LETTER_MIN_CHARS = 50;
+
+interface Band {
+  params: CombineParams;
+  calibration: CalibrationMap;
+  /** Each row's confidence calibrated by a map fitted on the other half of the band (honest ECE, threshold). */
+  crossCalibrated: Array<Scored & { dispatched: boolean; covered: boolean }>;
+}
+
+function fitBand(labels: readonly string[], oof: readonly OutOfFold[]): Band {
+  if (oof.length === 0) return { params: { ruleWeight: 0, otherBias: 0, matterBias: 0 }, calibration: { x: [], y: [] }, crossCalibrated: [] };
+  const { params } = fitCombination(labels, oof);
+  const scored = oof.map((row) => {
+    const c = combine(labels, row.p, row.rules, params);
+    return { confidence: c.raw, correct: c.category === row.truth, dispatched: c.category !== 'other', covered: row.truth !== 'other' };
+  });
+  const halves = [scored.filter((_, i) => i % 2 === 0), scored.filter((_, i) => i % 2 === 1)] as const;
+  const maps = [fitIsotonic(halves[1]), fitIsotonic(halves[0])];
+  const crossCalibrated = halves.flatMap((half, h) => half.map((s) => ({ ...s, confidence: applyCalibration(maps[h] as CalibrationMap, s.confidence) })));
+  return { params, calibration: fitIsotonic(scored), crossCalibrated };
+}
+
+/** Share of the covered messages (truth not `other`) that must go out without a person. */
+const MIN_AUTO_COVERAGE = 0.6;
+
+/**
+ * The auto-dispatch threshold for calibrated confidences: the one at which the share right is highest while
+ * at least MIN_AUTO_COVERAGE of covered messages are still dispatched without a person.
+ */
+export function autoDispatchOn(scored: ReadonlyArray<Scored & { dispatched: boolean; covered: boolean }>): { threshold: number; precision: number; coverage: number } {
+  const coveredTotal = scored.filter((s) => s.covered).length;
+  let best = { threshold: 0, precision: 0, coverage: 0 };
+  for (let t = 0.5; t <= 0.991; t += 0.01) {
+    const threshold = Math.round(t * 100) / 100;
+    const auto = scored.filter((s) => s.dispatched && s.confidence >= threshold);
+    const coverage = auto.filter((s) => s.covered).length / Math.max(1, coveredTotal);
+    if (coverage < MIN_AUTO_COVERAGE) break;
+    const precision = auto.filter((s) => s.correct).length / Math.max(1, auto.length);
+    if (precision > best.precision) best = { threshold, precision: round(precision), coverage: round(coverage) };
+  }
+  return best;
 }
 
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;

@@ -2,7 +2,8 @@ import { decodeIdf, featuresOf, fitIdf, type FeatureSpec } from './features';
 import type { LinearModelData } from './linearModel';
 
 export interface TrainingRow {
-  text: string;
+  /** The text, or its gram hashes (features.ts `gramHashes`, with its words for a model that reads words). */
+  text: string | readonly number[];
   label: string;
   /** Dense inputs (another model's probabilities); same length for every row. */
   dense?: readonly number[];
@@ -50,6 +51,8 @@ export interface SoftmaxOptions {
 /**
  * Softmax regression by AdaGrad over sparse rows, L2-regularised lazily (on the features a row touches).
  * Deterministic for a given seed. Returns the weights label-major (classes × width) and the biases.
+ * Trained feature-major (the weights of one feature for every class side by side): a row touches a few
+ * hundred features, and each is then one contiguous read instead of one per class.
  */
 export function trainSoftmax(rows: readonly SparseRow[], width: number, classes: number, options: SoftmaxOptions): { w: Float32Array; bias: Float64Array } {
   const K = classes;
@@ -60,7 +63,8 @@ export function trainSoftmax(rows: readonly SparseRow[], width: number, classes:
   const random = mulberry32(options.seed);
   const order = rows.map((_, i) => i);
   const p = new Float64Array(K);
-  const valueAt = (row: SparseRow, i: number): number => (typeof row.values === 'number' ? row.values : (row.values[i] as number));
+  const grad = new Float64Array(K);
+  const { learningRate, l2 } = options;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -69,36 +73,50 @@ export function trainSoftmax(rows: readonly SparseRow[], width: number, classes:
     for (const n of order) {
       const row = rows[n];
       if (!row) continue;
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) {
-        let s = bias[k] as number;
-        const base = k * width;
-        for (let i = 0; i < row.index.length; i++) s += (w[base + (row.index[i] as number)] as number) * valueAt(row, i);
-        p[k] = s;
-        if (s > max) max = s;
+      const { index, values } = row;
+      const constant = typeof values === 'number' ? values : 0;
+      for (let k = 0; k < K; k++) p[k] = bias[k] as number;
+      for (let i = 0; i < index.length; i++) {
+        const v = typeof values === 'number' ? constant : (values[i] as number);
+        const base = (index[i] as number) * K;
+        for (let k = 0; k < K; k++) p[k] = (p[k] as number) + (w[base + k] as number) * v;
       }
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) if ((p[k] as number) > max) max = p[k] as number;
       let total = 0;
       for (let k = 0; k < K; k++) {
         p[k] = Math.exp((p[k] as number) - max);
         total += p[k] as number;
       }
+      let active = false;
       for (let k = 0; k < K; k++) {
-        const grad = ((p[k] as number) / total - (k === row.y ? 1 : 0)) * row.weight;
+        const gk = ((p[k] as number) / total - (k === row.y ? 1 : 0)) * row.weight;
         // A class the row already rules out contributes nothing worth the update (most of them, late on).
-        if (Math.abs(grad) < 1e-4) continue;
-        const base = k * width;
-        for (let i = 0; i < row.index.length; i++) {
-          const at = base + (row.index[i] as number);
-          const g = grad * valueAt(row, i) + options.l2 * (w[at] as number);
-          g2[at] = (g2[at] as number) + g * g;
-          w[at] = (w[at] as number) - (options.learningRate * g) / Math.sqrt(g2[at] as number);
+        grad[k] = Math.abs(gk) < 1e-4 ? 0 : gk;
+        if (grad[k] !== 0) {
+          active = true;
+          biasG2[k] = (biasG2[k] as number) + gk * gk;
+          bias[k] = (bias[k] as number) - (learningRate * gk) / Math.sqrt(biasG2[k] as number);
         }
-        biasG2[k] = (biasG2[k] as number) + grad * grad;
-        bias[k] = (bias[k] as number) - (options.learningRate * grad) / Math.sqrt(biasG2[k] as number);
+      }
+      if (!active) continue;
+      for (let i = 0; i < index.length; i++) {
+        const v = typeof values === 'number' ? constant : (values[i] as number);
+        const base = (index[i] as number) * K;
+        for (let k = 0; k < K; k++) {
+          const gk = grad[k] as number;
+          if (gk === 0) continue;
+          const at = base + k;
+          const g = gk * v + l2 * (w[at] as number);
+          g2[at] = (g2[at] as number) + g * g;
+          w[at] = (w[at] as number) - (learningRate * g) / Math.sqrt(g2[at] as number);
+        }
       }
     }
   }
-  return { w, bias };
+  const labelMajor = new Float32Array(K * width);
+  for (let f = 0; f < width; f++) for (let k = 0; k < K; k++) labelMajor[k * width + f] = w[f * K + k] as number;
+  return { w: labelMajor, bias };
 }
 
 /**

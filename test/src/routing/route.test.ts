@@ -25,8 +25,9 @@ describe('routing', () => {
   });
 
   test('low confidence goes to the dispatcher with a suggestion', () => {
-    expect(route({ ...base, confidence: 0.59 }, table)).toEqual({ kind: 'triage', reason: 'low_confidence', suggested: ['zhujian'] });
-    expect(route({ ...base, confidence: 0.6 }, table).kind).toBe('whistle');
+    const threshold = routingJson.confidenceThreshold;
+    expect(route({ ...base, confidence: threshold - 0.01 }, table)).toEqual({ kind: 'triage', reason: 'low_confidence', suggested: ['zhujian'] });
+    expect(route({ ...base, confidence: threshold }, table).kind).toBe('whistle');
   });
 
   test('no or unknown category, and "other", go to the dispatcher', () => {
@@ -44,7 +45,8 @@ describe('routing', () => {
   });
 
   test('the shipped table is valid; bad codes are named', () => {
-    expect(defaultRoutingTable().confidenceThreshold).toBe(0.6);
+    // Chosen by npm run parser:train on out-of-fold letters (the parser's confidence is calibrated).
+    expect(defaultRoutingTable().confidenceThreshold).toBe(0.72);
     expect(duplicateRule(defaultRoutingTable())).toEqual({ windowMs: 72 * 3_600_000, maxDistanceMeters: 50 });
     let problems: string[] = [];
     try {

@@ -1,0 +1,18 @@
+import { bucketCounts, gramHashes } from '../../../../src/parser/learned/features';
+
+describe('learned model features', () => {
+  it('reads words beside character n-grams only when its spec asks for them', () => {
+    const text = '卖狗肉';
+    const chars = { buckets: 1 << 16, maxGram: 3 };
+    const grams = gramHashes(text, 3, ['卖', '狗肉']);
+    expect(bucketCounts(grams, chars).size).toBe(bucketCounts(text, chars).size);
+    const withWords = bucketCounts(grams, { ...chars, words: true });
+    const withPairs = bucketCounts(grams, { ...chars, words: true, wordPairs: true });
+    expect(withWords.size).toBeGreaterThan(bucketCounts(text, chars).size);
+    expect(withPairs.size).toBe(withWords.size + 1);
+    // 狗 as a word of its own is a different feature from 狗 inside 狗肉.
+    const dog = bucketCounts(gramHashes('卖狗', 3, ['卖', '狗']), { ...chars, words: true });
+    const dogMeat = bucketCounts(gramHashes('卖狗', 3, ['卖狗']), { ...chars, words: true });
+    expect([...dog.keys()].sort()).not.toEqual([...dogMeat.keys()].sort());
+  });
+});
