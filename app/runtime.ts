@@ -127,46 +127,52 @@ export async function startRuntime(env: Env, logger: Logger, compose: ComposeApp
   const redis = createRedis(env, logger);
   closeables.push({ name: 'redis', close: async () => void (await redis.quit().catch(() => redis.disconnect())) });
 
-  const orgChanges = new RedisOrgChanges(redis, env.QUEUE_PREFIX, logger);
-  closeables.push({ name: 'organisation change subscriber', close: () => orgChanges.close() });
+  try {
+    const orgChanges = new RedisOrgChanges(redis, env.QUEUE_PREFIX, logger);
+    closeables.push({ name: 'organisation change subscriber', close: () => orgChanges.close() });
 
-  const org = new OrgRepository(mongo);
-  await loadOrganisation({ env, logger, mongo, redis, org, orgChanges });
+    const org = new OrgRepository(mongo);
+    await loadOrganisation({ env, logger, mongo, redis, org, orgChanges });
 
-  const capacity = await watchStoreCapacity(mongo, { ceiling: env.STORE_CASE_CEILING }, logger);
-  closeables.push({ name: 'store capacity watch', close: () => capacity.close() });
+    const capacity = await watchStoreCapacity(mongo, { ceiling: env.STORE_CASE_CEILING }, logger);
+    closeables.push({ name: 'store capacity watch', close: () => capacity.close() });
 
-  let url: string | undefined;
-  const infra: Infrastructure = { env, logger, mongo, redis, org, orgChanges, closeables, streams: [], listeningUrl: () => url, storeLoad: capacity.latest };
-  const modules = await compose(infra);
+    let url: string | undefined;
+    const infra: Infrastructure = { env, logger, mongo, redis, org, orgChanges, closeables, streams: [], listeningUrl: () => url, storeLoad: capacity.latest };
+    const modules = await compose(infra);
 
-  if (runsWorkers(env)) {
-    for (const module of modules) closeables.push(...((await module.startWorkers?.()) ?? []));
-    for (const module of modules) closeables.push(...((await module.startReceiving?.()) ?? []));
-    logger.info('worker role started');
+    if (runsWorkers(env)) {
+      for (const module of modules) closeables.push(...((await module.startWorkers?.()) ?? []));
+      for (const module of modules) closeables.push(...((await module.startReceiving?.()) ?? []));
+      logger.info('worker role started');
+    }
+    const calendar = calendarStatus(env, logger);
+    if (servesWeb(env)) {
+      const routers = [
+        healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }, () => ({ calendar: calendar(), store: capacity.latest() ?? 'not measured yet' })),
+        ...modules.flatMap((m) => m.routers?.() ?? []),
+      ];
+      const app = createWebApp({ logger, routers, proxy: env.TRUST_PROXY });
+      const server = createServer(app.callback());
+      url = await listen(server, env.PORT, env.HOST);
+      closeables.push(closeServer(server));
+      // Closed first (last opened): an open event stream would keep the server from closing.
+      closeables.push({ name: 'event streams', close: async () => void (await Promise.all((infra.streams ?? []).map((s) => s.close()))) });
+      logger.info({ url }, 'web role listening');
+    }
+
+    return {
+      env,
+      logger,
+      mongo,
+      redis,
+      org,
+      url,
+      stop: () => closeAll(closeables, env.SHUTDOWN_TIMEOUT_MS, logger),
+    };
+  } catch (error) {
+    // A start that fails half-way closes what it opened, so the caller is not left with live sockets.
+    await closeAll(closeables, env.SHUTDOWN_TIMEOUT_MS, logger);
+    throw error;
   }
-  const calendar = calendarStatus(env, logger);
-  if (servesWeb(env)) {
-    const routers = [
-      healthRoutes({ redis: () => redisIsReady(redis), store: () => mongoIsReady(mongo) }, () => ({ calendar: calendar(), store: capacity.latest() ?? 'not measured yet' })),
-      ...modules.flatMap((m) => m.routers?.() ?? []),
-    ];
-    const app = createWebApp({ logger, routers, proxy: env.TRUST_PROXY });
-    const server = createServer(app.callback());
-    url = await listen(server, env.PORT, env.HOST);
-    closeables.push(closeServer(server));
-    // Closed first (last opened): an open event stream would keep the server from closing.
-    closeables.push({ name: 'event streams', close: async () => void (await Promise.all((infra.streams ?? []).map((s) => s.close()))) });
-    logger.info({ url }, 'web role listening');
-  }
-
-  return {
-    env,
-    logger,
-    mongo,
-    redis,
-    org,
-    url,
-    stop: () => closeAll(closeables, env.SHUTDOWN_TIMEOUT_MS, logger),
-  };
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnv } from '../../config';
 import { createLogger } from '../../infra/logger';
-import { startRuntime, type Runtime } from '../../app/runtime';
+import { ConnectionStates } from 'mongoose';
+import { startRuntime, type Infrastructure, type Runtime } from '../../app/runtime';
+import { testMongoUri, testPrefix, testRedisUrl } from '../support/isolation';
 import { startFerretdb, type RunningFerretdb } from '../../scripts/services/ferretdb';
 import { startRedisServer, type RunningRedis } from '../../scripts/services/redis';
 import { waitUntil } from '../../scripts/services/process';
@@ -76,5 +78,19 @@ describe('/readyz follows Redis and the store going away and coming back', () =>
 
     ferret = await startFerretdb({ dir: join(dir, 'ferret'), port: ferretPort });
     await waitUntil(async () => (await readiness(url())).code === 200, 30_000, 'readyz to see the store again');
+  });
+});
+
+describe('a start that fails half-way', () => {
+  it('closes the store and Redis connections it opened before answering with the error', async () => {
+    const env = loadEnv({ MONGODB_URI: testMongoUri('runtime_failed_start'), REDIS_URL: testRedisUrl(), QUEUE_PREFIX: testPrefix('runtime_failed_start'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all' });
+    let opened: Infrastructure | undefined;
+    const failingCompose = (infra: Infrastructure): never => {
+      opened = infra;
+      throw new Error('a module refused its configuration');
+    };
+    await expect(startRuntime(env, createLogger({ level: 'silent' }), failingCompose)).rejects.toThrow('a module refused its configuration');
+    expect(opened?.mongo.readyState).toBe(ConnectionStates.disconnected);
+    expect(opened?.redis.status).toBe('end');
   });
 });
