@@ -52,7 +52,7 @@ function allianceSecret(env: Env, logger: Logger): string {
 /** 联盟单位、双报到、社会力量、网格成员报到: the command centre's API, check-in pages, volunteer routes, card taps and reminders. */
 export function allianceModule(infra: Infrastructure, options: AllianceModuleOptions = {}): AllianceModule {
   const config = options.config ?? loadAllianceConfig(infra.env.ALLIANCE_CONFIG);
-  const mp = options.mpConfig ?? loadMpConfig();
+  const mp = options.mpConfig ?? loadMpConfig(infra.env.MP_CONFIG);
   const outbox = outboxFromEnv(infra);
   const reminders = allianceReminderScheduler({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, leadMinutes: config.remindBeforeStartMinutes, ...(options.clock && { clock: options.clock }) });
   // The mini-program outbox queue (the mini-program module's worker sends it); volunteers' messages go there.

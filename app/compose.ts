@@ -19,14 +19,17 @@ import type { AppModule, ComposeApp, Infrastructure } from './runtime';
 import type { Sandbox } from './sandbox';
 import { sandboxModule } from './sandboxModule';
 import { statsModule } from './statsModule';
+import type { DecodeQueue } from '../web/mp/decodeQueue';
 import { wecomGateway } from './wecomGateway';
 
 /** What a process may choose about the app beyond its environment. */
 export interface AppSeams {
-  /** The clock of case changes and cards (default: the wall clock); tests that replay dated histories set it. */
+  /** The clock of case changes, cards and the alliance's 哨令 (default: the wall clock); tests that replay dated histories set it. */
   clock?: () => Date;
   /** The environment secrets named by configuration files are read from (HOTLINE_WEBHOOKS_CONFIG's `secretEnv`); process.env by default. */
   rawEnv?: Record<string, string | undefined>;
+  /** The residents' photo decoders (default: PHOTO_DECODE_CONCURRENCY, PHOTO_DECODE_QUEUE); a test holds its own shut to see the queue fill. */
+  decodeQueue?: DecodeQueue;
 }
 
 /**
@@ -41,7 +44,7 @@ export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): C
     const org = cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
     // The one case repository of this process: its write queues keep FerretDB's counters and roll-up exact.
     const cases = new CaseRepository(infra.mongo);
-    const mpConfig = loadMpConfig();
+    const mpConfig = loadMpConfig(env.MP_CONFIG);
     const gateway = wecomGateway(infra);
     const deadlines = await deadlinesModule(infra, { cases });
     const learning = parserLearning(infra);
@@ -57,12 +60,12 @@ export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): C
       subscribers: [...hotlineProgress.subscribers, learning.subscriber, feed.subscriber],
       ...(seams.clock !== undefined && { clock: seams.clock }),
     });
-    const alliance = allianceModule(infra, { dispatcher: gateway.dispatcher, mpConfig });
+    const alliance = allianceModule(infra, { dispatcher: gateway.dispatcher, mpConfig, ...(seams.clock !== undefined && { clock: seams.clock }) });
     const modules: AppModule[] = [
       lifecycle,
       statsModule(infra, cases),
       alliance,
-      mpModule(infra, { lifecycle: lifecycle.deps, config: mpConfig, media: gateway.media }),
+      mpModule(infra, { lifecycle: lifecycle.deps, config: mpConfig, media: gateway.media, residents, ...(seams.decodeQueue !== undefined && { decodeQueue: seams.decodeQueue }) }),
       hotlineModule(infra, { lifecycle: lifecycle.deps, platforms: hotlineProgress.platformIds }),
       hotlineProgress,
       open311Module(infra, { lifecycle: lifecycle.deps, org }),

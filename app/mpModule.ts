@@ -51,15 +51,22 @@ export interface MpModuleOptions {
   media?: MediaStorage;
   /** Defaults to PHOTO_DECODE_CONCURRENCY decoders with PHOTO_DECODE_QUEUE places to wait. */
   decodeQueue?: DecodeQueue;
+  /** The residents' milestone messages (`residentNotices`), which the lifecycle sends through. */
+  residents: ResidentNotices;
+}
+
+export interface MpModule extends AppModule {
+  residents: ResidentNotices;
 }
 
 /** The residents' mini-program back end: JSON routes under /api/mp and the subscribe-message worker. */
-export function mpModule(infra: Infrastructure, options: MpModuleOptions): AppModule {
+export function mpModule(infra: Infrastructure, options: MpModuleOptions): MpModule {
   const { config } = options;
   // The WeChat API at MP_API_BASE, when MP_APP_ID and MP_APP_SECRET are set.
   const wechat = infra.env.MP_APP_ID && infra.env.MP_APP_SECRET ? WechatMpClient.fromEnv(infra.env, infra.redis, infra.logger) : undefined;
 
   return {
+    residents: options.residents,
     routers() {
       const prefix = infra.env.QUEUE_PREFIX;
       const media = options.media ?? new LocalDiskMediaStorage(infra.env.MEDIA_DIR);

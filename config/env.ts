@@ -22,7 +22,7 @@ export interface RedisNodeAddress {
   port: number;
 }
 
-function parseClusterNodes(value: string): RedisNodeAddress[] {
+function parseNodeList(value: string): RedisNodeAddress[] {
   return value.split(',').map((node) => {
     const at = node.lastIndexOf(':');
     return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
@@ -54,15 +54,27 @@ export const envSchema = z
     /** Behind a reverse proxy: trust X-Forwarded-For for client IPs (per-IP rate limits) and X-Forwarded-Proto. */
     TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
-    /** With REDIS_CLUSTER_NODES: one startup node of the cluster, and the scheme (rediss:// for TLS) and credentials of every node. */
+    /**
+     * With REDIS_CLUSTER_NODES: one startup node of the cluster, and the scheme (rediss:// for TLS) and credentials of every node.
+     * With REDIS_SENTINELS: the scheme, credentials and database of the master (the sentinels say where it is).
+     */
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
     /** Set: Redis is a Redis Cluster; more startup nodes beside REDIS_URL's, as host:port,host:port. */
     REDIS_CLUSTER_NODES: z
       .string()
       .trim()
       .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port,host:port (more startup nodes of the Redis Cluster)')
-      .transform(parseClusterNodes)
+      .transform(parseNodeList)
       .optional(),
+    /** Set: Redis is a master watched by Redis Sentinel; the sentinels as host:port,host:port. */
+    REDIS_SENTINELS: z
+      .string()
+      .trim()
+      .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port,host:port (the Redis Sentinels)')
+      .transform(parseNodeList)
+      .optional(),
+    /** The master's name in the sentinels' configuration (`sentinel monitor <name> …`). */
+    REDIS_SENTINEL_MASTER: z.string().trim().min(1).default('mymaster'),
     /**
      * Prefix of every Redis key (BullMQ's and ours). Default `whistlebot`; on a Redis Cluster `{whistlebot}`, and it
      * must be a hash tag there: our Lua scripts and BullMQ's touch several keys at once, which a cluster allows only in one slot.
@@ -78,6 +90,8 @@ export const envSchema = z
     /** Who leads and assists per category and street, the duplicate window, what the community handles. */
     ROUTING_CONFIG: z.string().default('config/routing.json'),
     CONVERSATION_CONFIG: z.string().default('config/conversation.json'),
+    /** The mini-program's settings: photo limits, sessions, subscribe-message templates (residents' and volunteers'). */
+    MP_CONFIG: z.string().default('config/mp.json'),
     MEDIA_DIR: z.string().default('.data/media'),
     WECOM_CORP_ID: optionalString,
     WECOM_AGENT_ID: z.coerce.number().int().positive().optional(),
@@ -143,6 +157,9 @@ export const envSchema = z
       if (set > 0 && set < 3 && env[key] === undefined) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required when any of LLM_BASE_URL, LLM_API_KEY, LLM_MODEL is set (all three turn the LLM second opinion on)' });
       }
+    }
+    if (env.REDIS_CLUSTER_NODES && env.REDIS_SENTINELS) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'cannot be set with REDIS_CLUSTER_NODES: Redis is either a cluster or a master watched by sentinels' });
     }
     if (env.REDIS_CLUSTER_NODES && env.QUEUE_PREFIX && !env.QUEUE_PREFIX.startsWith('{')) {
       ctx.addIssue({ code: 'custom', path: ['QUEUE_PREFIX'], message: `must be a hash tag on a Redis Cluster (REDIS_CLUSTER_NODES is set), e.g. {${env.QUEUE_PREFIX}}` });

@@ -2,13 +2,15 @@ import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { RedisNodeAddress } from '../config/env';
 import type { Logger } from './logger';
 
-/** One Redis server or a Redis Cluster: both answer the same commands (a cluster's multi-key ones only within one slot). */
+/** One Redis server (maybe found through Sentinel) or a Redis Cluster: both answer the same commands (a cluster's multi-key ones only within one slot). */
 export type RedisClient = Redis | Cluster;
 
-/** Where Redis is: REDIS_URL, and on a Redis Cluster more startup nodes (REDIS_CLUSTER_NODES). */
+/** Where Redis is: REDIS_URL; on a Redis Cluster more startup nodes (REDIS_CLUSTER_NODES); or the sentinels watching the master. */
 export interface RedisTarget {
   REDIS_URL: string;
   REDIS_CLUSTER_NODES?: readonly RedisNodeAddress[] | undefined;
+  REDIS_SENTINELS?: readonly RedisNodeAddress[] | undefined;
+  REDIS_SENTINEL_MASTER?: string | undefined;
 }
 
 const reconnectDelay = (attempt: number): number => Math.min(attempt * 200, 2000);
@@ -31,14 +33,46 @@ function createCluster(target: RedisTarget, extra: RedisOptions): Cluster {
 }
 
 /**
- * A Redis connection (to one server, or to a cluster when REDIS_CLUSTER_NODES is set) that keeps retrying in the
+ * How to reach the master the sentinels watch: REDIS_URL's credentials, database and TLS, the sentinels'
+ * addresses and the master's name. ioredis asks a sentinel for the master and again after a failover.
+ */
+export interface SentinelConnection {
+  sentinels: RedisNodeAddress[];
+  name: string;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: Record<string, never>;
+}
+
+export function sentinelOptions(target: RedisTarget & { REDIS_SENTINELS: readonly RedisNodeAddress[] }): SentinelConnection {
+  const url = new URL(target.REDIS_URL);
+  const db = Number(url.pathname.slice(1) || 0);
+  return {
+    sentinels: target.REDIS_SENTINELS.map((node) => ({ ...node })),
+    name: target.REDIS_SENTINEL_MASTER ?? 'mymaster',
+    ...(url.username && { username: decodeURIComponent(url.username) }),
+    ...(url.password && { password: decodeURIComponent(url.password) }),
+    ...(db > 0 && { db }),
+    ...(url.protocol === 'rediss:' && { tls: {} }),
+  };
+}
+
+function hasSentinels(target: RedisTarget): target is RedisTarget & { REDIS_SENTINELS: readonly RedisNodeAddress[] } {
+  return target.REDIS_SENTINELS !== undefined && target.REDIS_SENTINELS.length > 0;
+}
+
+/**
+ * A Redis connection (to one server, through Sentinel when REDIS_SENTINELS is set, or to a cluster when REDIS_CLUSTER_NODES is set) that keeps retrying in the
  * background (so /readyz recovers when Redis comes back) and is safe for BullMQ (`maxRetriesPerRequest: null`).
  */
 export function createRedis(target: string | RedisTarget, logger?: Logger, extra: RedisOptions = {}): RedisClient {
   const where: RedisTarget = typeof target === 'string' ? { REDIS_URL: target } : target;
-  const client: RedisClient = where.REDIS_CLUSTER_NODES
-    ? createCluster(where, extra)
-    : new Redis(where.REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: reconnectDelay, ...extra });
+  const options: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: reconnectDelay, ...extra };
+  let client: RedisClient;
+  if (where.REDIS_CLUSTER_NODES) client = createCluster(where, extra);
+  else if (hasSentinels(where)) client = new Redis({ ...sentinelOptions(where), ...options });
+  else client = new Redis(where.REDIS_URL, options);
   let lastError = '';
   client.on('error', (error: Error) => {
     if (error.message !== lastError) logger?.warn({ err: error.message }, 'redis connection error');

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'bullmq';
 import { Cluster } from 'ioredis';
-import type { RedisClient } from '../../infra/redis';
+import { sentinelOptions, type RedisClient, type RedisTarget } from '../../infra/redis';
 
 /**
  * BullMQ's connection. One Redis (its URL): options, from which BullMQ opens and closes its own connections
@@ -11,7 +11,13 @@ export function bullConnection(redis: string | Cluster): ConnectionOptions {
   return typeof redis === 'string' ? { url: redis, maxRetriesPerRequest: null } : redis;
 }
 
-/** A process's BullMQ connection: REDIS_URL on one Redis; on a Redis Cluster the process's cluster client. */
-export function bullConnectionFor(runtime: { env: { REDIS_URL: string }; redis: RedisClient }): ConnectionOptions {
-  return bullConnection(runtime.redis instanceof Cluster ? runtime.redis : runtime.env.REDIS_URL);
+/**
+ * A process's BullMQ connection: REDIS_URL on one Redis; through the sentinels (REDIS_SENTINELS) options BullMQ
+ * opens its own connections from; on a Redis Cluster the process's cluster client.
+ */
+export function bullConnectionFor(runtime: { env: RedisTarget; redis: RedisClient }): ConnectionOptions {
+  if (runtime.redis instanceof Cluster) return bullConnection(runtime.redis);
+  const sentinels = runtime.env.REDIS_SENTINELS;
+  if (sentinels?.length) return { ...sentinelOptions({ ...runtime.env, REDIS_SENTINELS: sentinels }), maxRetriesPerRequest: null };
+  return bullConnection(runtime.env.REDIS_URL);
 }

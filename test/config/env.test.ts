@@ -44,6 +44,14 @@ describe('environment configuration', () => {
     expect(problemsOf({ ...base, QUEUE_PREFIX: '{a}b' })[0]).toMatch(/^QUEUE_PREFIX /);
   });
 
+  it('through Redis Sentinel (REDIS_SENTINELS) takes the sentinels and the master\'s name, never with a cluster', () => {
+    const env = loadEnv({ ...base, REDIS_SENTINELS: '10.0.0.5:26379,10.0.0.6:26379' });
+    expect(env.REDIS_SENTINELS).toEqual([{ host: '10.0.0.5', port: 26379 }, { host: '10.0.0.6', port: 26379 }]);
+    expect(env.REDIS_SENTINEL_MASTER).toBe('mymaster');
+    expect(env.QUEUE_PREFIX).toBe('whistlebot');
+    expect(problemsOf({ ...base, REDIS_SENTINELS: '10.0.0.5:26379', REDIS_CLUSTER_NODES: '10.0.0.2:7000', QUEUE_PREFIX: '{w}' })).toEqual(['REDIS_SENTINELS cannot be set with REDIS_CLUSTER_NODES: Redis is either a cluster or a master watched by sentinels']);
+  });
+
   it('asks for the rest of the WeChat Work credentials once a corp id is set', () => {
     const problems = problemsOf({ ...base, WECOM_CORP_ID: 'ww123', WECOM_ENCODING_AES_KEY: 'short' });
     expect(problems).toEqual(

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mongoose';
@@ -21,6 +23,7 @@ import { InboundQueue } from '../../jobs/inbound/queue';
 import { bullConnection, createOutbox, type Outbox } from '../../jobs/outbox';
 import type { Case } from '../../src/cases';
 import { CaseRepository } from '../../store/caseRepository';
+import type { DecodeQueue } from '../../web/mp/decodeQueue';
 import type { OrgRepository } from '../../store/orgRepository';
 import { testMongoUri, testPrefix, testRedisUrl } from './isolation';
 import { MemberCallbacks } from './memberCallbacks';
@@ -43,6 +46,10 @@ export interface TestAppOptions {
   appChats?: Omit<FakeAppChat, 'owner'>[];
   /** The clock of case changes and cards (production's composition seam); the wall clock by default. */
   clock?: () => Date;
+  /** PUBLIC_BASE_URL is the app's own address (on a free port picked before it starts), so residents' photo links reach it. */
+  publicBaseUrlIsOwn?: boolean;
+  /** The residents' photo decoders (production's composition seam), e.g. a queue the test holds shut. */
+  decodeQueue?: DecodeQueue;
   /** Defaults to a silent logger (LOG_LEVEL to see it). */
   logger?: Logger;
 }
@@ -117,12 +124,13 @@ export class TestApp {
     await this.fake.listen();
     for (const chat of this.options.appChats ?? []) this.fake.addAppChat(chat);
     const callback = { token: randomBytes(12).toString('hex'), encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
-    const prefix = testPrefix(this.label);
+    const port = this.options.publicBaseUrlIsOwn ? await freePort() : 0;
     this.env = loadEnv({
       MONGODB_URI: testMongoUri(this.label),
       REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: prefix,
-      PORT: '0',
+      QUEUE_PREFIX: testPrefix(this.label),
+      PORT: String(port),
+      ...(port !== 0 && { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }),
       HOST: '127.0.0.1',
       ROLE: this.options.role ?? 'all',
       LOG_LEVEL: 'silent',
@@ -137,32 +145,55 @@ export class TestApp {
       ...Object.fromEntries(Object.entries(this.options.configFiles ?? {}).map(([name, content]) => [name, this.configFile(`${name}.json`, content)])),
       ...this.options.env,
     });
-    const logger = this.options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
-    const compose = composeApp(this.env, undefined, { rawEnv: { ...process.env, ...this.options.env }, ...(this.options.clock && { clock: this.options.clock }) });
-    this.runtime = await startRuntime(this.env, logger, async (infra) => (this.modules = await compose(infra)));
-    this.repo = new CaseRepository(this.runtime.mongo);
-    // The app builds its indexes lazily (autoIndex); tests wait for them so a unique index is there from the first case.
-    await this.repo.ensureIndexes();
-    this.inboundQueue = new InboundQueue({ connection: bullConnection(this.env.REDIS_URL), prefix });
-    this.outbox = createOutbox({ connection: bullConnection(this.env.REDIS_URL), prefix });
-    if (this.runtime.url) {
-      this.callbacks = new CallbackSender({ url: `${this.runtime.url}/wecom/callback`, ...callback, corpId: this.fake.corpId, agentId: this.fake.agentId });
-      this.inbound = new MemberCallbacks(this.fake, this.callbacks, this.inboundQueue);
-    }
+    await this.boot();
+    return this;
+  }
+
+  /** Stops the process as SIGTERM would and starts it again on the same store, prefix and fake WeChat Work. */
+  async restart(): Promise<this> {
+    await this.shutDown();
+    await this.boot();
     return this;
   }
 
   /** Stops the app as SIGTERM would, drops its database and closes the fake: nothing is left open. */
   async stop(): Promise<void> {
+    if (this.runtime) await this.runtime.mongo.dropDatabase().catch(() => undefined);
+    await this.shutDown();
+    await this.fake.close();
+    rmSync(this.configDir, { recursive: true, force: true });
+  }
+
+  private async boot(): Promise<void> {
+    const callback = this.callbackSecrets();
+    const logger = this.options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+    const { clock, decodeQueue } = this.options;
+    const compose = composeApp(this.env, undefined, { rawEnv: { ...process.env, ...this.options.env }, ...(clock && { clock }), ...(decodeQueue && { decodeQueue }) });
+    this.runtime = await startRuntime(this.env, logger, async (infra) => (this.modules = await compose(infra)));
+    this.repo = new CaseRepository(this.runtime.mongo);
+    // The app builds its indexes lazily (autoIndex); tests wait for them so a unique index is there from the first case.
+    await this.repo.ensureIndexes();
+    this.inboundQueue = new InboundQueue({ connection: bullConnection(this.env.REDIS_URL), prefix: this.env.QUEUE_PREFIX });
+    this.outbox = createOutbox({ connection: bullConnection(this.env.REDIS_URL), prefix: this.env.QUEUE_PREFIX });
+    if (this.runtime.url) {
+      this.callbacks = new CallbackSender({ url: `${this.runtime.url}/wecom/callback`, ...callback, corpId: this.fake.corpId, agentId: this.fake.agentId });
+      this.inbound = new MemberCallbacks(this.fake, this.callbacks, this.inboundQueue);
+    }
+  }
+
+  private async shutDown(): Promise<void> {
     await this.inboundQueue?.close().catch(() => undefined);
     await this.outbox?.close().catch(() => undefined);
     if (this.runtime) {
-      await this.runtime.mongo.dropDatabase().catch(() => undefined);
       const clean = await this.runtime.stop();
       if (!clean) throw new Error(`the test app ${this.label} did not stop cleanly`);
     }
-    await this.fake.close();
-    rmSync(this.configDir, { recursive: true, force: true });
+  }
+
+  private callbackSecrets(): { token: string; encodingAesKey: string } {
+    const { WECOM_TOKEN: token, WECOM_ENCODING_AES_KEY: encodingAesKey } = this.env;
+    if (!token || !encodingAesKey) throw new Error('the test app has no callback secrets');
+    return { token, encodingAesKey };
   }
 
   /**
@@ -287,6 +318,18 @@ export class TestApp {
     writeFileSync(path, JSON.stringify(content));
     return path;
   }
+}
+
+/** A port nothing listens on right now (the OS's next free one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function cardTypeOf(message: InboxMessageLike): string {

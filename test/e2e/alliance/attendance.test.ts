@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { signUp } from '../../../commands/alliance/signUp';
 import { currentQrToken } from '../../../src/alliance/qrToken';
-import { AllianceHarness } from '../../web/alliance/support/harness';
-import { activityBody, FAR_AWAY, minutes, ON_SITE, ORGANISER, PEOPLE, START } from '../../web/alliance/support/people';
+import { AllianceApp } from './support/allianceApp';
+import { activityBody, FAR_AWAY, minutes, ON_SITE, ORGANISER, PEOPLE, START } from './support/people';
 
 type Answer = { error?: { code: string; message: string } } & Record<string, unknown>;
 
@@ -12,7 +12,7 @@ type Answer = { error?: { code: string; message: string } } & Record<string, unk
  * rewards, quota reminders and the yearly reports.
  */
 describe('check-in, hours, points and reports', () => {
-  const h = new AllianceHarness('alliance_attendance', PEOPLE);
+  const h = new AllianceApp('alliance_attendance', PEOPLE);
   beforeAll(() => h.start());
   afterAll(() => h.stop());
 

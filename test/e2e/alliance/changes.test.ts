@@ -2,15 +2,15 @@ import type { InboxMessage } from '../../../fakes/wecom';
 import { ALLIANCE_KEY } from '../../../bots/wecom/alliance/keys';
 import { checkIn } from '../../../commands/alliance/attendance';
 import type { Participant } from '../../../src/alliance/types';
-import { AllianceHarness } from '../../web/alliance/support/harness';
-import { activityBody, minutes, ORGANISER, PEOPLE, START } from '../../web/alliance/support/people';
+import { AllianceApp } from './support/allianceApp';
+import { activityBody, minutes, ORGANISER, PEOPLE, START } from './support/people';
 
 const WEIJIAN: Participant = { id: 'unit-weijian', kind: 'alliance_unit', name: '卫生服务中心', wecomUserId: 'weijian-lead', streetId: 'wenming', skills: [] };
 const ALL_KINDS = ['party_member', 'alliance_unit', 'party_org'];
 
 /** The organiser confirms from WeChat Work, edits a 哨令 and cancels it; everyone signed up hears of it. */
 describe('a 哨令 confirmed, edited and cancelled', () => {
-  const h = new AllianceHarness('alliance_changes', [...PEOPLE, WEIJIAN]);
+  const h = new AllianceApp('alliance_changes', [...PEOPLE, WEIJIAN]);
   beforeAll(() => h.start());
   afterAll(() => h.stop());
 

@@ -1,7 +1,7 @@
 import { remindBeforeStart } from '../../../commands/alliance/reminders';
 import { loadMpConfig, type MpConfig } from '../../../config/mp';
-import { AllianceHarness } from '../../web/alliance/support/harness';
-import { activityBody, ORGANISER, PEOPLE } from '../../web/alliance/support/people';
+import { AllianceApp } from './support/allianceApp';
+import { activityBody, ORGANISER, PEOPLE } from './support/people';
 
 const fields = { thing1: 'activityTitle', time2: 'startsAt', thing3: 'venue', phrase4: 'status', thing5: 'message' } as const;
 const base = loadMpConfig();
@@ -27,7 +27,7 @@ type Answer = { error?: { code: string; message: string } };
  * grant they gave, never twice for the same news.
  */
 describe('subscribe messages to volunteers', () => {
-  const h = new AllianceHarness('alliance_volunteer_messages', PEOPLE, { mpConfig });
+  const h = new AllianceApp('alliance_volunteer_messages', PEOPLE, { mpConfig });
   beforeAll(() => h.start());
   afterAll(() => h.stop());
   afterEach(async () => expect(await h.outboxFailures()).toEqual([]));

@@ -1,12 +1,12 @@
 import { ALLIANCE_KEY } from '../../../bots/wecom/alliance/keys';
 import { NOT_REGISTERED } from '../../../bots/wecom/alliance/tapListener';
 import { remindBeforeStart } from '../../../commands/alliance/reminders';
-import { AllianceHarness } from '../../web/alliance/support/harness';
-import { activityBody, ORGANISER, PEOPLE, START } from '../../web/alliance/support/people';
+import { AllianceApp } from './support/allianceApp';
+import { activityBody, ORGANISER, PEOPLE, START } from './support/people';
 
 /** 街道吹哨、联盟单位报到 through WeChat Work: cards to the targets, taps through the real callback path. */
 describe('a 哨令 through WeChat Work', () => {
-  const h = new AllianceHarness('alliance_whistle', PEOPLE);
+  const h = new AllianceApp('alliance_whistle', PEOPLE);
   beforeAll(() => h.start());
   afterAll(() => h.stop());
 

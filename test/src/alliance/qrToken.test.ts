@@ -6,7 +6,6 @@ const context: AttendanceContext = {
   rotation: { rotateSeconds: 60, secret: 'test-secret-test-secret' },
   timeZone: 'Asia/Shanghai',
 };
-const onSite = { method: 'location' as const, point: { latitude: 25.04, longitude: 102.7 } };
 
 describe('rotating QR codes', () => {
   const now = at('2026-05-10T01:05:30Z');

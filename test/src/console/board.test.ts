@@ -1,4 +1,4 @@
-import { accept, whistle } from '../../../src/cases';
+import { whistle } from '../../../src/cases';
 import { buildBoard } from '../../../src/console/board';
 import { findCases, findPage, onlyOpenMatch, type CaseQuery, type CaseSortKey } from '../../../src/console/caseQuery';
 import { findHotspots } from '../../../src/console/hotspots';

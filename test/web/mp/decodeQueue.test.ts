@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import sharp from 'sharp';
 import { hashedSubject } from '../../../web/rateLimit';
 import { DecodeQueue } from '../../../web/mp/decodeQueue';
-import { MpHarness, testMpConfig, type ApiAnswer } from './support/harness';
+import { MpApp, testMpConfig, type ApiAnswer } from './support/mpApp';
 import { photoForm, png } from './support/images';
 
 /** A decode queue a test can hold shut: tasks take their place (running or waiting) but decode only once it is opened. */
@@ -56,13 +56,13 @@ async function storedPhotos(dir: string): Promise<string[]> {
 /** Room for the test photos (≈ 240 KB each, like the 229 KB 6320×6320 JPEGs of the probe). */
 const MAX_BYTES = 1024 * 1024;
 
-const upload = (h: MpHarness, token: string, data: Buffer, type = 'image/jpeg') =>
+const upload = (h: MpApp, token: string, data: Buffer, type = 'image/jpeg') =>
   h.request<{ photoId: string; url: string }>('POST', '/api/mp/photos', { token, form: photoForm({}, [{ data, name: 'p', type }]) });
 
 describe('resident mini-program: photo decoding is bounded and never holds up downloads', () => {
   const queue = new HeldDecodeQueue({ concurrency: 2, maxWaiting: 10 });
   // Budgets large enough that only the queue can refuse here.
-  const h = new MpHarness(
+  const h = new MpApp(
     'mp_decode_queue',
     testMpConfig((c) => ({ ...c, photos: { ...c.photos, maxBytes: MAX_BYTES, pixelBudget: { perOpenid: { megapixels: 500, windowSeconds: 600 }, perIp: { megapixels: 5000, windowSeconds: 600 } } } })),
   );
@@ -100,7 +100,7 @@ describe('resident mini-program: photo decoding is bounded and never holds up do
     const refused = await upload(h, tokens[12]!, large);
     expect(refused).toMatchObject({ status: 503, body: { error: { code: 'photo_queue_busy', message: expect.stringContaining('照片处理繁忙'), details: { retryAfterSeconds: 5 } } } });
     expect(refused.headers.get('retry-after')).toBe('5');
-    const charged = await h.redis.get(`${h.infra.env.QUEUE_PREFIX}:mp:pixels:openid:${hashedSubject('o-burst-12')}`);
+    const charged = await h.redis.get(`${h.env.QUEUE_PREFIX}:mp:pixels:openid:${hashedSubject('o-burst-12')}`);
     expect(Number(charged ?? 0)).toBe(0);
     expect(settled).toEqual([]);
 
@@ -134,7 +134,7 @@ describe('resident mini-program: photo decoding is bounded and never holds up do
 
 describe('resident mini-program: pixel budgets per resident and per IP', () => {
   // 4-megapixel photos: a resident may decode two per window, the one IP all the residents share five.
-  const h = new MpHarness(
+  const h = new MpApp(
     'mp_pixel_budget',
     testMpConfig((c) => ({
       ...c,

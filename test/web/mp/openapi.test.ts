@@ -3,7 +3,7 @@ import { MP_ERRORS } from '../../../web/mp/errors';
 import { buildOpenApiDocument, OPERATIONS, requestComponent, jsonSchemaOf } from '../../../web/mp/openapi';
 import { requestSchemas, type RequestSchemas } from '../../../web/mp/schemas';
 import type { CaseDetailView } from '../../../web/mp/schemas';
-import { GRID_WORKER, MpHarness } from './support/harness';
+import { GRID_WORKER, MpApp } from './support/mpApp';
 import { photoForm, png } from './support/images';
 import { checkSchema } from './support/schemaCheck';
 
@@ -25,7 +25,7 @@ function openApiPath(path: string): string {
 
 /** The document at /api/mp/openapi.json: well-formed, complete, and in step with the routes and answers. */
 describe('resident mini-program: OpenAPI document', () => {
-  const h = new MpHarness('mp_openapi');
+  const h = new MpApp('mp_openapi');
   let doc: Doc;
   let token: string;
 

@@ -6,12 +6,15 @@ import type { Worker } from 'bullmq';
 import { createDeadlineEngine, createDeadlineWorker, MongoDeadlineCaseStore, OutboxDeadlineNotifier, type DeadlineEngine, type DeadlineJobData, type DeadlineJobResult, type DeadlineNotifier, type FiredAlert } from '../../../../jobs/deadlines';
 import type { DeadlineRules } from '../../../../jobs/deadlines/plan';
 import { bullConnectionFor, createOutbox, createOutboxWorker, type Outbox } from '../../../../jobs/outbox';
-import { applyCommand, createCase, type Actor, type Case, type CaseCommand, type CommandContext } from '../../../../src/cases';
+import type { LifecycleDeps } from '../../../../commands/deps';
+import { runCaseCommand } from '../../../../commands/runCaseCommand';
+import { createCase, type Actor, type Case, type CaseCommand, type CommandContext } from '../../../../src/cases';
 import { calendarFor, createDeadlinePlanner, type SlaConfig } from '../../../../src/sla';
 import { connectMongo } from '../../../../store/connection';
 import { caseModel } from '../../../../store/models/case';
 import { OrgRepository } from '../../../../store/orgRepository';
 import { createRedis, type RedisClient, type RedisTarget } from '../../../../infra/redis';
+import { lifecycleOver } from '../../../support/commandRunner';
 import { testMongoUri, testRedisUrl, uniqueSuffix } from '../../../support/isolation';
 import { testPrefixOn } from '../../../support/redisSetups';
 import { APP_CHATS, TEST_SEED, testSla } from './fixtures';
@@ -47,6 +50,7 @@ export class DeadlineHarness {
   outbox!: Outbox;
   engine!: DeadlineEngine;
   rules!: DeadlineRules;
+  private lifecycle: LifecycleDeps | undefined;
   private readonly closers: (() => Promise<void>)[] = [];
   private seq = 0;
 
@@ -138,21 +142,12 @@ export class DeadlineHarness {
     return this.run(created.id, { type: 'whistle', departments }, DISPATCHER);
   }
 
-  /** Applies a command like the lifecycle code does: conditional save, then the engine's `sync` (what production's lifecycle calls). */
+  /** Applies a command through production's command runner, whose deadline sync is this engine's (its notices are not this test's). */
   async run(caseId: string, command: CaseCommand, actor: Actor): Promise<Case> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const before = await this.store.load(caseId);
-      if (!before) throw new Error(`no case ${caseId}`);
-      const result = applyCommand(before, command, this.ctx(actor));
-      if (!result.ok) throw new Error(`${command.type} refused: ${result.reason}`);
-      const { doc } = toDoc(result.case);
-      const saved = await caseModel(this.mongo).collection.replaceOne({ _id: caseId, version: before.version } as Record<string, unknown> as never, doc as never);
-      if (saved.modifiedCount === 1) {
-        await this.engine.sync.syncCase(result.case);
-        return result.case;
-      }
-    }
-    throw new Error(`could not save ${command.type} on ${caseId}`);
+    this.lifecycle ??= { ...lifecycleOver(this.mongo, { districtId: 'd1' }), deadlines: this.engine.sync };
+    const result = await runCaseCommand(this.lifecycle, { id: caseId }, command, this.ctx(actor));
+    if (!result.ok) throw new Error(`${command.type} refused: ${result.reason}`);
+    return result.case;
   }
 
   async load(caseId: string): Promise<Case> {

@@ -4,14 +4,14 @@ import sharp from 'sharp';
 import { LocalDiskMediaStorage } from '../../../../bots/wecom/mediaStorage';
 import type { CaseDetailView, CaseSummaryView } from '../../../../web/mp/schemas';
 import { allResponseSchemas } from '../../../../web/mp/schemas';
-import { GRID_WORKER, MpHarness, TEMPLATES } from '../support/harness';
+import { GRID_WORKER, MpApp, TEMPLATES } from '../support/mpApp';
 import { jpegWithExif, photoForm, png } from '../support/images';
 
 const OPENID = 'o-resident-flow';
 
 /** Login → report with photos and location → list → detail → handled by the community → rate, over real HTTP. */
 describe('resident mini-program: the whole loop', () => {
-  const h = new MpHarness('mp_flow');
+  const h = new MpApp('mp_flow');
   let token: string;
   let caseId: string;
 

@@ -1,12 +1,12 @@
 import { encodedForm, requestWithHost, statusBeforeBodyEnds } from '../../../support/rawHttp';
-import { MpHarness } from '../support/harness';
+import { MpApp } from '../support/mpApp';
 import { jpegWithExif, photoForm } from '../support/images';
 
 const TEN_GIB = String(10 * 1024 ** 3);
 
 /** Hostile requests found by an outside probe: each gets a 4xx with its code, at once. */
 describe('resident mini-program: hostile requests', () => {
-  const h = new MpHarness('mp_hostile');
+  const h = new MpApp('mp_hostile');
   beforeAll(async () => {
     await h.start({ workers: false });
   });

@@ -1,10 +1,10 @@
-import { MpHarness, testMpConfig } from '../support/harness';
+import { MpApp, testMpConfig } from '../support/mpApp';
 
 const REPORT = { text: '邻居家装修噪音太大了，晚上十点还在砸墙', address: '文明街道和平社区 5 号楼', communityId: 'heping' };
 
 /** Per-IP and per-openid limits answer 429 with Retry-After and a message a front end can show. */
 describe('resident mini-program: abuse limits', () => {
-  const h = new MpHarness(
+  const h = new MpApp(
     'mp_limits',
     testMpConfig((c) => ({
       ...c,

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { CaseDetailView } from '../../../../web/mp/schemas';
-import { GRID_WORKER, MpHarness, TEMPLATES } from '../support/harness';
+import { GRID_WORKER, MpApp, TEMPLATES } from '../support/mpApp';
 
 const OPENID = 'oQz8Y5-secret-openid-42';
 const PHONE = '13766665555';
@@ -15,7 +15,7 @@ describe('resident mini-program: what reaches the logs', () => {
       done();
     },
   });
-  const h = new MpHarness('mp_logs', undefined, pino({ level: 'debug' }, sink));
+  const h = new MpApp('mp_logs', undefined, pino({ level: 'debug' }, sink));
   beforeAll(async () => {
     await h.start();
   });

@@ -2,21 +2,21 @@ import { Queue } from 'bullmq';
 import { bullConnection } from '../../../../jobs/outbox/connection';
 import { MP_OUTBOX_QUEUE_NAME } from '../../../../jobs/mp-outbox';
 import type { CaseDetailView } from '../../../../web/mp/schemas';
-import { GRID_WORKER, MpHarness, TEMPLATES } from '../support/harness';
+import { GRID_WORKER, MpApp, TEMPLATES } from '../support/mpApp';
 
 const SEND = '/cgi-bin/message/subscribe/send';
 let spot = 0;
 
 /** Subscribe messages at milestones: granted ones only, transient failures retried through the outbox. */
 describe('resident mini-program: subscribe messages', () => {
-  const h = new MpHarness('mp_notify');
+  const h = new MpApp('mp_notify');
   let token: string;
   let queue: Queue;
 
   beforeAll(async () => {
     await h.start();
     token = await h.login('o-subscriber');
-    queue = new Queue(MP_OUTBOX_QUEUE_NAME, { connection: bullConnection(h.infra.env.REDIS_URL), prefix: h.infra.env.QUEUE_PREFIX });
+    queue = new Queue(MP_OUTBOX_QUEUE_NAME, { connection: bullConnection(h.env.REDIS_URL), prefix: h.env.QUEUE_PREFIX });
   });
   afterAll(async () => {
     await queue.close();

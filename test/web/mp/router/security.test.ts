@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { CaseDetailView } from '../../../../web/mp/schemas';
-import { MpHarness, testMpConfig } from '../support/harness';
+import { SessionStore } from '../../../../web/mp/session';
+import { MpApp } from '../support/mpApp';
 
 const REPORT = { text: '楼下垃圾堆了一个星期没人清理，臭味很大', latitude: 39.91, longitude: 116.4, address: '文明街道将军府社区 3 号楼', communityId: 'jiangjunfu' };
 
 /** Sessions expire, forged tokens get nowhere, and a resident sees only their own cases. */
 describe('resident mini-program: sessions and ownership', () => {
-  // A one-second session so expiry can be watched; the shipped config refuses less than a minute.
-  const h = new MpHarness('mp_security', testMpConfig((c) => ({ ...c, session: { ttlSeconds: 1 } })));
+  const h = new MpApp('mp_security');
   beforeAll(async () => {
     await h.start({ workers: false });
   });
@@ -25,7 +25,12 @@ describe('resident mini-program: sessions and ownership', () => {
   });
 
   it('answers 401 once the session has expired', async () => {
-    const token = await h.login('o-expiring');
+    // A one-second session so expiry can be watched (MP_CONFIG refuses less than a minute): issued for
+    // the logged-in resident by the app's own session store, on its Redis and prefix.
+    const sessions = new SessionStore(h.redis, h.env.QUEUE_PREFIX, 1);
+    const resident = await sessions.resolve(await h.login('o-expiring'));
+    if (!resident) throw new Error('the login made no session');
+    const { token } = await sessions.issue(resident);
     expect((await h.request('GET', '/api/mp/cases', { token })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_600));
     expect(await h.request('GET', '/api/mp/cases', { token })).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated', message: '登录已失效，请重新登录' } } });

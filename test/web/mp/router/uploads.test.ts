@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { CaseDetailView } from '../../../../web/mp/schemas';
-import { MpHarness } from '../support/harness';
+import { MpApp } from '../support/mpApp';
 import { jpegWithExif, photoForm, png } from '../support/images';
 
 const FIELDS = { text: '马路上井盖丢了，很危险', latitude: '39.93', longitude: '116.41', address: '文明街道农机路 8 号', communityId: 'nongji' };
@@ -16,7 +16,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** Photos: type from the bytes, size and count limits, separate uploads for wx.uploadFile. */
 describe('resident mini-program: photo uploads', () => {
-  const h = new MpHarness('mp_uploads');
+  const h = new MpApp('mp_uploads');
   let token: string;
   beforeAll(async () => {
     await h.start({ workers: false });
@@ -91,7 +91,7 @@ describe('resident mini-program: photo uploads', () => {
 });
 
 describe('resident mini-program: submitting the same report twice', () => {
-  const h = new MpHarness('mp_idempotency');
+  const h = new MpApp('mp_idempotency');
   beforeAll(async () => {
     await h.start({ workers: false });
   });
