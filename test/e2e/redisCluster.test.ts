@@ -4,7 +4,7 @@ import { createLogger } from '../../infra/logger';
 import { startApp, type StartedApp } from '../../app/startApp';
 import { testMongoUri } from '../support/isolation';
 import { useRedis } from '../support/redisSetups';
-import { waitFor } from '../support/wait';
+import { reportThroughSandbox } from '../support/sandboxReport';
 
 /** Production on a Redis Cluster by configuration alone (REDIS_CLUSTER_NODES): every queue, worker, cache and feed. */
 describe('the whole app on a Redis Cluster of 3 masters (REDIS_CLUSTER_NODES)', () => {
@@ -36,15 +36,7 @@ describe('the whole app on a Redis Cluster of 3 masters (REDIS_CLUSTER_NODES)', 
   });
 
   it('takes a grid member\'s report through the inbound queue, the conversation and the outbox to a confirmation card', async () => {
-    const { runtime, sandbox } = app ?? {};
-    if (!runtime || !sandbox) throw new Error('the app is not in sandbox mode');
-    const sent = await fetch(`${runtime.url}/sandbox/api/send`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ as: 'grid-zhang', text: '文明大街与农机路交叉口路面塌陷，很危险' }),
-    });
-    expect(await sent.json()).toEqual({ delivered: true, status: 200 });
-    await waitFor('the bot\'s answer to the reporter', () => sandbox.fake.inbox.user('grid-zhang').some((m) => m.body.msgtype === 'template_card'), 30_000);
+    const runtime = await reportThroughSandbox(app);
     // Every key the app wrote on the cluster shares the hash tag, so one master holds them all (multi-key scripts need one slot).
     const cluster = runtime.redis as Cluster;
     const keysPerMaster = await Promise.all(cluster.nodes('master').map((node) => node.keys('*')));

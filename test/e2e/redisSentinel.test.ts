@@ -5,7 +5,7 @@ import { createLogger } from '../../infra/logger';
 import { startApp, type StartedApp } from '../../app/startApp';
 import { startRedisSentinel, type RunningRedisSentinel } from '../../scripts/services/redisSentinel';
 import { testMongoUri, uniqueSuffix } from '../support/isolation';
-import { waitFor } from '../support/wait';
+import { reportThroughSandbox } from '../support/sandboxReport';
 
 /** Production through Redis Sentinel by configuration alone (REDIS_SENTINELS): the sentinel, not REDIS_URL's host, says where the master is. */
 describe('the whole app through Redis Sentinel (REDIS_SENTINELS)', () => {
@@ -32,17 +32,9 @@ describe('the whole app through Redis Sentinel (REDIS_SENTINELS)', () => {
   });
 
   it('answers /readyz and takes a grid member\'s report through the queues to a confirmation card', async () => {
-    const { runtime, sandbox } = app ?? {};
-    if (!runtime || !sandbox) throw new Error('the app is not in sandbox mode');
-    expect(runtime.env.QUEUE_PREFIX).toBe('whistlebot');
-    expect((await fetch(`${runtime.url}/readyz`)).status).toBe(200);
-    const sent = await fetch(`${runtime.url}/sandbox/api/send`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ as: 'grid-zhang', text: '文明大街与农机路交叉口路面塌陷，很危险' }),
-    });
-    expect(await sent.json()).toEqual({ delivered: true, status: 200 });
-    await waitFor('the bot\'s answer to the reporter', () => sandbox.fake.inbox.user('grid-zhang').some((m) => m.body.msgtype === 'template_card'), 30_000);
+    expect(app?.runtime.env.QUEUE_PREFIX).toBe('whistlebot');
+    expect((await fetch(`${app?.runtime.url}/readyz`)).status).toBe(200);
+    const runtime = await reportThroughSandbox(app);
     expect(await runtime.redis.keys('whistlebot:*')).not.toEqual([]);
   });
 });
