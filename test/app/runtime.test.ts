@@ -91,6 +91,8 @@ describe('a start that fails half-way', () => {
     };
     await expect(startRuntime(env, createLogger({ level: 'silent' }), failingCompose)).rejects.toThrow('a module refused its configuration');
     expect(opened?.mongo.readyState).toBe(ConnectionStates.disconnected);
+    // QUIT is answered before the socket has closed: the client reaches 'end' a moment later.
+    await waitUntil(async () => opened?.redis.status === 'end', 5_000, 'the Redis client to close').catch(() => undefined);
     expect(opened?.redis.status).toBe('end');
   });
 });
