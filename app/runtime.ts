@@ -35,7 +35,7 @@ export interface Infrastructure {
   mongo: Connection;
   redis: RedisClient;
   org: OrgRepository;
-  /** "The organisation changed" between processes (RedisClient pub/sub): caches of it listen, syncs publish. */
+  /** "The organisation changed" between processes (Redis pub/sub): caches of it listen, syncs publish. */
   orgChanges?: RedisOrgChanges;
   closeables: Closeable[];
   /** Long-lived responses (server-sent events), ended before the HTTP server closes. */

@@ -86,9 +86,10 @@ function routingOf(deps: LifecycleDeps, s: ReportSubmission, draft: CaseDraft): 
 export async function submitReport(deps: LifecycleDeps, submission: ReportSubmission, hooks: SubmitHooks = {}): Promise<SubmitOutcome> {
   const now = deps.clock();
   const ctx = { actor: reportingActor(submission.source, submission.reporter, submission.communityId), channel: submission.channel, now };
-  const decision = routingOf(deps, submission, draftOf(submission, 'street'));
+  const draft = draftOf(submission, 'street');
+  const decision = routingOf(deps, submission, draft);
   const level = submission.level ?? (decision.kind === 'community' ? 'community' : 'street');
-  const created = await deps.cases.create({ ...draftOf(submission, level), routedDepartments: decidedDepartments(decision) }, ctx);
+  const created = await deps.cases.create({ ...draft, level, routedDepartments: decidedDepartments(decision) }, ctx);
   await hooks.onCreated?.(created);
 
   const duplicateOf = await openDuplicateOf(deps, created);
