@@ -19,6 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
@@ -48,6 +49,7 @@ import { bullConnectionFor, createOutbox, createOutboxWorker } from '../jobs/out
 import { createRedis, type RedisClient, type RedisTarget } from '../infra/redis';
 import { startRedisCluster } from '../scripts/services/redisCluster';
 import { CommandProfile } from './commandProfile';
+import { CpuMeter } from './processCpu';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
 import { checkInvariants, type Actor, type Case, type CaseState, type CommandResult, type TimelineEvent } from '../src/cases';
@@ -430,7 +432,7 @@ async function waitDrained(queues: { getJobCounts(...types: ('waiting' | 'active
   }
 }
 
-async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postgres?: PostgresDatabase): Promise<void> {
+async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postgres?: PostgresDatabase, servicePids: { ferretdb?: number; redis?: number } = {}): Promise<void> {
   const logger = createLogger({ level: 'silent' });
   const runId = `bench_${randomBytes(3).toString('hex')}`;
   // On a cluster every key must share one slot (see QUEUE_PREFIX).
@@ -491,8 +493,11 @@ async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postg
   }
   try {
     log(`driving ${args.cases} cases with ${args.users} concurrent users (inbound worker concurrency ${args.workers})`);
+    const cpu = new CpuMeter({ node: process.pid, ferretdb: servicePids.ferretdb, redis: servicePids.redis });
+    cpu.start();
     const { seconds, finished } = await runUsers(world, args);
     await waitDrained([inboundQueue.queue, outbox.queue]);
+    cpu.stop();
     const failedSends = (await outbox.queue.getFailed()).length;
     const failedCallbacks = (await inboundQueue.queue.getFailed()).length;
     const sent = fake.callLog('/cgi-bin/message/send').length + fake.callLog('/cgi-bin/webhook/send').length;
@@ -506,6 +511,7 @@ async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postg
     log(`commands:     ${stats.commands} runCaseCommand, ${latency('latency', stats.commandLatencyMs)}`);
     log(`reports:      ${latency('submitReport', stats.submitLatencyMs)}`);
     log(`wecom calls:  ${sent} messages sent, ${updates} card updates; failed sends ${failedSends}, failed callbacks ${failedCallbacks}`);
+    log(`cpu:          ${cpu.report(finished)} while driving (the machine's load average then: ${loadavg()[0]!.toFixed(1)})`);
     log(`flow errors:  ${stats.flowErrors.length}${stats.flowErrors.length ? ` (first: ${stats.flowErrors.slice(0, 3).join(' | ')})` : ''}`);
     log(`final states: ${JSON.stringify(check.byState)} over ${check.cases} cases`);
     log(`lead accepts per whistle: ${check.acceptedPerLeadWhistle.toFixed(3)} (every whistle had two leads tapping at once)`);
@@ -594,7 +600,7 @@ async function main(): Promise<void> {
   try {
     const redisTarget: RedisTarget = cluster ? { REDIS_URL: cluster.url, REDIS_CLUSTER_NODES: cluster.nodes } : { REDIS_URL: process.env.REDIS_URL ?? redis?.url ?? '' };
     if (cluster) log(`redis:        a Redis Cluster of ${cluster.nodes.length} masters on ports ${cluster.nodes.map((n) => n.port).join(', ')}, keys under a hash-tagged prefix`);
-    await run(args, redisTarget, process.env.MONGODB_URI ?? ferret?.uri ?? '', postgres);
+    await run(args, redisTarget, process.env.MONGODB_URI ?? ferret?.uri ?? '', postgres, { ...(ferret && { ferretdb: ferret.pid }), ...(redis && { redis: redis.pid }) });
   } finally {
     await stopServices();
   }
