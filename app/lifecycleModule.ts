@@ -70,6 +70,8 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
       const log = infra.logger.child({ component: 'case-keys' });
       const filed = await repository.fileOpenCasesOnce((n) => log.info({ filed: n }, 'filing open cases under duplicate and number keys…'));
       if (filed > 0) log.info({ filed }, 'open cases stored before this version filed under duplicate and number keys');
+      const openKeys = await repository.fileOpenKeysOnce((n) => log.info({ filed: n }, 'filing open cases in the open-case keys (once)…'));
+      if (openKeys > 0) log.info({ filed: openKeys }, 'open cases stored before this version filed in the open-case keys (the sweeper walks them)');
       const byReporter = await repository.fileReportersOnce((n) => log.info({ filed: n }, 'filing stored cases under their reporters (once)…'));
       if (byReporter > 0) log.info({ filed: byReporter }, 'cases stored before this version filed under their reporters');
       const rolledUp = await repository.rollUpStatsOnce((n) => log.info({ read: n }, 'rolling up the stored cases\' figures by day (once)…'));

@@ -7,6 +7,7 @@ import { Types, type Connection } from 'mongoose';
 import { accept, createCase, feedback, rate, returnCase, verify, whistle, type Actor, type Case, type CommandContext, type DeadlinePlanner } from '../src/cases';
 import { CATEGORY_CODES, DEPARTMENT_CODES, URGENCIES } from '../src/taxonomy';
 import { caseToDoc } from '../store/caseMapping';
+import type { CaseRepository } from '../store/caseRepository';
 import { caseModel } from '../store/models/case';
 
 const HOUR = 3_600_000;
@@ -113,5 +114,43 @@ export async function seedHistory(connection: Connection, count: number, options
   await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
   options.log?.(`seeded ${count.toLocaleString('en')} cases in ${seconds.toFixed(0)} s (${Math.round(count / Math.max(0.001, seconds)).toLocaleString('en')}/s)`);
+  return { seconds };
+}
+
+/**
+ * The same history as `seedHistory`, written through the store's bulk import into an empty store
+ * (`CaseRepository.historyImport`): with the keys, counters, figures and markers the product would
+ * have filed for those cases as they happened, so no one-time filing is left for the worker. Batches
+ * of 2,000, generating the next while the last is written; progress every 20,000.
+ */
+export async function importHistory(repository: CaseRepository, count: number, options: HistoryOptions & { batch?: number; onBatch?: (cases: readonly Case[]) => void }): Promise<{ seconds: number }> {
+  const random = rng(options.seed ?? 16);
+  const now = Date.now();
+  const size = options.batch ?? 2000;
+  const started = performance.now();
+  const importer = repository.historyImport();
+  let writing: Promise<void> = Promise.resolve();
+  let lastLog = 0;
+  for (let i = 0; i < count; i += size) {
+    const batch = Array.from({ length: Math.min(size, count - i) }, (_, k) => historyCase(i + k, random, now, options));
+    if (i === 0) {
+      const doc = caseToDoc(batch[0]!);
+      const cast = new (caseModel(repository.connection))(doc).toObject({ versionKey: false });
+      if (canonical(cast) !== canonical(doc)) throw new Error(`a seeded case differs from what the schema makes of it:\n${canonical(doc)}\n${canonical(cast)}`);
+    }
+    options.onBatch?.(batch);
+    await writing;
+    writing = importer.add(batch);
+    const done = i + batch.length;
+    if (done - lastLog >= 20_000 || done === count) {
+      lastLog = done;
+      const seconds = (performance.now() - started) / 1000;
+      options.log?.(`imported ${done.toLocaleString('en')} cases… (${Math.round(done / seconds).toLocaleString('en')}/s, ${Math.round(((count - done) / done) * seconds)} s to go)`);
+    }
+  }
+  await writing;
+  await importer.finish();
+  const seconds = (performance.now() - started) / 1000;
+  options.log?.(`imported ${count.toLocaleString('en')} cases with their keys and figures in ${seconds.toFixed(0)} s (${Math.round(count / Math.max(0.001, seconds)).toLocaleString('en')}/s)`);
   return { seconds };
 }

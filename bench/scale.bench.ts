@@ -46,7 +46,8 @@ import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
 import { buildBoard } from '../src/console/board';
 import { findPage, onlyOpenMatch } from '../src/console/caseQuery';
-import type { CaseSummary } from '../src/console/summary';
+import type { Case } from '../src/cases';
+import { summarise, type CaseSummary } from '../src/console/summary';
 import { calendarFor } from '../src/sla/defaults';
 import { localDate, zonedInstant } from '../src/sla/timeZone';
 import { CaseRepository } from '../store/caseRepository';
@@ -57,7 +58,7 @@ import { OrgRepository } from '../store/orgRepository';
 import { parseCaseListQuery } from '../web/console/caseListQuery';
 import { monthPeriod } from '../web/console/report';
 import { positiveArg } from './args';
-import { rng, seedHistory } from './history';
+import { importHistory, rng, seedHistory } from './history';
 import { latencies, type Latencies } from './latency';
 import { stopOnSignal } from './stopOnSignal';
 
@@ -77,13 +78,20 @@ interface Args {
   fullSweeps: number;
   /** Also time the month's figures by the store's `$group` over every case (minutes per run at 10,000+ on FerretDB). */
   baselineStats: boolean;
+  /**
+   * Seed the cases alone (as an older version stored them) and time the worker's one-time filings,
+   * instead of the store's bulk history import with every key filed (hours at 1,000,000 on FerretDB).
+   */
+  oneTimeFilings: boolean;
+  /** Load the read model from the store as a first start without a Redis snapshot does (default: up to 10,000 cases; else filled from the seeded cases). */
+  readModelFromStore: boolean | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
   const sizesArg = argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length) ?? '2000,10000';
   const sizes = sizesArg.split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('--sizes must be positive integers, e.g. --sizes=10000,100000');
-  return { sizes: [...sizes].sort((a, b) => a - b), samples: positiveArg(argv, 'samples', 50, true), fullSweeps: positiveArg(argv, 'full-sweeps', 3, true), baselineStats: argv.includes('--baseline-stats') };
+  return { sizes: [...sizes].sort((a, b) => a - b), samples: positiveArg(argv, 'samples', 50, true), fullSweeps: positiveArg(argv, 'full-sweeps', 3, true), baselineStats: argv.includes('--baseline-stats'), oneTimeFilings: argv.includes('--one-time-filings'), readModelFromStore: argv.includes('--read-model-from-store') ? true : argv.includes('--read-model-from-seed') ? false : undefined };
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -98,9 +106,10 @@ async function timed(samples: number[], run: () => Promise<unknown>): Promise<vo
 interface SizeResult {
   size: number;
   seedSeconds: number;
-  /** The worker's one-time filings of stored cases (number, place and reporter keys; the figures' roll-up). */
-  filingSeconds: number;
-  readModelSeconds: number;
+  /** The worker's one-time filings of stored cases (number, place, open and reporter keys; the figures' roll-up), with --one-time-filings. */
+  filingSeconds: number | undefined;
+  readModelSeconds: number | undefined;
+  openCases: number;
   loadAtStart: string;
   loadAtEnd: string;
   ops: Record<Operation, Latencies>;
@@ -135,24 +144,35 @@ async function measureSize(base: Connection, redis: Redis, redisUrl: string, siz
   const org = new OrgRepository(db);
   await org.loadSeed(loadDistrictSeed('config/district.demo.json'));
   const residents = Math.max(1, Math.floor(size / 10 / CASES_PER_RESIDENT));
-  log(`[${size.toLocaleString('en')}] seeding ${size.toLocaleString('en')} cases (90 % closed, ${residents} residents)…`);
-  const { seconds: seedSeconds } = await seedHistory(db, size, { districtId: DISTRICT, streetId: STREET, communityIds: COMMUNITIES, closedShare: 0.9, residents, log: (l) => log(`[${size.toLocaleString('en')}] ${l}`) });
-
-  // What the worker does once at its first start on a store of older cases.
-  const filingStarted = performance.now();
-  await repository.fileOpenCasesOnce();
-  await repository.fileReportersOnce((n) => { if (n % 100_000 === 0) log(`[${size.toLocaleString('en')}] filed ${n.toLocaleString('en')} cases under their reporters…`); });
-  await repository.rollUpStatsOnce();
-  const filingSeconds = (performance.now() - filingStarted) / 1000;
-  log(`[${size.toLocaleString('en')}] one-time filings of the stored cases: ${filingSeconds.toFixed(1)} s`);
-
+  const tag = `[${size.toLocaleString('en')}]`;
   const prefix = `benchscale${size}`;
   const feed = new CaseSummaryFeed(redis, prefix);
   const index = new CaseSummaryIndex(db, feed, DISTRICT);
+  const readModelFromStore = args.readModelFromStore ?? size <= 10_000;
+  const history = { districtId: DISTRICT, streetId: STREET, communityIds: COMMUNITIES, closedShare: 0.9, residents, log: (l: string) => log(`${tag} ${l}`) };
+  let seedSeconds: number;
+  let filingSeconds: number | undefined;
+  if (args.oneTimeFilings) {
+    log(`${tag} seeding ${size.toLocaleString('en')} cases alone (90 % closed, ${residents} residents), then the worker's one-time filings…`);
+    seedSeconds = (await seedHistory(db, size, history)).seconds;
+    // What the worker does once at its first start on a store of older cases.
+    const filingStarted = performance.now();
+    await repository.fileOpenCasesOnce();
+    await repository.fileOpenKeysOnce();
+    await repository.fileReportersOnce((n) => { if (n % 100_000 === 0) log(`${tag} filed ${n.toLocaleString('en')} cases under their reporters…`); });
+    await repository.rollUpStatsOnce();
+    filingSeconds = (performance.now() - filingStarted) / 1000;
+    log(`${tag} one-time filings of the stored cases: ${filingSeconds.toFixed(1)} s`);
+  } else {
+    log(`${tag} importing ${size.toLocaleString('en')} cases (90 % closed, ${residents} residents) with their keys, counters and figures…`);
+    const onBatch = readModelFromStore ? undefined : (cases: readonly Case[]) => { for (const c of cases) index.apply(summarise({ ...c, timeline: [] })); };
+    seedSeconds = (await importHistory(repository, size, { ...history, ...(onBatch && { onBatch }) })).seconds;
+  }
+
   const readStarted = performance.now();
-  await index.start();
-  const readModelSeconds = (performance.now() - readStarted) / 1000;
-  log(`[${size.toLocaleString('en')}] read model loaded from the store in ${readModelSeconds.toFixed(1)} s (${index.size.toLocaleString('en')} cases)`);
+  if (readModelFromStore) await index.start();
+  const readModelSeconds = readModelFromStore ? (performance.now() - readStarted) / 1000 : undefined;
+  log(readModelSeconds === undefined ? `${tag} read model filled from the seeded cases (${index.size.toLocaleString('en')}; --read-model-from-store times a first load from the store)` : `${tag} read model loaded from the store in ${readModelSeconds.toFixed(1)} s (${index.size.toLocaleString('en')} cases)`);
   const openHistory: CaseSummary[] = [...index.open()];
 
   const samples = Object.fromEntries(OPERATIONS.map((op) => [op, [] as number[]])) as Record<Operation, number[]>;
@@ -254,7 +274,7 @@ async function measureSize(base: Connection, redis: Redis, redisUrl: string, siz
   await db.dropDatabase();
 
   const ops = Object.fromEntries(OPERATIONS.map((op) => [op, latencies(samples[op])])) as Record<Operation, Latencies>;
-  const result: SizeResult = { size, seedSeconds, filingSeconds, readModelSeconds, loadAtStart, loadAtEnd: load(), ops, ...(baselineStatsMs !== undefined && { baselineStatsMs }) };
+  const result: SizeResult = { size, seedSeconds, filingSeconds, readModelSeconds, openCases: openHistory.length, loadAtStart, loadAtEnd: load(), ops, ...(baselineStatsMs !== undefined && { baselineStatsMs }) };
   log(`[${size.toLocaleString('en')}] done; load ${result.loadAtStart} at the start, ${result.loadAtEnd} at the end`);
   for (const op of OPERATIONS) log(`  ${op.padEnd(22)} p50 ${ops[op].p50.toFixed(1).padStart(8)} ms  p95 ${ops[op].p95.toFixed(1).padStart(8)} ms  (n=${ops[op].n})`);
   return result;
@@ -273,8 +293,11 @@ function printCurve(results: SizeResult[]): void {
     log(`| ${op} | ${cells.join(' | ')} | ${ratio.toFixed(2)}× |`);
   }
   log(`| seeding (s) | ${results.map((r) => `${r.seedSeconds.toFixed(0)} (${Math.round(r.size / r.seedSeconds).toLocaleString('en')}/s)`).join(' | ')} | |`);
-  log(`| one-time filings (s) | ${results.map((r) => r.filingSeconds.toFixed(1)).join(' | ')} | |`);
-  log(`| read model first load (s) | ${results.map((r) => r.readModelSeconds.toFixed(1)).join(' | ')} | |`);
+  log(`| open cases | ${results.map((r) => r.openCases.toLocaleString('en')).join(' | ')} | |`);
+  log(`| one-time filings (s) | ${results.map((r) => r.filingSeconds?.toFixed(1) ?? '— (imported with keys)').join(' | ')} | |`);
+  log(`| read model first load from the store (s) | ${results.map((r) => r.readModelSeconds?.toFixed(1) ?? '— (filled from the seed)').join(' | ')} | |`);
+  const sweepPerOpen = results.map((r) => `${((r.ops['sweep: full'].p50 / Math.max(1, r.openCases)) * 1000).toFixed(0)} µs`);
+  log(`| full sweep per open case (p50) | ${sweepPerOpen.join(' | ')} | |`);
   if (results.some((r) => r.baselineStatsMs !== undefined)) log(`| month's stats by $group (s) | ${results.map((r) => (r.baselineStatsMs === undefined ? '—' : (r.baselineStatsMs / 1000).toFixed(1))).join(' | ')} | |`);
   log(`| load average (start → end) | ${results.map((r) => `${r.loadAtStart} → ${r.loadAtEnd}`).join(' | ')} | |`);
   const over = OPERATIONS.filter((op) => last.ops[op].p95 >= 100 && !op.startsWith('sweep: full'));

@@ -23,11 +23,13 @@ import { placeKeysUnreadBefore } from './duplicatePlaceKeys';
 import { aggregateDepartmentStats, type StoredStatsPeriod } from './caseStats';
 import { CaseStatsRollup } from './caseStatsRollup';
 import { insertUnlessPresent, isDuplicateKeyError } from './caseStoreErrors';
+import { CaseHistoryImport } from './caseHistoryImport';
+import { CaseOpenIndex, isOpen } from './caseOpenIndex';
 import { CasePlaceIndex } from './casePlaceIndex';
 import { CaseVersionClaims, type ClaimTicket } from './caseVersionClaims';
 import { isFerretdb } from './connection';
 import { caseModel, caseTransitionModel, type CaseDoc } from './models/case';
-import { caseNumberKeyModel, casePlaceKeyModel, caseReporterKeyModel, type CaseKeyDoc } from './models/caseKeys';
+import { caseNumberKeyModel, caseOpenKeyModel, casePlaceKeyModel, caseReporterKeyModel, type CaseKeyDoc } from './models/caseKeys';
 import { CaseReporterIndex } from './caseReporterIndex';
 import { nextInSequence } from './counters';
 import { counterModel, type CounterDoc } from './models/counter';
@@ -58,6 +60,10 @@ export interface DuplicateQuery extends DuplicateFacts {
 const MAX_NUMBER_ATTEMPTS = 100;
 const CASE_KEYS_MARKER = 'migration:case-keys-v1';
 const REPORTER_KEYS_MARKER = 'migration:reporter-keys-v1';
+/** Set once every open case stored is filed in the open-case keys (`CaseOpenIndex`). */
+const OPEN_KEYS_MARKER = 'migration:open-keys-v1';
+/** Cases read by `_id` at once while walking the open ones. */
+const OPEN_WALK_READS = 16;
 /** Set once the day documents hold every stored case's figures; removed when a roll-up update failed. */
 const STATS_ROLLUP_MARKER = 'migration:stats-rollup-v1';
 
@@ -68,6 +74,7 @@ export class CaseRepository {
   private readonly claims: CaseVersionClaims;
   private readonly places: CasePlaceIndex;
   private readonly reporters: CaseReporterIndex;
+  private readonly openKeys: CaseOpenIndex;
   private readonly numbers: Model<CaseKeyDoc>;
   private readonly rollup: CaseStatsRollup;
   private serverKind?: Promise<'mongodb' | 'ferretdb'>;
@@ -85,6 +92,7 @@ export class CaseRepository {
     this.places = new CasePlaceIndex(casePlaceKeyModel(connection));
     this.reporters = new CaseReporterIndex(this.counters, this.writeQueues.counters, caseReporterKeyModel(connection));
     this.numbers = caseNumberKeyModel(connection);
+    this.openKeys = new CaseOpenIndex(caseOpenKeyModel(connection));
     this.rollup = new CaseStatsRollup(connection, this.writeQueues.statsDays, this.timeZone, this.elapsed);
   }
 
@@ -92,6 +100,16 @@ export class CaseRepository {
   async ensureIndexes(): Promise<void> {
     await this.cases.createIndexes();
     await caseTransitionModel(this.cases.db).createIndexes();
+  }
+
+  /** The store this repository writes to. */
+  get connection(): Connection {
+    return this.cases.db;
+  }
+
+  /** A bulk import of older cases into this (empty) store, with every key, counter and figure filed (see `CaseHistoryImport`). */
+  historyImport(): CaseHistoryImport {
+    return new CaseHistoryImport(this.cases.db, this.rollup, [CASE_KEYS_MARKER, REPORTER_KEYS_MARKER, OPEN_KEYS_MARKER, STATS_ROLLUP_MARKER], this.elapsed);
   }
 
   /** Next number of a per-district, per-year sequence. */
@@ -109,6 +127,8 @@ export class CaseRepository {
     for (let attempt = 1; ; attempt++) {
       const sequence = await this.nextSequence(draft.districtId, year);
       const created = createCase(draft, { id: new Types.ObjectId().toHexString(), number: formatCaseNumber(year, sequence) }, ctx);
+      // Before the insert: a crash in between leaves a key without its case, which the open walk drops.
+      if (isOpen(created)) await this.openKeys.file(created.id, created.createdAt);
       try {
         await this.cases.create(caseToDoc(created, this.elapsed));
       } catch (error) {
@@ -140,6 +160,54 @@ export class CaseRepository {
   fileOpenCasesOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
     const open = () => this.cases.find({ state: { $in: OPEN_CASE_STATES } }).lean<CaseDoc>().cursor();
     return this.once(CASE_KEYS_MARKER, () => overCases(open(), (doc) => this.fileLookupKeys(caseFromDoc(doc)), progress));
+  }
+
+  /**
+   * Files every open case stored before the open-case keys existed, once per database (a marker in
+   * `counters`); until then `openCases` queries by state. Returns how many it filed.
+   */
+  fileOpenKeysOnce(progress: (filed: number) => void = () => undefined): Promise<number> {
+    const open = () => this.cases.find({ state: { $in: OPEN_CASE_STATES } }, { _id: 1, createdAt: 1 }).lean<CaseDoc>().cursor();
+    return this.once(OPEN_KEYS_MARKER, () => overCases(open(), (doc) => this.openKeys.file(String(doc._id), doc.createdAt), progress));
+  }
+
+  /**
+   * Every open case, a page at a time, in no particular order. From the open-case keys (reads by
+   * `_id`, proportional to the open cases) once `fileOpenKeysOnce` ran; by a query on state before
+   * that (on FerretDB v1 a read of every stored case). Keys of cases that are gone or finished (a
+   * crash between a case's write and its key's) are dropped on the way.
+   */
+  async *openCases(pageSize: number): AsyncGenerator<Case[]> {
+    if (!(await this.counters.exists({ _id: OPEN_KEYS_MARKER }).exec())) {
+      let page: Case[] = [];
+      for await (const doc of this.cases.find({ state: { $in: OPEN_CASE_STATES } }).lean<CaseDoc>().cursor({ batchSize: pageSize })) {
+        page.push(caseFromDoc(doc));
+        if (page.length >= pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+      return;
+    }
+    const stale: string[] = [];
+    for await (const ids of this.openKeys.ids(pageSize)) {
+      const page: Case[] = [];
+      for (let i = 0; i < ids.length; i += OPEN_WALK_READS) {
+        const slice = ids.slice(i, i + OPEN_WALK_READS);
+        const read = await Promise.all(slice.map((id) => this.get(id)));
+        read.forEach((c, k) => {
+          if (c && isOpen(c)) page.push(c);
+          else stale.push(slice[k]!);
+        });
+      }
+      if (page.length > 0) yield page;
+    }
+    // Checked again before dropping: the case may have opened (again) since it was read.
+    for (const id of stale) {
+      const c = await this.get(id);
+      if (!c || !isOpen(c)) await this.openKeys.remove(id);
+    }
   }
 
   /**
@@ -224,7 +292,11 @@ export class CaseRepository {
       if (doc[field] === undefined) $unset[field] = '';
       else $set[field] = doc[field];
     }
+    const opens = prior !== undefined && !isOpen(prior) && isOpen(next);
+    if (opens) await this.openKeys.file(caseId, next.updatedAt);
     const result = await this.guardedUpdate(caseId, expectedVersion, events, { $set, ...(Object.keys($unset).length > 0 && { $unset }) });
+    // After the update: a crash in between leaves the key of a finished case, which the open walk drops.
+    if (result.ok && !isOpen(next) && (prior === undefined || isOpen(prior))) await this.openKeys.remove(caseId);
     if (result.ok && prior?.version === expectedVersion) await this.rollUp(prior, next);
     return result;
   }

@@ -60,6 +60,9 @@ export function newDayQueues(): DayQueues {
  * an increment (a city runs MongoDB). A crash between a case's update and its roll-up loses that
  * change's difference; `rebuild` recomputes everything from the cases.
  */
+/** Day document id → figure path → amount, summed in memory. */
+export type RollupTotals = Map<string, Map<string, number>>;
+
 export class CaseStatsRollup {
   private readonly days: Model<StatsDayDoc>;
 
@@ -107,20 +110,31 @@ export class CaseStatsRollup {
    * often or not at all: run it when nothing else writes, or accept that window.
    */
   async rebuild(cases: AsyncIterable<Case>): Promise<number> {
-    const totals = new Map<string, Map<string, number>>();
+    const totals: RollupTotals = new Map();
     let read = 0;
     for await (const c of cases) {
       read += 1;
-      for (const [day, amounts] of this.contribution(c)) {
-        const id = `${c.districtId}|${day}`;
-        const total = totals.get(id) ?? new Map<string, number>();
-        for (const [path, amount] of amounts) total.set(path, (total.get(path) ?? 0) + amount);
-        totals.set(id, total);
-      }
+      this.addTo(totals, c);
     }
-    await this.days.deleteMany({}).exec();
-    for (const [id, total] of totals) await this.days.create({ _id: id, figures: nested(total) });
+    await this.replaceAll(totals);
     return read;
+  }
+
+  /** Adds a case's figures to `totals` (kept in memory: a district's years are a few thousand day documents). */
+  addTo(totals: RollupTotals, c: Case): void {
+    for (const [day, amounts] of this.contribution(c)) {
+      const id = `${c.districtId}|${day}`;
+      const total = totals.get(id) ?? new Map<string, number>();
+      for (const [path, amount] of amounts) total.set(path, (total.get(path) ?? 0) + amount);
+      totals.set(id, total);
+    }
+  }
+
+  /** Replaces every day document with `totals`. */
+  async replaceAll(totals: RollupTotals): Promise<void> {
+    await this.days.deleteMany({}).exec();
+    const docs = [...totals].map(([id, total]) => ({ _id: id, figures: nested(total) }));
+    for (let i = 0; i < docs.length; i += 500) await this.days.insertMany(docs.slice(i, i + 500));
   }
 
   private contribution(c: Case): Contribution {

@@ -1,8 +1,6 @@
-import type { Connection, Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { Case } from '../../src/cases';
-import { caseFromDoc } from '../../store/caseMapping';
 import { CaseRepository } from '../../store/caseRepository';
-import { caseModel, type CaseDoc } from '../../store/models/case';
 import { DEADLINE_KEY_DETAIL, firedKeys } from './plan';
 import type { DeadlineCaseStore, DeadlineEvent } from './ports';
 
@@ -19,11 +17,9 @@ export const DEADLINE_ACTOR = { actorId: 'system:deadlines', actorName: '时限�
  * a key already on the timeline.
  */
 export class MongoDeadlineCaseStore implements DeadlineCaseStore {
-  private readonly model: Model<CaseDoc>;
   private readonly cases: CaseRepository;
 
   constructor(connection: Connection, cases: CaseRepository = new CaseRepository(connection)) {
-    this.model = caseModel(connection);
     this.cases = cases;
   }
 
@@ -39,16 +35,11 @@ export class MongoDeadlineCaseStore implements DeadlineCaseStore {
     return (await this.cases.appendEvents(read.id, read.version, [entry])).ok;
   }
 
+  /** From the repository's open cases (its `_id`-keyed list once filed): proportional to the open cases, not the stored ones. */
   async *casesWithDeadlines(batchSize: number): AsyncGenerator<Case[]> {
-    const cursor = this.model.find({ state: { $in: [...STATES_WITH_DEADLINES] } }).lean<CaseDoc>().cursor({ batchSize });
-    let page: Case[] = [];
-    for await (const doc of cursor) {
-      page.push(caseFromDoc(doc));
-      if (page.length >= batchSize) {
-        yield page;
-        page = [];
-      }
+    for await (const page of this.cases.openCases(batchSize)) {
+      const withDeadlines = page.filter((c) => STATES_WITH_DEADLINES.includes(c.state));
+      if (withDeadlines.length > 0) yield withDeadlines;
     }
-    if (page.length > 0) yield page;
   }
 }

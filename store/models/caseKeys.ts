@@ -34,3 +34,6 @@ export const caseNumberKeyModel = (connection: Connection) => keyModel(connectio
 
 /** `<reporter id>#<n>` → the reporter's n-th case (n from 1; the count is the counter `reporter|<id>`). */
 export const caseReporterKeyModel = (connection: Connection) => keyModel(connection, 'CaseReporterKey', 'case_reporter_keys');
+
+/** `<case id>` → an open case (the sweeper's and the one-time filings' list of open cases: it holds no closed case). */
+export const caseOpenKeyModel = (connection: Connection) => keyModel(connection, 'CaseOpenKey', 'case_open_keys');
