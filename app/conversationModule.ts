@@ -59,7 +59,7 @@ export function conversationModule(infra: Infrastructure, options: ConversationM
     deps,
     async startWorkers() {
       registerConversation(gateway.dispatcher, deps);
-      const worker = startFeedbackWorker({ connection, prefix, settle: (userId, draftId) => settleFeedback(deps, userId, draftId), logger: deps.logger });
+      const worker = startFeedbackWorker({ connection, prefix, settle: (userId, draftId) => settleFeedback(deps, userId, draftId), logger: deps.logger, lockMs: infra.env.QUEUE_LOCK_MS });
       return [{ name: 'conversation feedback worker', close: () => worker.close() }];
     },
   };

@@ -31,6 +31,8 @@ export async function deadlinesModule(infra: Infrastructure, options: { cases: C
         store: new MongoDeadlineCaseStore(infra.mongo, options.cases),
         notifier: new OutboxDeadlineNotifier({ outbox, org: infra.org, timeZone: config.timeZone }),
         sweepEveryMs: options.sweepEveryMs ?? 60_000,
+        lockDurationMs: infra.env.QUEUE_LOCK_MS,
+        stalledIntervalMs: infra.env.QUEUE_LOCK_MS,
       },
     }),
   });

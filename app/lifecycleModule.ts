@@ -13,6 +13,9 @@ import { createPlaceKeyPruner } from '../jobs/housekeeping/placeKeyPruner';
 import { bullConnectionFor } from '../jobs/outbox/connection';
 import { outboxFromEnv } from '../jobs/outbox/fromEnv';
 import type { CaseRepository } from '../store/caseRepository';
+import { RedisPendingEffects } from '../store/pendingEffects';
+import { recoverPendingEffects } from '../commands/recoverEffects';
+import { createPeriodicJob } from '../jobs/periodic/periodicJob';
 import type { AppModule, Infrastructure } from './runtime';
 
 export interface LifecycleModuleOptions {
@@ -49,6 +52,7 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
   const repository = options.cases;
   const outbox = outboxFromEnv(infra);
   infra.closeables.push({ name: 'lifecycle outbox', close: () => outbox.close() });
+  const pendingEffects = new RedisPendingEffects(infra.redis, infra.env.QUEUE_PREFIX);
   const lifecycle = createWecomLifecycle({
     mongo: infra.mongo,
     cases: caseStoreFrom(repository, districtId),
@@ -59,6 +63,7 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
     logger: infra.logger,
     ...(options.residents !== undefined && { residents: options.residents }),
     subscribers: options.subscribers ?? [],
+    pendingEffects,
     ...(options.clock !== undefined && { clock: options.clock }),
   });
 
@@ -81,7 +86,23 @@ export function lifecycleModule(infra: Infrastructure, options: LifecycleModuleO
       const rule = lifecycle.deps.config.duplicates;
       const pruner = createPlaceKeyPruner({ connection: bullConnectionFor(infra), prefix: infra.env.QUEUE_PREFIX, prune: (now) => repository.prunePlaceKeys(now, rule), logger: log });
       await pruner.ensureScheduled();
-      return [{ name: 'duplicate-key pruner', close: () => pruner.close() }];
+      // A change whose effects have not run within QUEUE_LOCK_MS lost its process: one worker runs them.
+      const lockMs = infra.env.QUEUE_LOCK_MS;
+      const recovery = createPeriodicJob({
+        connection: bullConnectionFor(infra),
+        prefix: infra.env.QUEUE_PREFIX,
+        queueName: 'pending-effects',
+        schedulerId: 'pending-effects-recovery',
+        everyMs: lockMs,
+        run: () => recoverPendingEffects(lifecycle.deps, pendingEffects, lockMs, infra.logger.child({ component: 'pending-effects' })),
+        what: 'recovery of side effects left by a stopped process',
+        logger: infra.logger,
+      });
+      await recovery.ensureScheduled();
+      return [
+        { name: 'duplicate-key pruner', close: () => pruner.close() },
+        { name: 'side-effect recovery', close: () => recovery.close() },
+      ];
     },
   };
 }

@@ -71,6 +71,7 @@ export function wecomGateway(infra: Infrastructure): WecomGateway {
         store: new InboundEventStore(infra.mongo),
         dispatcher,
         logger,
+        lockMs: env.QUEUE_LOCK_MS,
       });
       return [{ name: 'inbound worker', close: () => inbound.close() }];
     },

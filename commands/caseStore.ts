@@ -8,7 +8,7 @@ import type { CaseStore } from './deps';
  */
 export function caseStoreFrom(repository: CaseRepository, defaultDistrictId: string): CaseStore {
   return {
-    create: (draft: CaseDraft, ctx: CommandContext) => repository.create(draft, ctx),
+    create: (draft: CaseDraft, ctx: CommandContext, key?: string) => repository.create(draft, ctx, key),
     findById: async (id: string) => (await repository.get(id)) ?? null,
     findByNumber: async (number: string, districtId?: string) => (await repository.getByNumber(districtId ?? defaultDistrictId, number)) ?? null,
     saveTransition: async (before: Case, after: Case, events: TimelineEvent[]) => (await repository.applyTransition(before.id, before.version, after, events, before)).ok,

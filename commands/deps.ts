@@ -4,8 +4,11 @@ import type { OrgRepository } from '../store/orgRepository';
 
 /** What the lifecycle commands need from the case store (implemented by `store/caseRepository.ts`). */
 export interface CaseStore {
-  /** Allocates the id and the per-district, per-year number, and inserts the new case. */
-  create(draft: CaseDraft, ctx: CommandContext): Promise<Case>;
+  /**
+   * Allocates the id and the per-district, per-year number, and inserts the new case. With `key`
+   * the id is derived from it, and a case already stored under it is answered instead.
+   */
+  create(draft: CaseDraft, ctx: CommandContext, key?: string): Promise<Case>;
   findById(id: string): Promise<Case | null>;
   findByNumber(number: string, districtId?: string): Promise<Case | null>;
   /**
@@ -26,6 +29,18 @@ export interface CaseChange {
   before: Case | null;
   after: Case;
   events: TimelineEvent[];
+}
+
+/**
+ * The side effects of each change, written down before the change is stored and struck off once
+ * they ran: a process that dies in between (SIGKILL, a lost machine) leaves them for a worker to run
+ * (`commands/recoverEffects.ts`). Implemented in Redis by `store/pendingEffects.ts`.
+ */
+export interface PendingEffects {
+  /** Records the change about to be stored; answers its token. */
+  begin(change: CaseChange): Promise<string>;
+  /** The change's side effects ran (or it was never stored). */
+  end(token: string): Promise<void>;
 }
 
 /** Side effects a transition causes in the chat world (cards, card updates, group notices, milestones). */
@@ -69,4 +84,6 @@ export interface LifecycleDeps {
    * reporting a saved whistle as failed would make the reporter retry and file a second case.
    */
   sideEffectFailed(failure: SideEffectFailure): void;
+  /** Where each change's side effects wait until they ran (unset: a process that dies between a save and its effects loses them). */
+  pendingEffects?: PendingEffects;
 }

@@ -20,6 +20,11 @@ export interface ReportSubmission {
   parsed: { category: string; urgency: Urgency; location: string | null; departments: string[]; confidence: number };
   lat?: number;
   lng?: number;
+  /**
+   * Makes the submission idempotent: the same key again (a confirmation resumed after its process
+   * died) answers the case it stored, and routes it only if that had not happened yet.
+   */
+  key?: string;
   /** Community-level reports are handled by the grid member's community unless raised to the street. */
   level?: CaseLevel;
 }
@@ -79,6 +84,12 @@ function routingOf(deps: LifecycleDeps, s: ReportSubmission, draft: CaseDraft): 
   );
 }
 
+function outcomeOf(c: Case): SubmitOutcome['outcome'] {
+  if (c.state === 'merged') return 'merged';
+  if (c.state === 'triage' || c.state === 'community') return c.state;
+  return 'whistled';
+}
+
 /**
  * A new report: stored as a case with its number, merged into an open duplicate (reporter told),
  * left to the community, whistled to the routed departments, or put on the dispatcher's triage card.
@@ -89,8 +100,10 @@ export async function submitReport(deps: LifecycleDeps, submission: ReportSubmis
   const draft = draftOf(submission, 'street');
   const decision = routingOf(deps, submission, draft);
   const level = submission.level ?? (decision.kind === 'community' ? 'community' : 'street');
-  const created = await deps.cases.create({ ...draft, level, routedDepartments: decidedDepartments(decision) }, ctx);
+  const created = await deps.cases.create({ ...draft, level, routedDepartments: decidedDepartments(decision) }, ctx, submission.key);
   await hooks.onCreated?.(created);
+  // Stored and routed by an earlier try of the same submission: its effects are that try's (or the recovery's).
+  if (created.timeline.length > 1) return { case: created, outcome: outcomeOf(created) };
 
   const duplicateOf = await openDuplicateOf(deps, created);
   if (duplicateOf) {

@@ -23,10 +23,12 @@ export async function transact(deps: LifecycleDeps, load: () => Promise<Case | n
     const plan = ctx.plan ?? deps.config.plan;
     const result = applyCommand(before, command, { ...ctx, now, ...(plan !== undefined && { plan }) });
     if (!result.ok) return result;
-    if (await deps.cases.saveTransition(before, result.case, result.events)) {
-      await afterTransition(deps, before, result.case, result.events);
-      return result;
-    }
+    // Written down first, so the effects of a stored change outlive a process that dies before they ran.
+    const pending = await deps.pendingEffects?.begin({ before, after: result.case, events: result.events });
+    const saved = await deps.cases.saveTransition(before, result.case, result.events);
+    if (saved) await afterTransition(deps, before, result.case, result.events);
+    if (pending !== undefined) await deps.pendingEffects?.end(pending).catch(() => undefined); // left behind, the effects only run again (idempotent)
+    if (saved) return result;
   }
   return CONFLICT;
 }

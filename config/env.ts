@@ -81,6 +81,11 @@ export const envSchema = z
      */
     QUEUE_PREFIX: z.string().regex(/^([a-z0-9_-]+|\{[a-z0-9_-]+\})$/i, 'must be letters, digits, _ and - (in {braces} for a hash tag)').optional(),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    /**
+     * How long a worker's hold on a queued job lasts unless renewed (BullMQ's lockDuration; the stalled-job check runs
+     * as often): the jobs of a worker that died (SIGKILL, a lost machine) are taken over by another within about twice this.
+     */
+    QUEUE_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
     /** Cases the default store (FerretDB v1) is rated for; warnings from 80% (README: "How far one machine goes"). Not applied to MongoDB. */
     STORE_CASE_CEILING: positiveInt.default(200_000),
     DISTRICT_CONFIG: z.string().default('config/district.demo.json'),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CHINA_TIME_ZONE } from '../src/chinaTime';
 import { Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import {
@@ -122,22 +123,36 @@ export class CaseRepository {
    * `{districtId, number}` index is the final guard: FerretDB v1 can hand two racing callers the same
    * counter value, and the one whose insert collides simply takes the next number.
    */
-  async create(draft: CaseDraft, ctx: CommandContext): Promise<Case> {
+  async create(draft: CaseDraft, ctx: CommandContext, key?: string): Promise<Case> {
     const year = localYear(ctx.now, this.timeZone);
+    // With a key, the id is the key's: a second try of the same submission finds the first one's case.
+    const id = key === undefined ? undefined : createHash('sha256').update(key).digest('hex').slice(0, 24);
+    if (id !== undefined) {
+      const stored = await this.get(id);
+      if (stored) return this.refiled(stored);
+    }
     for (let attempt = 1; ; attempt++) {
       const sequence = await this.nextSequence(draft.districtId, year);
-      const created = createCase(draft, { id: new Types.ObjectId().toHexString(), number: formatCaseNumber(year, sequence) }, ctx);
+      const created = createCase(draft, { id: id ?? new Types.ObjectId().toHexString(), number: formatCaseNumber(year, sequence) }, ctx);
       // Before the insert: a crash in between leaves a key without its case, which the open walk drops.
       if (isOpen(created)) await this.openKeys.file(created.id, created.createdAt);
       try {
         await this.cases.create(caseToDoc(created, this.elapsed));
       } catch (error) {
         if (!isDuplicateKeyError(error) || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
+        const raced = id === undefined ? undefined : await this.get(id);
+        if (raced) return this.refiled(raced);
         continue;
       }
       await Promise.all([this.fileKeys(created), this.rollUp(null, created)]);
       return created;
     }
+  }
+
+  /** A case found again under its submission key: its number and place keys are filed again (idempotent) in case its creator stopped before filing them. */
+  private async refiled(c: Case): Promise<Case> {
+    await this.fileLookupKeys(c);
+    return c;
   }
 
   async get(caseId: string): Promise<Case | undefined> {

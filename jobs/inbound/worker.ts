@@ -17,6 +17,8 @@ export interface InboundWorkerOptions {
   dispatcher: InboundDispatcher;
   logger: Logger;
   concurrency?: number;
+  /** BullMQ's lockDuration and stalledInterval (QUEUE_LOCK_MS); BullMQ's 30 s when unset. */
+  lockMs?: number;
 }
 
 export type InboundOutcome = 'handled' | 'already_handled' | 'claimed_by_another_job';
@@ -86,6 +88,7 @@ export function createInboundWorker(options: InboundWorkerOptions): Worker<Inbou
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 8,
+    ...(options.lockMs !== undefined && { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
   });
   worker.on('failed', (job, error) => {
     logger.warn({ job: job?.id, events: job ? eventsOf(job.data).length : undefined, attempts: job?.attemptsMade, err: error.message }, 'inbound job failed; will retry');

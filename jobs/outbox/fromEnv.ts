@@ -32,6 +32,8 @@ export function outboxWorkerFromEnv(env: Env, deps: { client: WecomApiClient; re
     },
     client: deps.client,
     redis: deps.redis,
+    lockDurationMs: env.QUEUE_LOCK_MS,
+    stalledIntervalMs: env.QUEUE_LOCK_MS,
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
 }

@@ -28,6 +28,8 @@ export class BigramClassifier {
   private readonly totals = new Map<string, number>();
   private readonly priors = new Map<string, number>();
   private readonly vocabularySize: number;
+  /** Per category, what `guess` adds: its log prior, the log probability of each bigram seen, and of one unseen. */
+  private readonly logs: Array<{ category: string; prior: number; seen: Map<string, number>; unseen: number }>;
 
   constructor(examples: readonly Example[], normalize: (text: string) => string) {
     const vocabulary = new Set<string>();
@@ -42,18 +44,24 @@ export class BigramClassifier {
       this.counts.set(category, table);
     }
     this.vocabularySize = Math.max(1, vocabulary.size);
+    // The same Math.log of the same quotients guess would compute per gram, computed once.
+    const exampleCount = [...this.priors.values()].reduce((a, b) => a + b, 0);
+    this.logs = [...this.priors].map(([category, prior]) => {
+      const table = this.counts.get(category);
+      const denominator = (this.totals.get(category) ?? 0) + this.vocabularySize;
+      const seen = new Map<string, number>();
+      for (const [gram, count] of table ?? []) seen.set(gram, Math.log((count + 1) / denominator));
+      return { category, prior: Math.log(prior / exampleCount), seen, unseen: Math.log(1 / denominator) };
+    });
   }
 
   guess(text: string): FallbackGuess | null {
     const grams = bigrams(text);
     if (grams.length === 0 || this.priors.size < 2) return null;
-    const exampleCount = [...this.priors.values()].reduce((a, b) => a + b, 0);
     const scored: Array<[string, number]> = [];
-    for (const [category, prior] of this.priors) {
-      const table = this.counts.get(category);
-      const denominator = (this.totals.get(category) ?? 0) + this.vocabularySize;
-      let score = Math.log(prior / exampleCount);
-      for (const gram of grams) score += Math.log(((table?.get(gram) ?? 0) + 1) / denominator);
+    for (const { category, prior, seen, unseen } of this.logs) {
+      let score = prior;
+      for (const gram of grams) score += seen.get(gram) ?? unseen;
       scored.push([category, score]);
     }
     scored.sort((a, b) => b[1] - a[1]);

@@ -7,7 +7,8 @@ export interface TrieHit<T> {
 }
 
 interface TrieNode<T> {
-  children: Map<string, TrieNode<T>>;
+  /** Keyed by UTF-16 code unit (a number key is cheaper to hash than a one-character string). */
+  children: Map<number, TrieNode<T>>;
   values: T[] | null;
 }
 
@@ -22,7 +23,7 @@ export class KeywordTrie<T> {
     if (word.length === 0) return;
     let current = this.root;
     for (let i = 0; i < word.length; i++) {
-      const ch = word.charAt(i);
+      const ch = word.charCodeAt(i);
       let next = current.children.get(ch);
       if (!next) {
         next = node<T>();
@@ -35,7 +36,7 @@ export class KeywordTrie<T> {
 
   /** Longest match starting at `start`, or null. */
   matchAt(text: string, start: number): TrieHit<T> | null {
-    let current: TrieNode<T> | undefined = this.root.children.get(text.charAt(start));
+    let current: TrieNode<T> | undefined = this.root.children.get(text.charCodeAt(start));
     let bestEnd = -1;
     let bestValues: T[] | null = null;
     for (let i = start + 1; current; i++) {
@@ -44,7 +45,7 @@ export class KeywordTrie<T> {
         bestValues = current.values;
       }
       if (i >= text.length) break;
-      current = current.children.get(text.charAt(i));
+      current = current.children.get(text.charCodeAt(i));
     }
     if (!bestValues) return null;
     return { start, end: bestEnd, word: text.slice(start, bestEnd), values: bestValues };

@@ -22,12 +22,13 @@ export function confirmedLabel(caseNumber: string): string {
  * a case; the others see `busy` or `confirmed` and only update the card.
  */
 export async function confirmDraft(deps: ConversationDeps, reply: Replier, reporter: UserDoc, event: CardActionEvent, draftId: string): Promise<void> {
-  const claim = await deps.drafts.claim(reporter._id, draftId);
+  const claim = await deps.drafts.claim(reporter._id, draftId, event.dedupeKey);
   if (claim.kind === 'stale') return reply.disableCard(event.responseCode, STALE_LABEL);
   if (claim.kind === 'busy') return reply.text(replies.submitting, 'busy');
   if (claim.kind === 'confirmed') return reply.disableCard(event.responseCode, confirmedLabel(claim.caseNumber));
 
   const { draft } = claim;
+  if (claim.resumed) deps.logger.warn({ draftId: draft.id, userId: reporter._id }, 'resuming a confirmation its process did not finish');
   let outcome: SubmitOutcome;
   let stored: Case | undefined;
   let summary = summariseDraft(draft, deps.parse);
@@ -40,7 +41,8 @@ export async function confirmDraft(deps: ConversationDeps, reply: Replier, repor
     // In the worker, after the callback was acknowledged: an LLM's answer may take seconds.
     const opinion = draft.category === undefined ? await withSecondOpinion(summary, deps.secondOpinion, deps.routing.confidenceThreshold) : summary;
     if (opinion.category !== summary.category) summary = { ...opinion, departments: [] };
-    outcome = await deps.desk.submitReport(submissionOf(reporter, summary), { onCreated });
+    // Keyed by the draft: a confirmation resumed after its worker died finds the case it stored, never files a second.
+    outcome = await deps.desk.submitReport({ ...submissionOf(reporter, summary), key: `wecom-draft:${reporter._id}:${draft.id}` }, { onCreated });
   } catch (error) {
     if (stored) {
       deps.logger.error({ err: error, draftId: draft.id, userId: reporter._id, caseNumber: stored.number }, 'the case is stored but a step after it failed; the reporter is told it is filed');

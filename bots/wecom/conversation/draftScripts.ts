@@ -52,13 +52,25 @@ touch(ARGV[4])
 local s = snapshot()
 return {'ok', s[1], s[2]}`;
 
-/** ARGV: draft id. Moves a gathering draft to `confirming`; answers how it found the draft. */
+/**
+ * ARGV: draft id, the claiming tap's key ('' for none), now (ms), lease ms. Moves a gathering draft
+ * to `confirming`, held by that tap; answers how it found the draft. The same tap again (its job
+ * re-run after the worker died mid-confirmation) resumes it, `confirming` or already `confirmed`; a
+ * `confirming` draft whose holder has not finished within the lease is taken over by another tap.
+ */
 export const CLAIM = `${SNAPSHOT}
 if redis.call('HGET', KEYS[1], 'id') ~= ARGV[1] then return {'stale'} end
 local state = redis.call('HGET', KEYS[1], 'state')
 local s = snapshot()
+local holder = redis.call('HGET', KEYS[1], 'claimedBy')
+if ARGV[2] ~= '' and holder == ARGV[2] and (state == 'confirming' or state == 'confirmed') then return {'resumed', s[1], s[2]} end
+local since = tonumber(redis.call('HGET', KEYS[1], 'claimedAt') or '0')
+if state == 'confirming' and tonumber(ARGV[3]) - since > tonumber(ARGV[4]) then
+  redis.call('HSET', KEYS[1], 'claimedBy', ARGV[2], 'claimedAt', ARGV[3])
+  return {'resumed', s[1], s[2]}
+end
 if state ~= 'gathering' then return {state, s[1], s[2]} end
-redis.call('HSET', KEYS[1], 'state', 'confirming')
+redis.call('HSET', KEYS[1], 'state', 'confirming', 'claimedBy', ARGV[2], 'claimedAt', ARGV[3])
 return {'claimed', s[1], s[2]}`;
 
 /** ARGV: draft id, case number, ttl ms. */

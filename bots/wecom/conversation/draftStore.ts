@@ -10,10 +10,13 @@ export interface DraftStoreOptions {
   prefix: string;
   gatherWindowMs: number;
   ttlMs: number;
+  /** How long a confirmation may take before another tap may take the draft over (default 2 minutes). */
+  claimLeaseMs?: number;
 }
 
 export type ClaimResult =
-  | { kind: 'claimed'; draft: Draft }
+  /** `resumed`: this tap (or, past the lease, another) takes over a confirmation its process did not finish; the case may exist already. */
+  | { kind: 'claimed'; draft: Draft; resumed: boolean }
   /** Another tap is creating the case right now. */
   | { kind: 'busy' }
   | { kind: 'confirmed'; caseNumber: string }
@@ -114,9 +117,10 @@ export class DraftStore {
     return status === 'ok' ? draft : undefined;
   }
 
-  async claim(userId: string, draftId: string): Promise<ClaimResult> {
-    const { status, draft } = decodeTagged(await this.run(CLAIM, userId, draftId));
-    if (status === 'claimed' && draft) return { kind: 'claimed', draft };
+  /** `by`: the tap's key, so the same tap retried (its worker died mid-confirmation) resumes the confirmation instead of being told to wait. */
+  async claim(userId: string, draftId: string, by = ''): Promise<ClaimResult> {
+    const { status, draft } = decodeTagged(await this.run(CLAIM, userId, draftId, by, String(Date.now()), String(this.options.claimLeaseMs ?? 120_000)));
+    if ((status === 'claimed' || status === 'resumed') && draft) return { kind: 'claimed', draft, resumed: status === 'resumed' };
     if (status === 'confirming') return { kind: 'busy' };
     const caseNumber = status === 'confirmed' ? draft?.caseNumber : await this.confirmedCase(draftId);
     return caseNumber ? { kind: 'confirmed', caseNumber } : { kind: 'stale' };

@@ -27,10 +27,11 @@ export function createFeedbackTimer(options: FeedbackQueueOptions): FeedbackTime
 }
 
 /** Runs `settle` when a held feedback's window has passed. */
-export function startFeedbackWorker(options: FeedbackQueueOptions & { settle(userId: string, draftId: string): Promise<void>; logger?: Logger }): { close(): Promise<void> } {
+export function startFeedbackWorker(options: FeedbackQueueOptions & { settle(userId: string, draftId: string): Promise<void>; logger?: Logger; lockMs?: number }): { close(): Promise<void> } {
   const worker = new Worker<FeedbackJob>(FEEDBACK_QUEUE_NAME, (job) => options.settle(job.data.userId, job.data.draftId), {
     connection: options.connection,
     prefix: options.prefix,
+    ...(options.lockMs !== undefined && { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
   });
   worker.on('error', (error) => options.logger?.error({ err: error }, 'feedback timer worker error'));
   worker.on('failed', (job, error) => options.logger?.warn({ jobId: job?.id, err: error }, 'settling held feedback failed'));

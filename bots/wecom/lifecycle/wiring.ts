@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { withSubscribers, type CaseChangeSubscriber } from '../../../commands/caseSubscribers';
-import type { CaseStore, DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory } from '../../../commands/deps';
+import type { CaseStore, DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory, PendingEffects } from '../../../commands/deps';
 import type { Logger } from '../../../infra/logger';
 import type { CardActionEvent } from '../events';
 import { CardStore } from './cardStore';
@@ -23,6 +23,8 @@ export interface WecomLifecycleOptions {
   subscribers?: readonly CaseChangeSubscriber[];
   clock?: () => Date;
   logger?: Logger;
+  /** Where each change's side effects wait until they ran (`store/pendingEffects.ts`). */
+  pendingEffects?: PendingEffects;
 }
 
 export interface WecomLifecycle {
@@ -52,6 +54,7 @@ export function createWecomLifecycle(options: WecomLifecycleOptions): WecomLifec
     deadlines: options.deadlines,
     clock,
     config: options.config,
+    ...(options.pendingEffects !== undefined && { pendingEffects: options.pendingEffects }),
     sideEffectFailed: ({ step, case: c, error }) =>
       options.logger?.error({ err: error, caseId: c.id, caseNumber: c.number, step }, 'a side effect failed after the case change was stored; the change stands (deadlines are re-synced by the sweeper, notices can be re-sent from the case)'),
   };

@@ -128,6 +128,62 @@ export function featuresOf(text: string | readonly number[], spec: FeatureSpec, 
   return { index, values };
 }
 
+/**
+ * Reusable buffers for `sparseFeatures`: a count per bucket (all zero between calls) and the buckets touched,
+ * in the order they were first touched.
+ */
+export class FeatureScratch {
+  readonly counts: Int32Array;
+  index = new Int32Array(256);
+  values = new Float64Array(256);
+
+  constructor(readonly buckets: number) {
+    this.counts = new Int32Array(buckets);
+  }
+
+  grow(size: number): void {
+    if (size <= this.index.length) return;
+    const length = Math.max(size, this.index.length * 2);
+    this.index = new Int32Array(length);
+    this.values = new Float64Array(length);
+  }
+}
+
+/**
+ * `featuresOf` of gram hashes without a Map or fresh arrays: the same buckets in the same order with the same
+ * values (so a model's sums come out bit for bit the same), written into `scratch`; returns how many.
+ * The straightforward `featuresOf` stays what training reads and what the parity test checks this against.
+ */
+export function sparseFeatures(hashes: readonly number[], spec: FeatureSpec, scratch: FeatureScratch, idf?: ArrayLike<number>): number {
+  const { counts } = scratch;
+  const { buckets } = spec;
+  scratch.grow(hashes.length);
+  const index = scratch.index;
+  // A power-of-two bucket count is the low bits of the hash (its integer part fits 2^53, so >>> 0 is exact mod 2^32).
+  const mask = (buckets & (buckets - 1)) === 0 ? buckets - 1 : -1;
+  let n = 0;
+  for (let i = 0; i < hashes.length; i++) {
+    const coded = hashes[i] as number;
+    const hash = Math.floor(coded / 8);
+    if (!readsKind(coded - hash * 8, spec)) continue;
+    const bucket = mask >= 0 ? (hash >>> 0) & mask : hash % buckets;
+    if (counts[bucket] === 0) index[n++] = bucket;
+    counts[bucket] = (counts[bucket] as number) + 1;
+  }
+  const values = scratch.values;
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const b = index[i] as number;
+    const v = spec.tfidf ? (counts[b] as number) * (idf ? (idf[b] as number) : 1) : 1;
+    values[i] = v;
+    norm += v * v;
+    counts[b] = 0;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < n; i++) values[i] = (values[i] as number) / norm;
+  return n;
+}
+
 const IDF_STEP = 20;
 
 /** Smooth inverse document frequency per bucket (as scikit-learn computes it), quantised for storage. */

@@ -1,4 +1,4 @@
-import { decodeIdf, featuresOf, type FeatureSpec } from './features';
+import { decodeIdf, FeatureScratch, gramHashes, sparseFeatures, type FeatureSpec } from './features';
 
 /**
  * A multinomial logistic regression over hashed character n-grams, plus optional dense inputs (another
@@ -20,8 +20,12 @@ export interface LinearModelData {
 export class LinearModel {
   readonly labels: readonly string[];
   private readonly width: number;
+  /** Feature-major: the weights of one feature for every label sit together, `stride` apart. */
   private readonly weights: Int8Array;
+  /** Labels rounded up to a multiple of 8, so that one feature's row never straddles more cache lines than it must. */
+  private readonly stride: number;
   private readonly idf: Float32Array | undefined;
+  private readonly scratch: FeatureScratch;
 
   constructor(private readonly data: LinearModelData) {
     this.labels = data.labels;
@@ -33,11 +37,13 @@ export class LinearModel {
       throw new Error(`model weights hold ${labelMajor.length} values, expected ${K * this.width}`);
     }
     // Stored label-major; read feature-major, so the weights of one feature for every label sit together.
-    this.weights = new Int8Array(labelMajor.length);
+    this.stride = Math.ceil(K / 8) * 8;
+    this.weights = new Int8Array(this.width * this.stride);
     for (let k = 0; k < K; k++) {
       const row = k * this.width;
-      for (let f = 0; f < this.width; f++) this.weights[f * K + k] = labelMajor[row + f] as number;
+      for (let f = 0; f < this.width; f++) this.weights[f * this.stride + k] = labelMajor[row + f] as number;
     }
+    this.scratch = new FeatureScratch(data.spec.buckets);
     if (data.bias.length !== this.labels.length) throw new Error('model bias does not match its labels');
     this.idf = data.idf === undefined ? undefined : decodeIdf(data.idf);
     if (data.spec.tfidf && this.idf?.length !== data.spec.buckets) throw new Error('TF-IDF model without an idf per bucket');
@@ -46,19 +52,24 @@ export class LinearModel {
   /** Raw scores (logits) per label. */
   /** `text` may be the message's gram hashes (features.ts `gramHashes`), computed once for several models. */
   logits(text: string | readonly number[], dense: readonly number[] = []): Float64Array {
-    const { index, values } = featuresOf(text, this.data.spec, this.idf);
+    const { spec } = this.data;
+    const hashes = typeof text === 'string' ? gramHashes(text, spec.maxGram) : text;
+    const n = sparseFeatures(hashes, spec, this.scratch, this.idf);
+    const { index, values } = this.scratch;
     const K = this.labels.length;
+    const stride = this.stride;
+    const weights = this.weights;
     const out = new Float64Array(K);
-    const { buckets } = this.data.spec;
-    for (let i = 0; i < index.length; i++) {
-      const base = (index[i] as number) * K;
+    // One pass over the features; the sums run in the order featuresOf gives, so the result is the same to the bit.
+    for (let i = 0; i < n; i++) {
+      const base = (index[i] as number) * stride;
       const v = values[i] as number;
-      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (this.weights[base + k] as number) * v;
+      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (weights[base + k] as number) * v;
     }
     for (let d = 0; d < this.data.dense; d++) {
-      const base = (buckets + d) * K;
+      const base = (spec.buckets + d) * stride;
       const v = dense[d] ?? 0;
-      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (this.weights[base + k] as number) * v;
+      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (weights[base + k] as number) * v;
     }
     for (let k = 0; k < K; k++) out[k] = (out[k] as number) * this.data.scale + (this.data.bias[k] as number);
     return out;

@@ -101,4 +101,14 @@ describe('the case store contract (CaseStore port)', () => {
     expect((await store.reportedBy(reporter.userId, 10)).map((c) => c.id)).toEqual([...mine].reverse().map((c) => c.id));
     expect(await store.reportedBy('nobody-at-all', 10)).toEqual([]);
   });
+
+  test('a submission key tried again (twice at once) answers the case stored under it; another key makes another case', async () => {
+    const key = `submission-${Date.now()}`;
+    const first = await store.create(draft, ctx(actors.reporter), key);
+    const again = await Promise.all([store.create(draft, ctx(actors.reporter), key), store.create(draft, ctx(actors.reporter), key)]);
+    expect(again.map((c) => [c.id, c.number])).toEqual([[first.id, first.number], [first.id, first.number]]);
+    expect((await store.findByNumber(first.number))?.id).toBe(first.id);
+    const other = await store.create(draft, ctx(actors.reporter), `${key}-other`);
+    expect(other.id).not.toBe(first.id);
+  });
 });

@@ -61,6 +61,26 @@ describe('draft store on a real Redis', () => {
     expect(await store.claim('claim', draft.id)).toEqual({ kind: 'confirmed', caseNumber: '2026-000001' });
   });
 
+  it('lets the same tap resume a confirmation its worker died in, confirming or confirmed; another tap waits until the lease has passed', async () => {
+    const draft = await store.append('resume', text('路灯不亮', Date.now()), 'msg:s');
+    expect(await store.claim('resume', draft.id, 'tap-1')).toMatchObject({ kind: 'claimed', resumed: false });
+    // The worker died: the same callback's job, run again, takes the confirmation over; another tap is told to wait.
+    expect(await store.claim('resume', draft.id, 'tap-2')).toEqual({ kind: 'busy' });
+    expect(await store.claim('resume', draft.id, 'tap-1')).toMatchObject({ kind: 'claimed', resumed: true });
+    await store.finish('resume', draft.id, '2026-000003');
+    // Died after the case was stored: the same tap still resumes (to route it); another is told the case.
+    expect(await store.claim('resume', draft.id, 'tap-1')).toMatchObject({ kind: 'claimed', resumed: true });
+    expect(await store.claim('resume', draft.id, 'tap-2')).toEqual({ kind: 'confirmed', caseNumber: '2026-000003' });
+
+    const leased = new DraftStore(redis, { prefix, gatherWindowMs: 1_000, ttlMs: 5_000, claimLeaseMs: 100 });
+    const orphan = await leased.append('lease', text('井盖丢了', Date.now()), 'msg:o');
+    expect((await leased.claim('lease', orphan.id, 'tap-a')).kind).toBe('claimed');
+    expect(await leased.claim('lease', orphan.id, 'tap-b')).toEqual({ kind: 'busy' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await leased.claim('lease', orphan.id, 'tap-b')).toMatchObject({ kind: 'claimed', resumed: true });
+    expect(await leased.claim('lease', orphan.id, 'tap-a')).toEqual({ kind: 'busy' });
+  });
+
   it('gives a draft back when creating its case failed, and forgets a cancelled one', async () => {
     const draft = await store.append('release', text('垃圾没人清', Date.now()), 'msg:r');
     expect((await store.claim('release', draft.id)).kind).toBe('claimed');

@@ -1,0 +1,185 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import { FakeWecomServer } from '../../fakes/wecom';
+import { CallbackSender } from '../../fakes/wecom/callbackSender';
+import { startFerretdb, type RunningFerretdb } from '../../scripts/services/ferretdb';
+import { freePort } from '../../scripts/services/process';
+import { startRedisServer, type RunningRedis } from '../../scripts/services/redis';
+import { testPrefix } from '../support/isolation';
+import { sleep, waitFor } from '../support/wait';
+import { startAppProcess, type AppProcess } from './support/appProcess';
+import { CityLoad, repeatedDeliveries, type CaseFlow } from './support/cityLoad';
+import { reportCounts } from './support/counts';
+
+/**
+ * Fault (d), a city on several machines: 2 web and 2 worker processes (ROLE=web / ROLE=worker), each
+ * its own OS process, on one Redis and one store (FerretDB), with the fake WeChat Work in this
+ * process. Grid members report, confirm, the lead department's lead taps 接哨, its member sends the
+ * feedback, the reporter taps 已解决 — every message and tap a signed callback to the two web
+ * processes in turn. Once a third of the reports are confirmed, one web and one worker are
+ * SIGKILLed; the load carries on against the survivors (a callback the dead web did not answer is
+ * sent again to the other, as WeChat Work retries it). Then: every report is exactly one case,
+ * closed; every whistle card reached both leads; nothing was delivered twice beyond the window
+ * README's Faults section documents (the killed worker's sends in flight).
+ */
+const REPORTERS = 8;
+const CASES_PER_REPORTER = 3;
+const QUEUE_LOCK_MS = 3_000;
+/** The killed worker's outbox sends in flight at most (the outbox's concurrency): the documented window. */
+const OUTBOX_CONCURRENCY = 4;
+
+const reporters = Array.from({ length: REPORTERS }, (_, i) => `city-grid-${i}`);
+const leads = ['city-cg-lead1', 'city-cg-lead2'];
+const member = 'city-cg-staff';
+
+function cityDistrict(): Record<string, unknown> {
+  const communities = [0, 1].map((c) => ({ id: `city-c${c}`, name: `城市社区${c}`, grids: Array.from({ length: REPORTERS / 2 }, (_, g) => ({ id: `city-c${c}-g${g}`, name: `网格${c}-${g}` })) }));
+  return {
+    district: { id: 'city-district', name: '城市区', leadershipChat: { kind: 'webhook', key: 'wh-city-leaders' } },
+    streets: [{ id: 'city-street', name: '城市街道', communities }],
+    departments: [
+      { code: 'chengguan', chat: { kind: 'webhook', key: 'wh-city-chengguan' } },
+      { code: 'zhujian', chat: { kind: 'webhook', key: 'wh-city-zhujian' } },
+    ],
+    users: [
+      { userId: leads[0], name: '城管甲', roles: ['dept_lead'], deptCode: 'chengguan' },
+      { userId: leads[1], name: '城管乙', roles: ['dept_lead'], deptCode: 'chengguan' },
+      { userId: member, name: '城管丙', roles: ['dept_member'], deptCode: 'chengguan' },
+      { userId: 'city-zj-lead', name: '住建甲', roles: ['dept_lead'], deptCode: 'zhujian' },
+      { userId: 'city-dispatcher', name: '调度员', roles: ['dispatcher'], streetId: 'city-street' },
+      ...reporters.map((userId, i) => ({ userId, name: `网格员${i}`, roles: ['grid_member'], gridId: `city-c${i % 2}-g${Math.floor(i / 2)}` })),
+    ],
+  };
+}
+
+describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed mid-load', () => {
+  const fake = new FakeWecomServer();
+  const secrets = { token: randomBytes(12).toString('hex'), encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
+  let dir: string;
+  let redis: RunningRedis;
+  let ferret: RunningFerretdb;
+  let storeUri: string;
+  const processes = new Map<string, AppProcess>();
+  let load: CityLoad | undefined;
+  const spawned: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(process.env.WHISTLEBOT_TEST_DATA_DIR ?? tmpdir(), 'city-'));
+    redis = await startRedisServer({ dir: join(dir, 'redis') });
+    const ferretPort = await freePort();
+    ferret = await startFerretdb({ dir: join(dir, 'ferret'), port: ferretPort });
+    storeUri = `mongodb://127.0.0.1:${ferretPort}/city`;
+    await fake.listen();
+    writeFileSync(join(dir, 'district.json'), JSON.stringify(cityDistrict()));
+    writeFileSync(join(dir, 'conversation.json'), JSON.stringify({ gatherWindowSeconds: 180, draftTtlSeconds: 1800, feedbackWindowSeconds: 1, myReportsLimit: 5, textPreviewChars: 60, defaultExtensionDays: 3, categoryChoices: ['road', 'street_light', 'other'] }));
+    const env = {
+      MONGODB_URI: storeUri,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: testPrefix('city'),
+      MEDIA_DIR: join(dir, 'media'),
+      DISTRICT_CONFIG: join(dir, 'district.json'),
+      CONVERSATION_CONFIG: join(dir, 'conversation.json'),
+      ...fake.appEnv(secrets),
+      // WeChat Work's own limits are not what this test is about.
+      WECOM_SEND_RATE_PER_MINUTE: '600000',
+      WECOM_ROBOT_RATE_PER_MINUTE: '600000',
+      WECOM_MEMBER_RATE_PER_MINUTE: '600000',
+      WECOM_MEMBER_RATE_PER_HOUR: '600000',
+      QUEUE_LOCK_MS: String(QUEUE_LOCK_MS),
+    };
+    // Four processes starting at once on a busy 2-core machine take a while; a start that fails still leaves each child to stop.
+    const roles: [string, string][] = [['web-1', 'web'], ['web-2', 'web'], ['worker-1', 'worker'], ['worker-2', 'worker']];
+    await Promise.all(
+      roles.map(async ([name, role]) => {
+        const proc = await startAppProcess({ ...env, ROLE: role }, role === 'web' ? await freePort() : 0, 150_000, (child) => spawned.push(child));
+        processes.set(name, proc);
+      }),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    load?.abort();
+    for (const child of spawned) if (child.exitCode === null && child.signalCode === null && ![...processes.values()].some((p) => p.child === child)) child.kill('SIGKILL');
+    mkdirSync(join(__dirname, '../../test-artifacts/faults'), { recursive: true });
+    for (const [name, proc] of processes) {
+      await proc.stop();
+      writeFileSync(join(__dirname, `../../test-artifacts/faults/city-${name}.log`), proc.output());
+    }
+    await fake.close();
+    await redis?.stop();
+    await ferret?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function storedCases(): Promise<{ number: string; text: string; state: string; assignments: { deptCode: string }[] }[]> {
+    const client = new mongoose.mongo.MongoClient(storeUri, { serverSelectionTimeoutMS: 5_000 });
+    try {
+      await client.connect();
+      return await client.db().collection('cases').find({}, { projection: { number: 1, text: 1, state: 1, assignments: 1 } }).toArray() as never;
+    } finally {
+      await client.close();
+    }
+  }
+
+  function kill(name: string): void {
+    processes.get(name)?.child.kill('SIGKILL');
+  }
+
+  it('loses no report, closes every case, brings every whistle card to its leads, repeats nothing beyond the window', async () => {
+    const web = (name: string) => new CallbackSender({ url: `${processes.get(name)?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
+    load = new CityLoad(fake, [web('web-1'), web('web-2')], { reporters, leads, member }, 30_000);
+    const flows: CaseFlow[] = reporters.flatMap((reporter, r) =>
+      Array.from({ length: CASES_PER_REPORTER }, (_, k) => ({ n: r * CASES_PER_REPORTER + k, reporter, text: `幸福路${r * CASES_PER_REPORTER + k + 1}号路灯不亮了，晚上很黑`, step: 'not started' })),
+    );
+    const startedAt = Date.now();
+    const cityLoad = load;
+    const progress = setInterval(() => process.stderr.write(`[city] ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${cityLoad.confirmed} confirmed, ${cityLoad.closed} closed; steps: ${flows.filter((f) => f.step !== 'closed' && f.step !== 'not started').map((f) => `${f.n}@${f.step}`).join(', ')}\n`), 5_000);
+    const running = reporters.map(async (reporter) => {
+      for (const flow of flows.filter((f) => f.reporter === reporter)) {
+        try {
+          await cityLoad.caseFlow(flow);
+        } catch (error) {
+          flow.error = error instanceof Error ? error.message : String(error);
+        }
+      }
+    });
+
+    await waitFor('a third of the reports confirmed', () => cityLoad.confirmed >= flows.length / 3, 60_000);
+    const killedAt = Date.now() - startedAt;
+    kill('worker-1');
+    kill('web-1');
+    process.stderr.write(`[city] killed worker-1 and web-1 after ${killedAt} ms\n`);
+    await Promise.all(running);
+    clearInterval(progress);
+    const seconds = (Date.now() - startedAt) / 1000;
+    await sleep(QUEUE_LOCK_MS); // a late repeat would arrive now
+
+    const cases = await storedCases();
+    const deliveries = repeatedDeliveries(fake, { users: [...reporters, ...leads, member], webhooks: ['wh-city-chengguan'] });
+    const whistleCardsMissing = cases.flatMap((c) =>
+      leads.filter((lead) => !fake.inbox.user(lead).some((m) => m.msgtype === 'template_card' && String((m.body.template_card as { task_id?: string }).task_id).startsWith('whistle-') && JSON.stringify(m.body).includes(c.number))).map((lead) => `${c.number} → ${lead}`),
+    );
+    reportCounts({
+      fault: 'city-web-and-worker-sigkill',
+      received: flows.length,
+      processed: cases.length,
+      sent: deliveries.deliveries - deliveries.repeated.length,
+      deliveries: deliveries.deliveries,
+      duplicates: deliveries.repeated.length,
+      inWindow: OUTBOX_CONCURRENCY,
+      notes: { seconds, killedAfterMs: killedAt, callbacksResent: cityLoad.resent, closed: cases.filter((c) => c.state === 'closed').length, repeated: deliveries.repeated.join(' | ') },
+    });
+
+    expect(flows.filter((f) => f.error !== undefined).map((f) => f.error)).toEqual([]);
+    // Every report is exactly one case, and every case is closed.
+    expect(cases.map((c) => c.text).sort()).toEqual(flows.map((f) => f.text).sort());
+    expect(cases.filter((c) => c.state !== 'closed').map((c) => `${c.number} ${c.state}`)).toEqual([]);
+    expect(whistleCardsMissing).toEqual([]);
+    // Repeats only within the window: what the killed worker's outbox had in flight.
+    expect(deliveries.repeated.length).toBeLessThanOrEqual(OUTBOX_CONCURRENCY);
+  }, 180_000);
+});
