@@ -1,6 +1,6 @@
 import { actorForUser } from '../../../commands/actors';
 import { runCommandOn } from '../../../commands/runCaseCommand';
-import type { Actor, ActorRole, Case, CaseCommand } from '../../../src/cases';
+import { wasApplied, type Actor, type ActorRole, type Case, type CaseCommand } from '../../../src/cases';
 import { staleReason } from './staleness';
 import { answerTapper, type Tap, type TapDeps } from './tapContext';
 
@@ -35,13 +35,15 @@ export async function tapActor(deps: TapDeps, tap: Tap, roles: readonly ActorRol
  * callback is refused as already applied and changes nothing (and is not answered twice).
  */
 export async function runTapCommand(deps: TapDeps, tap: Tap, spec: TapCommandSpec): Promise<void> {
+  const commandId = `tap:${tap.event.dedupeKey}`;
+  if (wasApplied(tap.case, commandId)) return answerAppliedTap(deps, tap, spec);
   const actor = await tapActor(deps, tap, spec.roles, spec.sameDepartment);
   if (!actor) return;
   const result = await runCommandOn(deps.lifecycle, tap.case, spec.command, {
     actor,
     channel: 'wecom',
     now: deps.lifecycle.clock(),
-    commandId: `tap:${tap.event.dedupeKey}`,
+    commandId,
   });
   if (result.ok) return spec.onSuccess(result.case, actor);
   if (result.code === 'already_applied') return;
@@ -50,4 +52,17 @@ export async function runTapCommand(deps: TapDeps, tap: Tap, spec: TapCommandSpe
   if (result.code === 'not_allowed') deps.logger?.warn(line, 'card tap refused: not allowed');
   else deps.logger?.info(line, 'card tap refused');
   await answerTapper(deps, tap, result.reason);
+}
+
+/**
+ * The retry of a tap whose command is already stored: the process that stored it may have died
+ * before redrawing the card, so the redraw runs again. Its outbox key is the tap's, so a redraw that
+ * did go out is not sent twice. The staleness check is skipped: the case moved on because of this
+ * very tap, and answering "already accepted" would spend the card's single-use response code.
+ */
+async function answerAppliedTap(deps: TapDeps, tap: Tap, spec: TapCommandSpec): Promise<void> {
+  const actor = await actorForUser(deps.lifecycle.org, tap.event.fromUser, spec.roles);
+  if (!actor) return;
+  deps.logger?.info({ caseId: tap.case.id, taskId: tap.card.taskId, userId: actor.userId }, 'card tap already applied; its answer is sent again');
+  await spec.onSuccess(tap.case, actor);
 }

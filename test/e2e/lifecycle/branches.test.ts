@@ -1,4 +1,5 @@
 import { KEY, NO_DEPARTMENT, QUESTION, TYPED_REASON } from '../../../bots/wecom/lifecycle/buttonKeys';
+import { actorForUser } from '../../../commands/actors';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
 import { submitReport } from '../../../commands/submitReport';
 import { checkInvariants } from '../../../src/cases';
@@ -94,6 +95,32 @@ describe('lifecycle branches through the fake WeChat Work server', () => {
     expect(twice.version).toBe(once.version);
     expect(twice.timeline.filter((e) => e.type === 'accepted')).toHaveLength(1);
     expect(cardUpdates(card)).toHaveLength(1);
+  });
+
+  it('a tap whose command was stored by a process that died before redrawing the card is answered by its retry', async () => {
+    const { case: created } = await submitReport(h.lifecycle.deps, gridReport());
+    await h.settle();
+    const card = h.lastCard('zj-lead1', 'whistle');
+    const dedupeKey = 'evt:zj-lead1:1700000001:died-after-store';
+    // The dying process got as far as storing the tap's command, under the tap's command id.
+    const actor = await actorForUser(h.lifecycle.deps.org, 'zj-lead1', ['dept_lead']);
+    if (!actor) throw new Error('zj-lead1 is not a department lead in the test district');
+    const stored = await runCaseCommand(h.lifecycle.deps, { id: created.id }, { type: 'accept' }, { actor, channel: 'wecom', now: new Date(), commandId: `tap:${dedupeKey}` });
+    expect(stored.ok).toBe(true);
+    await h.settle();
+    expect(cardUpdates(card)).toHaveLength(0);
+
+    // Its job is retried elsewhere: the card is redrawn for everyone, once, and the case is not changed again.
+    await h.tapDirect('zj-lead1', card, KEY.accept, dedupeKey);
+    await h.settle();
+    await h.tapDirect('zj-lead1', card, KEY.accept, dedupeKey);
+    await h.settle();
+    const updates = cardUpdates(card);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.for).toBe('all');
+    expect(JSON.stringify(updates[0])).toContain('接哨');
+    const after = await h.case(created.id);
+    expect(after.timeline.filter((e) => e.type === 'accepted')).toHaveLength(1);
   });
 
   it('an extension request is approved by the dispatcher and moves the finish deadline', async () => {
