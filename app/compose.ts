@@ -43,7 +43,8 @@ export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): C
   return async (infra: Infrastructure): Promise<AppModule[]> => {
     const org = cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
     // The one case repository of this process: its write queues keep FerretDB's counters and roll-up exact.
-    const cases = new CaseRepository(infra.mongo);
+    // A writer silent for QUEUE_LOCK_MS between claiming a case's version and saving it is taken for dead, as its jobs are.
+    const cases = new CaseRepository(infra.mongo, { staleClaimMs: env.QUEUE_LOCK_MS });
     const mpConfig = loadMpConfig(env.MP_CONFIG);
     const gateway = wecomGateway(infra);
     const deadlines = await deadlinesModule(infra, { cases });

@@ -1,3 +1,4 @@
+import { retryWhenBusy } from '../../../commands/caseBusy';
 import { formatChinaTime } from '../../../src/chinaTime';
 import type { Actor, MediaRef } from '../../../src/cases';
 import type { UserDoc } from '../../../store/models/org';
@@ -48,12 +49,12 @@ export async function askExtension(deps: ConversationDeps, reply: Replier, user:
   const now = deps.clock();
   const current = found.assignments.find((a) => a.deptCode === actor.deptCode && a.state === 'accepted')?.finishDueAt;
   const due = requestedDueAt(text, now, current, deps.config.defaultExtensionDays);
-  const result = await deps.desk.runCaseCommand({ number }, { type: 'requestExtension', reason: text, requestedDueAt: due }, { actor, channel: 'wecom', now, commandId });
+  const result = retryWhenBusy(await deps.desk.runCaseCommand({ number }, { type: 'requestExtension', reason: text, requestedDueAt: due }, { actor, channel: 'wecom', now, commandId }), number);
   await reply.text(result.ok ? replies.extensionDone(number, formatChinaTime(due, 'written')) : replies.refused(number, result.reason), 'extension');
 }
 
 /** `退回 2026-000123 理由`: the typed reason the lifecycle's return card asked for. */
 export async function returnByText(deps: ConversationDeps, reply: Replier, actor: Actor, number: string, reason: string, commandId: string): Promise<void> {
-  const result = await deps.desk.runCaseCommand({ number }, { type: 'return', reason }, { actor, channel: 'wecom', now: deps.clock(), commandId });
+  const result = retryWhenBusy(await deps.desk.runCaseCommand({ number }, { type: 'return', reason }, { actor, channel: 'wecom', now: deps.clock(), commandId }), number);
   await reply.text(result.ok ? replies.returnDone(number) : replies.refused(number, result.reason), 'return');
 }

@@ -1,4 +1,5 @@
 import { actorForUser } from '../../../commands/actors';
+import { retryWhenBusy } from '../../../commands/caseBusy';
 import { runCommandOn } from '../../../commands/runCaseCommand';
 import { wasApplied, type Actor, type ActorRole, type Case, type CaseCommand } from '../../../src/cases';
 import { staleReason } from './staleness';
@@ -39,12 +40,13 @@ export async function runTapCommand(deps: TapDeps, tap: Tap, spec: TapCommandSpe
   if (wasApplied(tap.case, commandId)) return answerAppliedTap(deps, tap, spec);
   const actor = await tapActor(deps, tap, spec.roles, spec.sameDepartment);
   if (!actor) return;
-  const result = await runCommandOn(deps.lifecycle, tap.case, spec.command, {
+  const ran = await runCommandOn(deps.lifecycle, tap.case, spec.command, {
     actor,
     channel: 'wecom',
     now: deps.lifecycle.clock(),
     commandId,
   });
+  const result = retryWhenBusy(ran, tap.case.number);
   if (result.ok) return spec.onSuccess(result.case, actor);
   if (result.code === 'already_applied') return;
   const line = { caseId: tap.case.id, taskId: tap.card.taskId, userId: actor.userId, eventKey: tap.event.eventKey, code: result.code };

@@ -1,5 +1,6 @@
 import { departmentName } from '../../../src/labels';
 import { reporterActor } from '../../../commands/actors';
+import { retryWhenBusy } from '../../../commands/caseBusy';
 import { runCommandOn } from '../../../commands/runCaseCommand';
 import { mayVerify, notVerifierReason, type Satisfaction } from '../../../src/cases';
 import type { CardActionEvent } from '../events';
@@ -129,12 +130,13 @@ async function onSatisfaction(deps: TapDeps, tap: Tap): Promise<void> {
   const choice = SATISFACTION[tap.event.eventKey];
   if (!choice) return;
   const user = await deps.lifecycle.org.user(tap.event.fromUser);
-  const result = await runCommandOn(deps.lifecycle, tap.case, { type: 'rate', value: choice.value }, {
+  const ran = await runCommandOn(deps.lifecycle, tap.case, { type: 'rate', value: choice.value }, {
     actor: reporterActor(tap.event.fromUser, user?.name),
     channel: 'wecom',
     now: deps.lifecycle.clock(),
     commandId: `tap:${tap.event.dedupeKey}`,
   });
+  const result = retryWhenBusy(ran, tap.case.number);
   if (result.ok) return respond(deps, tap, `已评价：${choice.label}`);
   if (result.code !== 'already_applied') await answerTapper(deps, tap, result.reason);
 }

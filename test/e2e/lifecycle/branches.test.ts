@@ -1,8 +1,10 @@
 import { KEY, NO_DEPARTMENT, QUESTION, TYPED_REASON } from '../../../bots/wecom/lifecycle/buttonKeys';
 import { actorForUser } from '../../../commands/actors';
+import { CaseBusyError } from '../../../commands/caseBusy';
 import { runCaseCommand } from '../../../commands/runCaseCommand';
 import { submitReport } from '../../../commands/submitReport';
 import { checkInvariants } from '../../../src/cases';
+import { caseTransitionModel } from '../../../store/models/case';
 import { calendarSla } from '../../support/calendarSla';
 import { cardUpdates, TestApp } from '../../support/testApp';
 import { testDistrictApp } from '../../bots/wecom/lifecycle/support/district';
@@ -121,6 +123,29 @@ describe('lifecycle branches through the fake WeChat Work server', () => {
     expect(JSON.stringify(updates[0])).toContain('接哨');
     const after = await h.case(created.id);
     expect(after.timeline.filter((e) => e.type === 'accepted')).toHaveLength(1);
+  });
+
+  it("a tap on a case a crashed writer still holds is thrown back to its job to retry, the card's response code unspent", async () => {
+    const { case: created } = await submitReport(h.lifecycle.deps, gridReport());
+    await h.settle();
+    const card = h.lastCard('zj-lead1', 'whistle');
+    const held = await h.case(created.id);
+    // A writer that claimed the next version and died before saving it; its claim is fresh.
+    const claims = caseTransitionModel(h.mongo);
+    await claims.create({ _id: `${held.id}:${held.version + 1}`, caseId: held.id, version: held.version + 1, claimedAt: new Date(), eventTypes: ['accepted'] });
+    const dedupeKey = 'evt:zj-lead1:1700000002:held-by-crashed-writer';
+    await expect(h.tapDirect('zj-lead1', card, KEY.accept, dedupeKey)).rejects.toBeInstanceOf(CaseBusyError);
+    await h.settle();
+    expect(cardUpdates(card)).toEqual([]);
+    expect((await h.case(created.id)).version).toBe(held.version);
+
+    // Once the claim is cleared as stale, the job's retry accepts and redraws the card for everyone.
+    await claims.deleteOne({ _id: `${held.id}:${held.version + 1}` });
+    await h.tapDirect('zj-lead1', card, KEY.accept, dedupeKey);
+    await h.settle();
+    const accepted = await h.case(created.id);
+    expect(accepted.timeline.filter((e) => e.type === 'accepted')).toHaveLength(1);
+    expect(cardUpdates(card).map((u) => u.for)).toEqual(['all']);
   });
 
   it('an extension request is approved by the dispatcher and moves the finish deadline', async () => {
