@@ -84,6 +84,7 @@ export const envSchema = z
     /**
      * How long a worker's hold on a queued job lasts unless renewed (BullMQ's lockDuration; the stalled-job check runs
      * as often): the jobs of a worker that died (SIGKILL, a lost machine) are taken over by another within about twice this.
+     * Also the age after which a dead writer's case-version claim is taken as stale (app/compose.ts).
      */
     QUEUE_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
     /** Cases the default store (FerretDB v1) is rated for; warnings from 80% (README: "How far one machine goes"). Not applied to MongoDB. */
