@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { DistrictSeed, Role } from '../config/district';
 import { department as taxonomyDepartment } from '../src/taxonomy';
+import { upsertRetryingFirstRace } from './caseStoreErrors';
 import { orgModels, type DepartmentDoc, type DistrictDoc, type GridDoc, type OrgModels, type StreetDoc, type UserDoc, type CommunityDoc } from './models/org';
 
 export interface SeedCounts { streets: number; communities: number; grids: number; departments: number; users: number }
@@ -25,7 +26,9 @@ export class OrgRepository {
     const rows = orgRows(seed);
     const before = previous && previous.district.id === districtId ? orgRows(previous) : undefined;
 
-    await District.updateOne({ _id: districtId }, { $set: { name: seed.district.name, leadershipChat: seed.district.leadershipChat } }, { upsert: true });
+    // Several processes of a city may load the same seed into an empty store at once: every upsert
+    // below can lose the race of two first inserts of an `_id`, and is tried again (then it replaces).
+    await upsertRetryingFirstRace(() => District.updateOne({ _id: districtId }, { $set: { name: seed.district.name, leadershipChat: seed.district.leadershipChat } }, { upsert: true }));
     await replaceChanged(Street, rows.streets, before?.streets);
     await replaceChanged(Community, rows.communities, before?.communities);
     await replaceChanged(Grid, rows.grids, before?.grids);
@@ -142,6 +145,6 @@ type Replacements<Row> = { replaceOne: { filter: { _id: string }; replacement: R
 async function replaceChanged<Row extends { _id: string }>(model: { bulkWrite(replacements: Replacements<Row>): Promise<unknown> }, rows: Row[], before?: Row[]): Promise<number> {
   const previous = new Map((before ?? []).map((r) => [r._id, JSON.stringify(r)]));
   const changed = before ? rows.filter((r) => previous.get(r._id) !== JSON.stringify(r)) : rows;
-  if (changed.length > 0) await model.bulkWrite(changed.map((r) => ({ replaceOne: { filter: { _id: r._id }, replacement: r, upsert: true } })));
+  if (changed.length > 0) await upsertRetryingFirstRace(() => model.bulkWrite(changed.map((r) => ({ replaceOne: { filter: { _id: r._id }, replacement: r, upsert: true } }))));
   return changed.length;
 }

@@ -33,6 +33,20 @@ describe('organisation repository on a real MongoDB-protocol store', () => {
     expect((await org.grid('nongji-1'))?.memberUserIds).toEqual(['grid-zhang']);
   });
 
+  it('loads one seed from several processes starting at once on an empty store (the race of first upserts)', async () => {
+    // A city's web and worker processes start together: each loads the seed into the same empty store.
+    const fresh = connection.useDb(`${connection.name}_race`, { useCache: false });
+    const starters = Array.from({ length: 4 }, () => fresh.useDb(fresh.name, { useCache: false }));
+    try {
+      const counts = await Promise.all(starters.map((db) => new OrgRepository(db).loadSeed(seed)));
+      expect(new Set(counts.map((c) => JSON.stringify(c))).size).toBe(1);
+      expect((await new OrgRepository(fresh).district('demo-district'))?.name).toBe(seed.district.name);
+      expect(await new OrgRepository(fresh).usersWithRole('demo-district', 'grid_member')).toHaveLength(4);
+    } finally {
+      await fresh.dropDatabase();
+    }
+  });
+
   it('removes people who left the seed file', async () => {
     const smaller = { ...seed, users: seed.users.filter((u) => u.userId !== 'grid-li') };
     await org.loadSeed(smaller);
