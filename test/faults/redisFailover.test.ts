@@ -1,0 +1,215 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import { FakeWecomServer } from '../../fakes/wecom';
+import { CallbackSender } from '../../fakes/wecom/callbackSender';
+import { freePort } from '../../scripts/services/process';
+import { startRedisSentinelSet, type RunningRedisSentinelSet } from '../../scripts/services/redisSentinel';
+import { testMongoUri, testPrefix } from '../support/isolation';
+import { sleep, waitFor } from '../support/wait';
+import { startAppProcess, type AppProcess } from './support/appProcess';
+import { CityLoad, repeatedDeliveries, type CaseFlow } from './support/cityLoad';
+import { reportCounts } from './support/counts';
+
+/**
+ * Fault (e), a Redis failover under a lifecycle load: a Redis master, its replica and 3 sentinels (quorum 2,
+ * `down-after-milliseconds` 1000, `failover-timeout` 3000), and a web and a worker process (ROLE=web / ROLE=worker)
+ * that find the master only through the sentinels (REDIS_SENTINELS; REDIS_URL's host does not exist). Grid members
+ * report, confirm, the lead taps 接哨, the member sends the feedback, the reporter taps 已解决 — every message and tap a
+ * signed callback to the web process (re-sent, unchanged, when it is not answered 200, as WeChat Work retries). Once a
+ * third of the reports are confirmed the master is SIGKILLed (never restarted); the sentinels promote the replica and
+ * the processes follow it. Then: every report is exactly one case, closed; every whistle card reached both leads;
+ * nothing was delivered twice beyond the window README's Faults section documents.
+ */
+const REPORTERS = 8;
+const CASES_PER_REPORTER = 3;
+const QUEUE_LOCK_MS = 3_000;
+/** The outbox sends in flight at most when the master dies (the outbox's concurrency): the documented window. */
+const OUTBOX_CONCURRENCY = 4;
+const MASTER = 'city';
+
+const reporters = Array.from({ length: REPORTERS }, (_, i) => `fo-grid-${i}`);
+const leads = ['fo-cg-lead1', 'fo-cg-lead2'];
+const member = 'fo-cg-staff';
+
+function failoverDistrict(): Record<string, unknown> {
+  const communities = [0, 1].map((c) => ({ id: `fo-c${c}`, name: `城市社区${c}`, grids: Array.from({ length: REPORTERS / 2 }, (_, g) => ({ id: `fo-c${c}-g${g}`, name: `网格${c}-${g}` })) }));
+  return {
+    district: { id: 'fo-district', name: '城市区', leadershipChat: { kind: 'webhook', key: 'wh-fo-leaders' } },
+    streets: [{ id: 'fo-street', name: '城市街道', communities }],
+    departments: [
+      { code: 'chengguan', chat: { kind: 'webhook', key: 'wh-fo-chengguan' } },
+      { code: 'zhujian', chat: { kind: 'webhook', key: 'wh-fo-zhujian' } },
+    ],
+    users: [
+      { userId: leads[0], name: '城管甲', roles: ['dept_lead'], deptCode: 'chengguan' },
+      { userId: leads[1], name: '城管乙', roles: ['dept_lead'], deptCode: 'chengguan' },
+      { userId: member, name: '城管丙', roles: ['dept_member'], deptCode: 'chengguan' },
+      { userId: 'fo-zj-lead', name: '住建甲', roles: ['dept_lead'], deptCode: 'zhujian' },
+      { userId: 'fo-dispatcher', name: '调度员', roles: ['dispatcher'], streetId: 'fo-street' },
+      ...reporters.map((userId, i) => ({ userId, name: `网格员${i}`, roles: ['grid_member'], gridId: `fo-c${i % 2}-g${Math.floor(i / 2)}` })),
+    ],
+  };
+}
+
+/**
+ * What the app processes' logs say was run again: tries that failed and were retried with backoff, and jobs whose
+ * lock the new master did not have (`Missing lock for job …`: it lapsed during the failover), which BullMQ's
+ * stalled-job check hands back to a worker.
+ */
+function retriedJobs(output: string): { failedTries: number; lockLost: string[] } {
+  const lines = output.split('\n');
+  const lockLost = new Set<string>();
+  for (const line of lines) {
+    const job = /Missing lock for job ([^\s.]+)/.exec(line)?.[1];
+    if (job !== undefined) lockLost.add(job);
+  }
+  return { failedTries: lines.filter((line) => line.includes('will retry')).length, lockLost: [...lockLost].sort() };
+}
+
+describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its replica', () => {
+  const fake = new FakeWecomServer();
+  const secrets = { token: randomBytes(12).toString('hex'), encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
+  let dir: string;
+  let redis: RunningRedisSentinelSet;
+  let storeUri: string;
+  const processes = new Map<string, AppProcess>();
+  let load: CityLoad | undefined;
+  const spawned: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(process.env.WHISTLEBOT_TEST_DATA_DIR ?? tmpdir(), 'redis-failover-'));
+    redis = await startRedisSentinelSet({ dir: join(dir, 'redis'), masterName: MASTER, sentinels: 3, quorum: 2, downAfterMs: 1_000, failoverTimeoutMs: 3_000 });
+    storeUri = testMongoUri('redis_failover');
+    await fake.listen();
+    writeFileSync(join(dir, 'district.json'), JSON.stringify(failoverDistrict()));
+    writeFileSync(join(dir, 'conversation.json'), JSON.stringify({ gatherWindowSeconds: 180, draftTtlSeconds: 1800, feedbackWindowSeconds: 1, myReportsLimit: 5, textPreviewChars: 60, defaultExtensionDays: 3, categoryChoices: ['road', 'street_light', 'other'] }));
+    const env = {
+      MONGODB_URI: storeUri,
+      // A host that does not exist: only the sentinels lead the processes to the master, before and after the failover.
+      REDIS_URL: 'redis://no-such-redis-host.invalid:6379',
+      REDIS_SENTINELS: redis.sentinels.map((n) => `${n.host}:${n.port}`).join(','),
+      REDIS_SENTINEL_MASTER: MASTER,
+      QUEUE_PREFIX: testPrefix('failover'),
+      MEDIA_DIR: join(dir, 'media'),
+      DISTRICT_CONFIG: join(dir, 'district.json'),
+      CONVERSATION_CONFIG: join(dir, 'conversation.json'),
+      ...fake.appEnv(secrets),
+      // WeChat Work's own limits are not what this test is about.
+      WECOM_SEND_RATE_PER_MINUTE: '600000',
+      WECOM_ROBOT_RATE_PER_MINUTE: '600000',
+      WECOM_MEMBER_RATE_PER_MINUTE: '600000',
+      WECOM_MEMBER_RATE_PER_HOUR: '600000',
+      QUEUE_LOCK_MS: String(QUEUE_LOCK_MS),
+    };
+    const roles: [string, string][] = [['web', 'web'], ['worker', 'worker']];
+    await Promise.all(
+      roles.map(async ([name, role]) => {
+        const proc = await startAppProcess({ ...env, ROLE: role }, role === 'web' ? await freePort() : 0, 120_000, (child) => spawned.push(child));
+        processes.set(name, proc);
+      }),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    load?.abort();
+    for (const child of spawned) if (child.exitCode === null && child.signalCode === null && ![...processes.values()].some((p) => p.child === child)) child.kill('SIGKILL');
+    mkdirSync(join(__dirname, '../../test-artifacts/faults'), { recursive: true });
+    for (const [name, proc] of processes) {
+      await proc.stop();
+      writeFileSync(join(__dirname, `../../test-artifacts/faults/failover-${name}.log`), proc.output());
+    }
+    await fake.close();
+    await redis?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function storedCases(): Promise<{ number: string; text: string; state: string }[]> {
+    const client = new mongoose.mongo.MongoClient(storeUri, { serverSelectionTimeoutMS: 5_000 });
+    try {
+      await client.connect();
+      return (await client.db().collection('cases').find({}, { projection: { number: 1, text: 1, state: 1 } }).toArray()) as never;
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('loses no report, closes every case, brings every whistle card to its leads, repeats nothing beyond the window', async () => {
+    const web = new CallbackSender({ url: `${processes.get('web')?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
+    load = new CityLoad(fake, [web], { reporters, leads, member }, 45_000);
+    const flows: CaseFlow[] = reporters.flatMap((reporter, r) =>
+      Array.from({ length: CASES_PER_REPORTER }, (_, k) => ({ n: r * CASES_PER_REPORTER + k, reporter, text: `幸福路${r * CASES_PER_REPORTER + k + 1}号路灯不亮了，晚上很黑`, step: 'not started' })),
+    );
+    const startedAt = Date.now();
+    const cityLoad = load;
+    const progress = setInterval(() => process.stderr.write(`[failover] ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${cityLoad.confirmed} confirmed, ${cityLoad.closed} closed; steps: ${flows.filter((f) => f.step !== 'closed' && f.step !== 'not started').map((f) => `${f.n}@${f.step}`).join(', ')}\n`), 5_000);
+    const running = reporters.map(async (reporter) => {
+      for (const flow of flows.filter((f) => f.reporter === reporter)) {
+        try {
+          await cityLoad.caseFlow(flow);
+        } catch (error) {
+          flow.error = error instanceof Error ? error.message : String(error);
+        }
+      }
+    });
+
+    await waitFor('a third of the reports confirmed', () => cityLoad.confirmed >= flows.length / 3, 90_000);
+    const killedAfterMs = Date.now() - startedAt;
+    const confirmedAtKill = cityLoad.confirmed;
+    const closedAtKill = cityLoad.closed;
+    const resentAtKill = cityLoad.resent;
+    process.kill(redis.master.pid, 'SIGKILL');
+    const killedAt = Date.now();
+    process.stderr.write(`[failover] SIGKILLed the Redis master (port ${redis.master.port}) after ${killedAfterMs} ms\n`);
+    await waitFor('the sentinels to promote the replica', async () => (await redis.masterPort()) === redis.replica.port, 30_000);
+    const promotedMs = Date.now() - killedAt;
+    // The first report confirmed after the kill: the load moving again through the new master.
+    await waitFor('a report confirmed after the failover', () => cityLoad.confirmed > confirmedAtKill || cityLoad.closed > closedAtKill, 60_000);
+    const movingAgainMs = Date.now() - killedAt;
+    await Promise.all(running);
+    clearInterval(progress);
+    const seconds = (Date.now() - startedAt) / 1000;
+    await sleep(QUEUE_LOCK_MS); // a late repeat would arrive now
+
+    const cases = await storedCases();
+    const deliveries = repeatedDeliveries(fake, { users: [...reporters, ...leads, member], webhooks: ['wh-fo-chengguan'] });
+    const whistleCardsMissing = cases.flatMap((c) =>
+      leads.filter((lead) => !fake.inbox.user(lead).some((m) => m.msgtype === 'template_card' && String((m.body.template_card as { task_id?: string }).task_id).startsWith('whistle-') && JSON.stringify(m.body).includes(c.number))).map((lead) => `${c.number} → ${lead}`),
+    );
+    const retried = retriedJobs([...processes.values()].map((p) => p.output()).join('\n'));
+    reportCounts({
+      fault: 'redis-sentinel-master-sigkill',
+      received: flows.length,
+      processed: cases.length,
+      sent: deliveries.deliveries - deliveries.repeated.length,
+      deliveries: deliveries.deliveries,
+      duplicates: deliveries.repeated.length,
+      inWindow: OUTBOX_CONCURRENCY,
+      notes: {
+        seconds,
+        killedAfterMs,
+        confirmedAtKill,
+        promotedMs,
+        movingAgainMs,
+        callbacksResent: cityLoad.resent,
+        callbacksResentAfterKill: cityLoad.resent - resentAtKill,
+        failedTriesRetried: retried.failedTries,
+        jobsLockLost: retried.lockLost.length,
+        lockLost: retried.lockLost.join(' '),
+        closed: cases.filter((c) => c.state === 'closed').length,
+        repeated: deliveries.repeated.join(' | '),
+      },
+    });
+
+    expect(flows.filter((f) => f.error !== undefined).map((f) => f.error)).toEqual([]);
+    // Every report is exactly one case, and every case is closed.
+    expect(cases.map((c) => c.text).sort()).toEqual(flows.map((f) => f.text).sort());
+    expect(cases.filter((c) => c.state !== 'closed').map((c) => `${c.number} ${c.state}`)).toEqual([]);
+    expect(whistleCardsMissing).toEqual([]);
+    // Repeats only within the window: what the outbox had in flight when the master died.
+    expect(deliveries.repeated.length).toBeLessThanOrEqual(OUTBOX_CONCURRENCY);
+  }, 240_000);
+});
