@@ -60,7 +60,11 @@ export function createParser(
     const chat = chatter.isChatter(readable);
     const location = chat ? null : places.extract(readable);
     // Place names say nothing about the problem (建国路 is not illegal construction, 火车站 is no fire).
-    const problemText = location ? blankOut(readable, location.nameSpans.map(([start, end]) => ({ start, end }))) : readable;
+    const placeSpans = location ? location.nameSpans.map(([start, end]) => ({ start, end })) : [];
+    const problemText = location ? blankOut(readable, placeSpans) : readable;
+    // One cut of the message serves the rules' word boundaries and the learned model's word features.
+    const wantsModel = learned !== null && !chat && chineseCount(text) >= MODEL_MIN_CHARS;
+    const words = segment && !chat ? segment(text) : undefined;
     const urgencyResult = urgency.classify(readable);
     // Only strong cues say what the danger is about (危险 or 赶紧 could be about anything).
     const emergencyCues = urgencyResult.cues.filter((c) => c.kind === 'emergency' && c.weight >= 2);
@@ -71,7 +75,7 @@ export function createParser(
           cues: emergencyCues,
           denied: urgencyResult.negated,
           extra: plates.map((p) => ({ category: PLATE_CATEGORY, weight: PLATE_WEIGHT, word: p.value, start: p.start, end: p.end })),
-          boundaries: segment ? wordBoundaries(problemText, segment) : null,
+          boundaries: words ? wordBoundaries(text, words, [...sensitive, ...placeSpans]) : null,
         });
     // Weak words alone (晚上, 黑) do not make a problem: 大家晚上好 is chatter.
     const categoryResult = scored && scored.score >= MIN_CATEGORY_SCORE ? scored : null;
@@ -81,14 +85,17 @@ export function createParser(
     const rulesConfidence = guessed
       ? FALLBACK_CONFIDENCE
       : confidenceOf(categoryResult?.score ?? 0, categoryResult?.runnerUpScore ?? 0, location !== null, chat);
-    const verdict =
-      learned && !chat && chineseCount(text) >= MODEL_MIN_CHARS
-        ? learned.classify(text, {
+    const verdict = wantsModel
+      ? learned.classify(
+          text,
+          {
             category: rulesCategory,
             confidence: categoryResult || guessed ? rulesConfidence : 0,
             matter: actionability.opensWithMatter(text),
-          })
-        : null;
+          },
+          words,
+        )
+      : null;
     const category = verdict?.category ?? rulesCategory;
     const byRules = category === rulesCategory;
     const likelyReport =

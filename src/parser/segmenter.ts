@@ -6,17 +6,29 @@ export type Segmenter = (text: string) => string[];
 
 /**
  * Offsets where one word ends and the next begins, or null when the words do not add up to the text
- * (then no cue is held back for want of a boundary).
+ * (then no cue is held back for want of a boundary). `words` is the text's segmentation; `blanked` are
+ * spans the caller has since blanked out of it (place names, phones): their edges are boundaries too,
+ * as they would be in a segmentation of the blanked text, so one cut of the message serves the rules and
+ * the learned model alike.
  */
-export function wordBoundaries(text: string, segment: Segmenter): Set<number> | null {
+export function wordBoundaries(
+  text: string,
+  words: readonly string[],
+  blanked: ReadonlyArray<{ start: number; end: number }> = [],
+): Set<number> | null {
   const boundaries = new Set<number>([0]);
   let at = 0;
-  for (const word of segment(text)) {
+  for (const word of words) {
     if (!text.startsWith(word, at)) return null;
     at += word.length;
     boundaries.add(at);
   }
-  return at === text.length ? boundaries : null;
+  if (at !== text.length) return null;
+  for (const span of blanked) {
+    boundaries.add(span.start);
+    boundaries.add(span.end);
+  }
+  return boundaries;
 }
 
 // jieba's dictionary loads on the first cut, not on import: code that never segments does not pay for it.

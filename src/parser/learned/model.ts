@@ -94,9 +94,12 @@ export class LearnedClassifier {
     return this.fine.labels;
   }
 
-  /** What both models read of a text: its gram hashes, with its words when a model reads words. */
-  grams(text: string): number[] {
-    return gramHashes(text, this.maxGram, this.readsWords ? this.segment(text) : undefined);
+  /**
+   * What both models read of a text: its gram hashes, with its words when a model reads words (`words`,
+   * the text's segmentation when the caller already has it; otherwise the text is cut here).
+   */
+  grams(text: string, words?: readonly string[]): number[] {
+    return gramHashes(text, this.maxGram, this.readsWords ? (words ?? this.segment(text)) : undefined);
   }
 
   coarseProbabilities(text: string | readonly number[]): Float64Array {
@@ -109,8 +112,8 @@ export class LearnedClassifier {
     return this.fine.probabilities(grams, [...(coarse ?? this.coarseProbabilities(grams))]);
   }
 
-  classify(text: string, rules: RulesVerdict): LearnedVerdict {
-    const grams = this.grams(text);
+  classify(text: string, rules: RulesVerdict, words?: readonly string[]): LearnedVerdict {
+    const grams = this.grams(text, words);
     const coarse = this.coarseProbabilities(grams);
     const p = this.modelProbabilities(grams, coarse);
     const band = this.letters && text.length >= this.letters.minChars ? this.letters : this.chat;
