@@ -38,7 +38,10 @@ describe('organisation repository on a real MongoDB-protocol store', () => {
     const fresh = connection.useDb(`${connection.name}_race`, { useCache: false });
     const starters = Array.from({ length: 4 }, () => fresh.useDb(fresh.name, { useCache: false }));
     try {
-      const counts = await Promise.all(starters.map((db) => new OrgRepository(db).loadSeed(seed)));
+      // Every load settles before the database is dropped: a drop racing a load still writing could stall the store.
+      const settled = await Promise.allSettled(starters.map((db) => new OrgRepository(db).loadSeed(seed)));
+      expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
+      const counts = settled.map((s) => (s.status === 'fulfilled' ? s.value : null));
       expect(new Set(counts.map((c) => JSON.stringify(c))).size).toBe(1);
       expect((await new OrgRepository(fresh).district('demo-district'))?.name).toBe(seed.district.name);
       expect(await new OrgRepository(fresh).usersWithRole('demo-district', 'grid_member')).toHaveLength(4);
