@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 export const repoRoot = join(__dirname, '..', '..');
-export const tipdmDir = process.env.TIPDM_DIR ?? join(repoRoot, '..', '..', 'shared', 'data', 'tipdm2020');
+// The project's shared folder sits beside the checkout (../shared); a checkout one level deeper (a worktree
+// under the project's folder) finds it one further up.
+const sharedCandidates = [join(repoRoot, '..', 'shared'), join(repoRoot, '..', '..', 'shared')];
+const sharedDir = sharedCandidates.find((dir) => existsSync(join(dir, 'data', 'tipdm2020'))) ?? (sharedCandidates[0] as string);
+export const tipdmDir = process.env.TIPDM_DIR ?? join(sharedDir, 'data', 'tipdm2020');
 
 export interface RealRow {
   id: string;
