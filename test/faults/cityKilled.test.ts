@@ -14,6 +14,7 @@ import { sleep, waitFor } from '../support/wait';
 import { startAppProcess, type AppProcess } from './support/appProcess';
 import { CityLoad, repeatedDeliveries, type CaseFlow } from './support/cityLoad';
 import { reportCounts } from './support/counts';
+import { faultDistrict } from './support/loadDistrict';
 
 /**
  * Fault (d), a city on several machines: 2 web and 2 worker processes (ROLE=web / ROLE=worker), each
@@ -26,35 +27,13 @@ import { reportCounts } from './support/counts';
  * closed; every whistle card reached both leads; nothing was delivered twice beyond the window
  * README's Faults section documents (the killed worker's sends in flight).
  */
-const REPORTERS = 8;
 const CASES_PER_REPORTER = 3;
 const QUEUE_LOCK_MS = 3_000;
 /** The killed worker's outbox sends in flight at most (the outbox's concurrency): the documented window. */
 const OUTBOX_CONCURRENCY = 4;
 
-const reporters = Array.from({ length: REPORTERS }, (_, i) => `city-grid-${i}`);
-const leads = ['city-cg-lead1', 'city-cg-lead2'];
-const member = 'city-cg-staff';
-
-function cityDistrict(): Record<string, unknown> {
-  const communities = [0, 1].map((c) => ({ id: `city-c${c}`, name: `城市社区${c}`, grids: Array.from({ length: REPORTERS / 2 }, (_, g) => ({ id: `city-c${c}-g${g}`, name: `网格${c}-${g}` })) }));
-  return {
-    district: { id: 'city-district', name: '城市区', leadershipChat: { kind: 'webhook', key: 'wh-city-leaders' } },
-    streets: [{ id: 'city-street', name: '城市街道', communities }],
-    departments: [
-      { code: 'chengguan', chat: { kind: 'webhook', key: 'wh-city-chengguan' } },
-      { code: 'zhujian', chat: { kind: 'webhook', key: 'wh-city-zhujian' } },
-    ],
-    users: [
-      { userId: leads[0], name: '城管甲', roles: ['dept_lead'], deptCode: 'chengguan' },
-      { userId: leads[1], name: '城管乙', roles: ['dept_lead'], deptCode: 'chengguan' },
-      { userId: member, name: '城管丙', roles: ['dept_member'], deptCode: 'chengguan' },
-      { userId: 'city-zj-lead', name: '住建甲', roles: ['dept_lead'], deptCode: 'zhujian' },
-      { userId: 'city-dispatcher', name: '调度员', roles: ['dispatcher'], streetId: 'city-street' },
-      ...reporters.map((userId, i) => ({ userId, name: `网格员${i}`, roles: ['grid_member'], gridId: `city-c${i % 2}-g${Math.floor(i / 2)}` })),
-    ],
-  };
-}
+const district = faultDistrict('city');
+const { reporters, leads, member } = district.people;
 
 describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed mid-load', () => {
   const fake = new FakeWecomServer();
@@ -74,7 +53,7 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
     ferret = await startFerretdb({ dir: join(dir, 'ferret'), port: ferretPort });
     storeUri = `mongodb://127.0.0.1:${ferretPort}/city`;
     await fake.listen();
-    writeFileSync(join(dir, 'district.json'), JSON.stringify(cityDistrict()));
+    writeFileSync(join(dir, 'district.json'), JSON.stringify(district.seed));
     writeFileSync(join(dir, 'conversation.json'), JSON.stringify({ gatherWindowSeconds: 180, draftTtlSeconds: 1800, feedbackWindowSeconds: 1, myReportsLimit: 5, textPreviewChars: 60, defaultExtensionDays: 3, categoryChoices: ['road', 'street_light', 'other'] }));
     const env = {
       MONGODB_URI: storeUri,
@@ -159,7 +138,7 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
     await sleep(QUEUE_LOCK_MS); // a late repeat would arrive now
 
     const cases = await storedCases();
-    const deliveries = repeatedDeliveries(fake, { users: [...reporters, ...leads, member], webhooks: ['wh-city-chengguan'] });
+    const deliveries = repeatedDeliveries(fake, { users: [...reporters, ...leads, member], webhooks: [district.leadWebhook] });
     const whistleCardsMissing = cases.flatMap((c) =>
       leads.filter((lead) => !fake.inbox.user(lead).some((m) => m.msgtype === 'template_card' && String((m.body.template_card as { task_id?: string }).task_id).startsWith('whistle-') && JSON.stringify(m.body).includes(c.number))).map((lead) => `${c.number} → ${lead}`),
     );

@@ -13,6 +13,7 @@ import { sleep, waitFor } from '../support/wait';
 import { startAppProcess, type AppProcess } from './support/appProcess';
 import { CityLoad, repeatedDeliveries, type CaseFlow } from './support/cityLoad';
 import { reportCounts } from './support/counts';
+import { faultDistrict } from './support/loadDistrict';
 
 /**
  * Fault (e), a Redis failover under a lifecycle load: a Redis master, its replica and 3 sentinels (quorum 2,
@@ -24,36 +25,14 @@ import { reportCounts } from './support/counts';
  * the processes follow it. Then: every report is exactly one case, closed; every whistle card reached both leads;
  * nothing was delivered twice beyond the window README's Faults section documents.
  */
-const REPORTERS = 8;
 const CASES_PER_REPORTER = 3;
 const QUEUE_LOCK_MS = 3_000;
 /** The outbox sends in flight at most when the master dies (the outbox's concurrency): the documented window. */
 const OUTBOX_CONCURRENCY = 4;
 const MASTER = 'city';
 
-const reporters = Array.from({ length: REPORTERS }, (_, i) => `fo-grid-${i}`);
-const leads = ['fo-cg-lead1', 'fo-cg-lead2'];
-const member = 'fo-cg-staff';
-
-function failoverDistrict(): Record<string, unknown> {
-  const communities = [0, 1].map((c) => ({ id: `fo-c${c}`, name: `城市社区${c}`, grids: Array.from({ length: REPORTERS / 2 }, (_, g) => ({ id: `fo-c${c}-g${g}`, name: `网格${c}-${g}` })) }));
-  return {
-    district: { id: 'fo-district', name: '城市区', leadershipChat: { kind: 'webhook', key: 'wh-fo-leaders' } },
-    streets: [{ id: 'fo-street', name: '城市街道', communities }],
-    departments: [
-      { code: 'chengguan', chat: { kind: 'webhook', key: 'wh-fo-chengguan' } },
-      { code: 'zhujian', chat: { kind: 'webhook', key: 'wh-fo-zhujian' } },
-    ],
-    users: [
-      { userId: leads[0], name: '城管甲', roles: ['dept_lead'], deptCode: 'chengguan' },
-      { userId: leads[1], name: '城管乙', roles: ['dept_lead'], deptCode: 'chengguan' },
-      { userId: member, name: '城管丙', roles: ['dept_member'], deptCode: 'chengguan' },
-      { userId: 'fo-zj-lead', name: '住建甲', roles: ['dept_lead'], deptCode: 'zhujian' },
-      { userId: 'fo-dispatcher', name: '调度员', roles: ['dispatcher'], streetId: 'fo-street' },
-      ...reporters.map((userId, i) => ({ userId, name: `网格员${i}`, roles: ['grid_member'], gridId: `fo-c${i % 2}-g${Math.floor(i / 2)}` })),
-    ],
-  };
-}
+const district = faultDistrict('fo');
+const { reporters, leads, member } = district.people;
 
 /**
  * What the app processes' logs say was run again: tries that failed and were retried with backoff, and jobs whose
@@ -85,7 +64,7 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
     redis = await startRedisSentinelSet({ dir: join(dir, 'redis'), masterName: MASTER, sentinels: 3, quorum: 2, downAfterMs: 1_000, failoverTimeoutMs: 3_000 });
     storeUri = testMongoUri('redis_failover');
     await fake.listen();
-    writeFileSync(join(dir, 'district.json'), JSON.stringify(failoverDistrict()));
+    writeFileSync(join(dir, 'district.json'), JSON.stringify(district.seed));
     writeFileSync(join(dir, 'conversation.json'), JSON.stringify({ gatherWindowSeconds: 180, draftTtlSeconds: 1800, feedbackWindowSeconds: 1, myReportsLimit: 5, textPreviewChars: 60, defaultExtensionDays: 3, categoryChoices: ['road', 'street_light', 'other'] }));
     const env = {
       MONGODB_URI: storeUri,
@@ -175,7 +154,7 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
     await sleep(QUEUE_LOCK_MS); // a late repeat would arrive now
 
     const cases = await storedCases();
-    const deliveries = repeatedDeliveries(fake, { users: [...reporters, ...leads, member], webhooks: ['wh-fo-chengguan'] });
+    const deliveries = repeatedDeliveries(fake, { users: [...reporters, ...leads, member], webhooks: [district.leadWebhook] });
     const whistleCardsMissing = cases.flatMap((c) =>
       leads.filter((lead) => !fake.inbox.user(lead).some((m) => m.msgtype === 'template_card' && String((m.body.template_card as { task_id?: string }).task_id).startsWith('whistle-') && JSON.stringify(m.body).includes(c.number))).map((lead) => `${c.number} → ${lead}`),
     );
