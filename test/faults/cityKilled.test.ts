@@ -1,6 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
@@ -11,8 +10,8 @@ import { freePort } from '../../scripts/services/process';
 import { startRedisServer, type RunningRedis } from '../../scripts/services/redis';
 import { testPrefix } from '../support/isolation';
 import { sleep, waitFor } from '../support/wait';
-import { startAppProcess, type AppProcess } from './support/appProcess';
 import { CityLoad, repeatedDeliveries, type CaseFlow } from './support/cityLoad';
+import { CityProcesses, UNLIMITED_WECOM_RATES } from './support/cityProcesses';
 import { reportCounts } from './support/counts';
 import { faultDistrict } from './support/loadDistrict';
 
@@ -42,9 +41,8 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
   let redis: RunningRedis;
   let ferret: RunningFerretdb;
   let storeUri: string;
-  const processes = new Map<string, AppProcess>();
+  const processes = new CityProcesses();
   let load: CityLoad | undefined;
-  const spawned: ChildProcess[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(process.env.WHISTLEBOT_TEST_DATA_DIR ?? tmpdir(), 'city-'));
@@ -63,31 +61,16 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
       DISTRICT_CONFIG: join(dir, 'district.json'),
       CONVERSATION_CONFIG: join(dir, 'conversation.json'),
       ...fake.appEnv(secrets),
-      // WeChat Work's own limits are not what this test is about.
-      WECOM_SEND_RATE_PER_MINUTE: '600000',
-      WECOM_ROBOT_RATE_PER_MINUTE: '600000',
-      WECOM_MEMBER_RATE_PER_MINUTE: '600000',
-      WECOM_MEMBER_RATE_PER_HOUR: '600000',
+      ...UNLIMITED_WECOM_RATES,
       QUEUE_LOCK_MS: String(QUEUE_LOCK_MS),
     };
     // Four processes starting at once on a busy 2-core machine take a while; a start that fails still leaves each child to stop.
-    const roles: [string, string][] = [['web-1', 'web'], ['web-2', 'web'], ['worker-1', 'worker'], ['worker-2', 'worker']];
-    await Promise.all(
-      roles.map(async ([name, role]) => {
-        const proc = await startAppProcess({ ...env, ROLE: role }, role === 'web' ? await freePort() : 0, 150_000, (child) => spawned.push(child));
-        processes.set(name, proc);
-      }),
-    );
+    await processes.start(env, [['web-1', 'web'], ['web-2', 'web'], ['worker-1', 'worker'], ['worker-2', 'worker']], 150_000);
   }, 180_000);
 
   afterAll(async () => {
     load?.abort();
-    for (const child of spawned) if (child.exitCode === null && child.signalCode === null && ![...processes.values()].some((p) => p.child === child)) child.kill('SIGKILL');
-    mkdirSync(join(__dirname, '../../test-artifacts/faults'), { recursive: true });
-    for (const [name, proc] of processes) {
-      await proc.stop();
-      writeFileSync(join(__dirname, `../../test-artifacts/faults/city-${name}.log`), proc.output());
-    }
+    await processes.stop('city');
     await fake.close();
     await redis?.stop();
     await ferret?.stop();
@@ -105,11 +88,11 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
   }
 
   function kill(name: string): void {
-    processes.get(name)?.child.kill('SIGKILL');
+    processes.running.get(name)?.child.kill('SIGKILL');
   }
 
   it('loses no report, closes every case, brings every whistle card to its leads, repeats nothing beyond the window', async () => {
-    const web = (name: string) => new CallbackSender({ url: `${processes.get(name)?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
+    const web = (name: string) => new CallbackSender({ url: `${processes.running.get(name)?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
     load = new CityLoad(fake, [web('web-1'), web('web-2')], { reporters, leads, member }, 30_000);
     const flows: CaseFlow[] = reporters.flatMap((reporter, r) =>
       Array.from({ length: CASES_PER_REPORTER }, (_, k) => ({ n: r * CASES_PER_REPORTER + k, reporter, text: `幸福路${r * CASES_PER_REPORTER + k + 1}号路灯不亮了，晚上很黑`, step: 'not started' })),

@@ -1,17 +1,15 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { FakeWecomServer } from '../../fakes/wecom';
 import { CallbackSender } from '../../fakes/wecom/callbackSender';
-import { freePort } from '../../scripts/services/process';
 import { startRedisSentinelSet, type RunningRedisSentinelSet } from '../../scripts/services/redisSentinel';
 import { testMongoUri, testPrefix } from '../support/isolation';
 import { sleep, waitFor } from '../support/wait';
-import { startAppProcess, type AppProcess } from './support/appProcess';
 import { CityLoad, repeatedDeliveries, type CaseFlow } from './support/cityLoad';
+import { CityProcesses, UNLIMITED_WECOM_RATES } from './support/cityProcesses';
 import { reportCounts } from './support/counts';
 import { faultDistrict } from './support/loadDistrict';
 
@@ -55,9 +53,8 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
   let dir: string;
   let redis: RunningRedisSentinelSet;
   let storeUri: string;
-  const processes = new Map<string, AppProcess>();
+  const processes = new CityProcesses();
   let load: CityLoad | undefined;
-  const spawned: ChildProcess[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(process.env.WHISTLEBOT_TEST_DATA_DIR ?? tmpdir(), 'redis-failover-'));
@@ -77,30 +74,15 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
       DISTRICT_CONFIG: join(dir, 'district.json'),
       CONVERSATION_CONFIG: join(dir, 'conversation.json'),
       ...fake.appEnv(secrets),
-      // WeChat Work's own limits are not what this test is about.
-      WECOM_SEND_RATE_PER_MINUTE: '600000',
-      WECOM_ROBOT_RATE_PER_MINUTE: '600000',
-      WECOM_MEMBER_RATE_PER_MINUTE: '600000',
-      WECOM_MEMBER_RATE_PER_HOUR: '600000',
+      ...UNLIMITED_WECOM_RATES,
       QUEUE_LOCK_MS: String(QUEUE_LOCK_MS),
     };
-    const roles: [string, string][] = [['web', 'web'], ['worker', 'worker']];
-    await Promise.all(
-      roles.map(async ([name, role]) => {
-        const proc = await startAppProcess({ ...env, ROLE: role }, role === 'web' ? await freePort() : 0, 120_000, (child) => spawned.push(child));
-        processes.set(name, proc);
-      }),
-    );
+    await processes.start(env, [['web', 'web'], ['worker', 'worker']], 120_000);
   }, 180_000);
 
   afterAll(async () => {
     load?.abort();
-    for (const child of spawned) if (child.exitCode === null && child.signalCode === null && ![...processes.values()].some((p) => p.child === child)) child.kill('SIGKILL');
-    mkdirSync(join(__dirname, '../../test-artifacts/faults'), { recursive: true });
-    for (const [name, proc] of processes) {
-      await proc.stop();
-      writeFileSync(join(__dirname, `../../test-artifacts/faults/failover-${name}.log`), proc.output());
-    }
+    await processes.stop('failover');
     await fake.close();
     await redis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -117,7 +99,7 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
   }
 
   it('loses no report, closes every case, brings every whistle card to its leads, repeats nothing beyond the window', async () => {
-    const web = new CallbackSender({ url: `${processes.get('web')?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
+    const web = new CallbackSender({ url: `${processes.running.get('web')?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
     load = new CityLoad(fake, [web], { reporters, leads, member }, 45_000);
     const flows: CaseFlow[] = reporters.flatMap((reporter, r) =>
       Array.from({ length: CASES_PER_REPORTER }, (_, k) => ({ n: r * CASES_PER_REPORTER + k, reporter, text: `幸福路${r * CASES_PER_REPORTER + k + 1}号路灯不亮了，晚上很黑`, step: 'not started' })),
@@ -158,7 +140,7 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
     const whistleCardsMissing = cases.flatMap((c) =>
       leads.filter((lead) => !fake.inbox.user(lead).some((m) => m.msgtype === 'template_card' && String((m.body.template_card as { task_id?: string }).task_id).startsWith('whistle-') && JSON.stringify(m.body).includes(c.number))).map((lead) => `${c.number} → ${lead}`),
     );
-    const retried = retriedJobs([...processes.values()].map((p) => p.output()).join('\n'));
+    const retried = retriedJobs([...processes.running.values()].map((p) => p.output()).join('\n'));
     reportCounts({
       fault: 'redis-sentinel-master-sigkill',
       received: flows.length,
