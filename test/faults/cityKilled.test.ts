@@ -10,7 +10,7 @@ import { freePort } from '../../scripts/services/process';
 import { startRedisServer, type RunningRedis } from '../../scripts/services/redis';
 import { testPrefix } from '../support/isolation';
 import { sleep, waitFor } from '../support/wait';
-import { CityLoad, repeatedDeliveries, type CaseFlow } from './support/cityLoad';
+import { CityLoad, repeatedDeliveries } from './support/cityLoad';
 import { CityProcesses, UNLIMITED_WECOM_RATES } from './support/cityProcesses';
 import { reportCounts } from './support/counts';
 import { faultDistrict } from './support/loadDistrict';
@@ -94,29 +94,15 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
   it('loses no report, closes every case, brings every whistle card to its leads, repeats nothing beyond the window', async () => {
     const web = (name: string) => new CallbackSender({ url: `${processes.running.get(name)?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
     load = new CityLoad(fake, [web('web-1'), web('web-2')], { reporters, leads, member }, 30_000);
-    const flows: CaseFlow[] = reporters.flatMap((reporter, r) =>
-      Array.from({ length: CASES_PER_REPORTER }, (_, k) => ({ n: r * CASES_PER_REPORTER + k, reporter, text: `幸福路${r * CASES_PER_REPORTER + k + 1}号路灯不亮了，晚上很黑`, step: 'not started' })),
-    );
-    const startedAt = Date.now();
     const cityLoad = load;
-    const progress = setInterval(() => process.stderr.write(`[city] ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${cityLoad.confirmed} confirmed, ${cityLoad.closed} closed; steps: ${flows.filter((f) => f.step !== 'closed' && f.step !== 'not started').map((f) => `${f.n}@${f.step}`).join(', ')}\n`), 5_000);
-    const running = reporters.map(async (reporter) => {
-      for (const flow of flows.filter((f) => f.reporter === reporter)) {
-        try {
-          await cityLoad.caseFlow(flow);
-        } catch (error) {
-          flow.error = error instanceof Error ? error.message : String(error);
-        }
-      }
-    });
+    const { flows, done, startedAt } = cityLoad.runFlows(CASES_PER_REPORTER, 'city');
 
     await waitFor('a third of the reports confirmed', () => cityLoad.confirmed >= flows.length / 3, 60_000);
     const killedAt = Date.now() - startedAt;
     kill('worker-1');
     kill('web-1');
     process.stderr.write(`[city] killed worker-1 and web-1 after ${killedAt} ms\n`);
-    await Promise.all(running);
-    clearInterval(progress);
+    await done;
     const seconds = (Date.now() - startedAt) / 1000;
     await sleep(QUEUE_LOCK_MS); // a late repeat would arrive now
 

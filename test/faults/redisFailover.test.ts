@@ -8,7 +8,7 @@ import { CallbackSender } from '../../fakes/wecom/callbackSender';
 import { startRedisSentinelSet, type RunningRedisSentinelSet } from '../../scripts/services/redisSentinel';
 import { testMongoUri, testPrefix } from '../support/isolation';
 import { sleep, waitFor } from '../support/wait';
-import { CityLoad, repeatedDeliveries, type CaseFlow } from './support/cityLoad';
+import { CityLoad, repeatedDeliveries } from './support/cityLoad';
 import { CityProcesses, UNLIMITED_WECOM_RATES } from './support/cityProcesses';
 import { reportCounts } from './support/counts';
 import { faultDistrict } from './support/loadDistrict';
@@ -101,21 +101,8 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
   it('loses no report, closes every case, brings every whistle card to its leads, repeats nothing beyond the window', async () => {
     const web = new CallbackSender({ url: `${processes.running.get('web')?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
     load = new CityLoad(fake, [web], { reporters, leads, member }, 45_000);
-    const flows: CaseFlow[] = reporters.flatMap((reporter, r) =>
-      Array.from({ length: CASES_PER_REPORTER }, (_, k) => ({ n: r * CASES_PER_REPORTER + k, reporter, text: `幸福路${r * CASES_PER_REPORTER + k + 1}号路灯不亮了，晚上很黑`, step: 'not started' })),
-    );
-    const startedAt = Date.now();
     const cityLoad = load;
-    const progress = setInterval(() => process.stderr.write(`[failover] ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${cityLoad.confirmed} confirmed, ${cityLoad.closed} closed; steps: ${flows.filter((f) => f.step !== 'closed' && f.step !== 'not started').map((f) => `${f.n}@${f.step}`).join(', ')}\n`), 5_000);
-    const running = reporters.map(async (reporter) => {
-      for (const flow of flows.filter((f) => f.reporter === reporter)) {
-        try {
-          await cityLoad.caseFlow(flow);
-        } catch (error) {
-          flow.error = error instanceof Error ? error.message : String(error);
-        }
-      }
-    });
+    const { flows, done, startedAt } = cityLoad.runFlows(CASES_PER_REPORTER, 'failover');
 
     await waitFor('a third of the reports confirmed', () => cityLoad.confirmed >= flows.length / 3, 90_000);
     const killedAfterMs = Date.now() - startedAt;
@@ -130,8 +117,7 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
     // The first report confirmed after the kill: the load moving again through the new master.
     await waitFor('a report confirmed after the failover', () => cityLoad.confirmed > confirmedAtKill || cityLoad.closed > closedAtKill, 60_000);
     const movingAgainMs = Date.now() - killedAt;
-    await Promise.all(running);
-    clearInterval(progress);
+    await done;
     const seconds = (Date.now() - startedAt) / 1000;
     await sleep(QUEUE_LOCK_MS); // a late repeat would arrive now
 

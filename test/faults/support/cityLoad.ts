@@ -34,6 +34,30 @@ export class CityLoad {
   closed = 0;
   private aborted = false;
 
+  /**
+   * Every reporter's `casesPerReporter` street-light reports, each reporter's one after another and all
+   * reporters at once; a line of progress under `tag` every 5 s until `done` settles. A flow's failure is
+   * kept on it (`error`), not thrown.
+   */
+  runFlows(casesPerReporter: number, tag: string): { flows: CaseFlow[]; done: Promise<void>; startedAt: number } {
+    const flows: CaseFlow[] = this.district.reporters.flatMap((reporter, r) =>
+      Array.from({ length: casesPerReporter }, (_, k) => ({ n: r * casesPerReporter + k, reporter, text: `幸福路${r * casesPerReporter + k + 1}号路灯不亮了，晚上很黑`, step: 'not started' })),
+    );
+    const startedAt = Date.now();
+    const progress = setInterval(() => process.stderr.write(`[${tag}] ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${this.confirmed} confirmed, ${this.closed} closed; steps: ${flows.filter((f) => f.step !== 'closed' && f.step !== 'not started').map((f) => `${f.n}@${f.step}`).join(', ')}\n`), 5_000);
+    const running = this.district.reporters.map(async (reporter) => {
+      for (const flow of flows.filter((f) => f.reporter === reporter)) {
+        try {
+          await this.caseFlow(flow);
+        } catch (error) {
+          flow.error = error instanceof Error ? error.message : String(error);
+        }
+      }
+    });
+    const done = Promise.all(running).then(() => undefined).finally(() => clearInterval(progress));
+    return { flows, done, startedAt };
+  }
+
   /** Every flow still waiting gives up at its next poll (a failed test's clean-up). */
   abort(): void {
     this.aborted = true;
