@@ -169,7 +169,8 @@ function chineseCount(text: string): number {
   return n;
 }
 
-function blankOut(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
+/** The text with each span replaced by as many spaces (offsets stay where they were). */
+export function blankOut(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
   let out = text;
   for (const span of spans) out = out.slice(0, span.start) + ' '.repeat(span.end - span.start) + out.slice(span.end);
   return out;

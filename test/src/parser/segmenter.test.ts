@@ -1,27 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { baseModel, createParser, defaultSegmenter, defaultVocab, findSensitive, type Segmenter } from '../../../src/parser';
 import { CategoryScorer } from '../../../src/parser/category';
 import { LocationExtractor } from '../../../src/parser/location';
+import { blankOut } from '../../../src/parser/parse';
 import { wordBoundaries } from '../../../src/parser/segmenter';
+import { gridHoldout, gridTune, gridUrgency, realHoldout, realTune } from '../../../scripts/parser/data';
 
-const fixtures = ['parser-messages', 'parser-holdout', 'parser-grid-urgency', 'tipdm-dev-tune', 'tipdm-dev-holdout'];
-const messages = fixtures.flatMap((name) =>
-  readFileSync(join(__dirname, '../../fixtures', `${name}.jsonl`), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => (JSON.parse(line) as { text: string }).text),
-);
+const messages = [...gridTune(), ...gridHoldout(), ...gridUrgency(), ...realTune(), ...realHoldout()].map((row) => row.text);
 
 function countingSegmenter(): { segment: Segmenter; calls: string[] } {
   const calls: string[] = [];
   return { calls, segment: (text) => (calls.push(text), defaultSegmenter(text)) };
-}
-
-function blankOut(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
-  let out = text;
-  for (const s of spans) out = out.slice(0, s.start) + ' '.repeat(s.end - s.start) + out.slice(s.end);
-  return out;
 }
 
 describe('one cut of a message serves the rules and the learned model', () => {
