@@ -135,14 +135,15 @@ export async function startRedisSentinelSet(options: {
       `the replica on port ${replicaPort} in sync with the master`,
       replica.pid,
     );
-    const sentinels: RedisNodeAddress[] = [];
+    const started: Array<{ node: RedisNodeAddress; pid: number }> = [];
     for (let i = 0; i < count; i += 1) {
       const sentinel = await startSentinel(join(options.dir, `sentinel-${i}`), masterName, masterPort, sentinelOptions);
       pids.push(sentinel.pid);
-      sentinels.push(sentinel.node);
+      started.push(sentinel);
     }
+    const sentinels = started.map((s) => s.node);
     // Each sentinel learns of the replica from the master's INFO and of the others through the master's hello channel.
-    for (const [i, sentinel] of sentinels.entries()) {
+    for (const { node: sentinel, pid } of started) {
       await waitUntil(
         async () => {
           if (!(await sentinelKnowsMaster(sentinel, masterName, masterPort))) return false;
@@ -154,7 +155,7 @@ export async function startRedisSentinelSet(options: {
         },
         20_000,
         `Redis Sentinel on port ${sentinel.port} knowing the master, its replica and the other sentinels`,
-        pids[2 + i],
+        pid,
       );
     }
     return {

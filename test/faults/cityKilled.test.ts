@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mongoose from 'mongoose';
 import { FakeWecomServer } from '../../fakes/wecom';
 import { CallbackSender } from '../../fakes/wecom/callbackSender';
 import { startFerretdb, type RunningFerretdb } from '../../scripts/services/ferretdb';
@@ -10,10 +9,10 @@ import { freePort } from '../../scripts/services/process';
 import { startRedisServer, type RunningRedis } from '../../scripts/services/redis';
 import { testPrefix } from '../support/isolation';
 import { sleep, waitFor } from '../support/wait';
-import { CityLoad, repeatedDeliveries } from './support/cityLoad';
+import { CityLoad, repeatedDeliveries, storedCases } from './support/cityLoad';
 import { CityProcesses, UNLIMITED_WECOM_RATES } from './support/cityProcesses';
 import { reportCounts } from './support/counts';
-import { faultDistrict } from './support/loadDistrict';
+import { faultDistrict, writeCityConfig } from './support/loadDistrict';
 
 /**
  * Fault (d), a city on several machines: 2 web and 2 worker processes (ROLE=web / ROLE=worker), each
@@ -51,15 +50,11 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
     ferret = await startFerretdb({ dir: join(dir, 'ferret'), port: ferretPort });
     storeUri = `mongodb://127.0.0.1:${ferretPort}/city`;
     await fake.listen();
-    writeFileSync(join(dir, 'district.json'), JSON.stringify(district.seed));
-    writeFileSync(join(dir, 'conversation.json'), JSON.stringify({ gatherWindowSeconds: 180, draftTtlSeconds: 1800, feedbackWindowSeconds: 1, myReportsLimit: 5, textPreviewChars: 60, defaultExtensionDays: 3, categoryChoices: ['road', 'street_light', 'other'] }));
     const env = {
       MONGODB_URI: storeUri,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: testPrefix('city'),
-      MEDIA_DIR: join(dir, 'media'),
-      DISTRICT_CONFIG: join(dir, 'district.json'),
-      CONVERSATION_CONFIG: join(dir, 'conversation.json'),
+      ...writeCityConfig(dir, district.seed),
       ...fake.appEnv(secrets),
       ...UNLIMITED_WECOM_RATES,
       QUEUE_LOCK_MS: String(QUEUE_LOCK_MS),
@@ -77,15 +72,6 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function storedCases(): Promise<{ number: string; text: string; state: string; assignments: { deptCode: string }[] }[]> {
-    const client = new mongoose.mongo.MongoClient(storeUri, { serverSelectionTimeoutMS: 5_000 });
-    try {
-      await client.connect();
-      return await client.db().collection('cases').find({}, { projection: { number: 1, text: 1, state: 1, assignments: 1 } }).toArray() as never;
-    } finally {
-      await client.close();
-    }
-  }
 
   function kill(name: string): void {
     processes.running.get(name)?.child.kill('SIGKILL');
@@ -106,11 +92,9 @@ describe('fault: a city of 2 web and 2 worker processes, one of each SIGKILLed m
     const seconds = (Date.now() - startedAt) / 1000;
     await sleep(QUEUE_LOCK_MS); // a late repeat would arrive now
 
-    const cases = await storedCases();
+    const cases = await storedCases(storeUri);
     const deliveries = repeatedDeliveries(fake, { users: [...reporters, ...leads, member], webhooks: [district.leadWebhook] });
-    const whistleCardsMissing = cases.flatMap((c) =>
-      leads.filter((lead) => !fake.inbox.user(lead).some((m) => m.msgtype === 'template_card' && String((m.body.template_card as { task_id?: string }).task_id).startsWith('whistle-') && JSON.stringify(m.body).includes(c.number))).map((lead) => `${c.number} → ${lead}`),
-    );
+    const whistleCardsMissing = cityLoad.whistleCardsMissing(cases);
     reportCounts({
       fault: 'city-web-and-worker-sigkill',
       received: flows.length,

@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mongoose from 'mongoose';
 import { FakeWecomServer } from '../../fakes/wecom';
 import { CallbackSender } from '../../fakes/wecom/callbackSender';
 import { startRedisSentinelSet, type RunningRedisSentinelSet } from '../../scripts/services/redisSentinel';
 import { testMongoUri, testPrefix } from '../support/isolation';
 import { sleep, waitFor } from '../support/wait';
-import { CityLoad, repeatedDeliveries } from './support/cityLoad';
+import { CityLoad, repeatedDeliveries, storedCases } from './support/cityLoad';
 import { CityProcesses, UNLIMITED_WECOM_RATES } from './support/cityProcesses';
 import { reportCounts } from './support/counts';
-import { faultDistrict } from './support/loadDistrict';
+import { faultDistrict, writeCityConfig } from './support/loadDistrict';
 
 /**
  * Fault (e), a Redis failover under a lifecycle load: a Redis master, its replica and 3 sentinels (quorum 2,
@@ -61,8 +60,6 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
     redis = await startRedisSentinelSet({ dir: join(dir, 'redis'), masterName: MASTER, sentinels: 3, quorum: 2, downAfterMs: 1_000, failoverTimeoutMs: 3_000 });
     storeUri = testMongoUri('redis_failover');
     await fake.listen();
-    writeFileSync(join(dir, 'district.json'), JSON.stringify(district.seed));
-    writeFileSync(join(dir, 'conversation.json'), JSON.stringify({ gatherWindowSeconds: 180, draftTtlSeconds: 1800, feedbackWindowSeconds: 1, myReportsLimit: 5, textPreviewChars: 60, defaultExtensionDays: 3, categoryChoices: ['road', 'street_light', 'other'] }));
     const env = {
       MONGODB_URI: storeUri,
       // A host that does not exist: only the sentinels lead the processes to the master, before and after the failover.
@@ -70,9 +67,7 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
       REDIS_SENTINELS: redis.sentinels.map((n) => `${n.host}:${n.port}`).join(','),
       REDIS_SENTINEL_MASTER: MASTER,
       QUEUE_PREFIX: testPrefix('failover'),
-      MEDIA_DIR: join(dir, 'media'),
-      DISTRICT_CONFIG: join(dir, 'district.json'),
-      CONVERSATION_CONFIG: join(dir, 'conversation.json'),
+      ...writeCityConfig(dir, district.seed),
       ...fake.appEnv(secrets),
       ...UNLIMITED_WECOM_RATES,
       QUEUE_LOCK_MS: String(QUEUE_LOCK_MS),
@@ -88,15 +83,6 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function storedCases(): Promise<{ number: string; text: string; state: string }[]> {
-    const client = new mongoose.mongo.MongoClient(storeUri, { serverSelectionTimeoutMS: 5_000 });
-    try {
-      await client.connect();
-      return (await client.db().collection('cases').find({}, { projection: { number: 1, text: 1, state: 1 } }).toArray()) as never;
-    } finally {
-      await client.close();
-    }
-  }
 
   it('loses no report, closes every case, brings every whistle card to its leads, repeats nothing beyond the window', async () => {
     const web = new CallbackSender({ url: `${processes.running.get('web')?.url}/wecom/callback`, corpId: fake.corpId, agentId: fake.agentId, ...secrets });
@@ -121,11 +107,9 @@ describe('fault: the Redis master SIGKILLed mid-load, the sentinels promote its 
     const seconds = (Date.now() - startedAt) / 1000;
     await sleep(QUEUE_LOCK_MS); // a late repeat would arrive now
 
-    const cases = await storedCases();
+    const cases = await storedCases(storeUri);
     const deliveries = repeatedDeliveries(fake, { users: [...reporters, ...leads, member], webhooks: [district.leadWebhook] });
-    const whistleCardsMissing = cases.flatMap((c) =>
-      leads.filter((lead) => !fake.inbox.user(lead).some((m) => m.msgtype === 'template_card' && String((m.body.template_card as { task_id?: string }).task_id).startsWith('whistle-') && JSON.stringify(m.body).includes(c.number))).map((lead) => `${c.number} → ${lead}`),
-    );
+    const whistleCardsMissing = cityLoad.whistleCardsMissing(cases);
     const retried = retriedJobs([...processes.running.values()].map((p) => p.output()).join('\n'));
     reportCounts({
       fault: 'redis-sentinel-master-sigkill',

@@ -1,6 +1,7 @@
 import type { CallbackResponse, CallbackSender } from '../../../fakes/wecom/callbackSender';
 import type { FakeWecomServer, InboxMessage } from '../../../fakes/wecom';
 import { KEY } from '../../../bots/wecom/lifecycle/buttonKeys';
+import mongoose from 'mongoose';
 import { sleep } from '../../support/wait';
 
 /**
@@ -56,6 +57,15 @@ export class CityLoad {
     });
     const done = Promise.all(running).then(() => undefined).finally(() => clearInterval(progress));
     return { flows, done, startedAt };
+  }
+
+  /** Each case's whistle card a lead did not get, as `<number> → <lead>`. */
+  whistleCardsMissing(cases: ReadonlyArray<{ number: string }>): string[] {
+    return cases.flatMap((c) =>
+      this.district.leads
+        .filter((lead) => !this.fake.inbox.user(lead).some((m) => m.msgtype === 'template_card' && String((m.body.template_card as { task_id?: string }).task_id).startsWith('whistle-') && JSON.stringify(m.body).includes(c.number)))
+        .map((lead) => `${c.number} → ${lead}`),
+    );
   }
 
   /** Every flow still waiting gives up at its next poll (a failed test's clean-up). */
@@ -176,4 +186,21 @@ export function repeatedDeliveries(fake: FakeWecomServer, recipients: { users: s
   for (const user of recipients.users) count(user, fake.inbox.user(user));
   for (const key of recipients.webhooks) count(`robot ${key}`, fake.inbox.webhook(key));
   return { deliveries, repeated };
+}
+
+export interface StoredCase {
+  number: string;
+  text: string;
+  state: string;
+}
+
+/** The cases the city's store holds, read straight from it by a client of the test's own. */
+export async function storedCases(storeUri: string): Promise<StoredCase[]> {
+  const client = new mongoose.mongo.MongoClient(storeUri, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await client.connect();
+    return (await client.db().collection('cases').find({}, { projection: { number: 1, text: 1, state: 1 } }).toArray()) as never;
+  } finally {
+    await client.close();
+  }
 }

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CityDistrict } from './cityLoad';
 
 /** Grid members reporting under a fault: two communities of REPORTERS / 2 grids, one reporter a grid. */
@@ -30,4 +32,15 @@ export function faultDistrict(prefix: string): { seed: Record<string, unknown>; 
     ],
   };
   return { seed, people: { reporters, leads, member }, leadWebhook: `wh-${prefix}-chengguan` };
+}
+
+/**
+ * Writes the district and a quick conversation config (a 1 s feedback window) under `dir`; returns the app
+ * environment that points at them, and at `dir`'s media folder.
+ */
+export function writeCityConfig(dir: string, seed: Record<string, unknown>): { DISTRICT_CONFIG: string; CONVERSATION_CONFIG: string; MEDIA_DIR: string } {
+  const files = { DISTRICT_CONFIG: join(dir, 'district.json'), CONVERSATION_CONFIG: join(dir, 'conversation.json'), MEDIA_DIR: join(dir, 'media') };
+  writeFileSync(files.DISTRICT_CONFIG, JSON.stringify(seed));
+  writeFileSync(files.CONVERSATION_CONFIG, JSON.stringify({ gatherWindowSeconds: 180, draftTtlSeconds: 1800, feedbackWindowSeconds: 1, myReportsLimit: 5, textPreviewChars: 60, defaultExtensionDays: 3, categoryChoices: ['road', 'street_light', 'other'] }));
+  return files;
 }
