@@ -18,9 +18,16 @@ function node<T>(): TrieNode<T> {
 
 export class KeywordTrie<T> {
   private readonly root: TrieNode<T> = node<T>();
+  /**
+   * One bit per UTF-16 code unit: whether some word starts with it. Most characters of a text start no word,
+   * and a bit test turns them away without a Map lookup.
+   */
+  private readonly starts = new Int32Array(0x10000 >>> 5);
 
   add(word: string, value: T): void {
     if (word.length === 0) return;
+    const first = word.charCodeAt(0);
+    this.starts[first >>> 5] = (this.starts[first >>> 5] as number) | (1 << (first & 31));
     let current = this.root;
     for (let i = 0; i < word.length; i++) {
       const ch = word.charCodeAt(i);
@@ -36,6 +43,9 @@ export class KeywordTrie<T> {
 
   /** Longest match starting at `start`, or null. */
   matchAt(text: string, start: number): TrieHit<T> | null {
+    if (start >= text.length) return null;
+    const first = text.charCodeAt(start);
+    if (((this.starts[first >>> 5] as number) & (1 << (first & 31))) === 0) return null;
     let current: TrieNode<T> | undefined = this.root.children.get(text.charCodeAt(start));
     let bestEnd = -1;
     let bestValues: T[] | null = null;
