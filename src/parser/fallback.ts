@@ -30,6 +30,13 @@ export class BigramClassifier {
   private readonly vocabularySize: number;
   /** Per category, what `guess` adds: its log prior, the log probability of each bigram seen, and of one unseen. */
   private readonly logs: Array<{ category: string; prior: number; seen: Map<string, number>; unseen: number }>;
+  /**
+   * The same logs by bigram: for each bigram seen in any example (keyed by its two code units as one number),
+   * what each category adds for it, in the order of `logs` (a category that never saw it adds its `unseen`).
+   * One lookup per gram instead of one per gram and category.
+   */
+  private readonly byGram = new Map<number, Float64Array>();
+  private readonly unseen: Float64Array;
 
   constructor(examples: readonly Example[], normalize: (text: string) => string) {
     const vocabulary = new Set<string>();
@@ -53,17 +60,41 @@ export class BigramClassifier {
       for (const [gram, count] of table ?? []) seen.set(gram, Math.log((count + 1) / denominator));
       return { category, prior: Math.log(prior / exampleCount), seen, unseen: Math.log(1 / denominator) };
     });
+    this.unseen = Float64Array.from(this.logs, (l) => l.unseen);
+    this.logs.forEach(({ seen }, c) => {
+      for (const [gram, log] of seen) {
+        const key = gram.charCodeAt(0) * 0x10000 + gram.charCodeAt(1);
+        let row = this.byGram.get(key);
+        if (!row) {
+          row = Float64Array.from(this.unseen);
+          this.byGram.set(key, row);
+        }
+        row[c] = log;
+      }
+    });
   }
 
   guess(text: string): FallbackGuess | null {
-    const grams = bigrams(text);
-    if (grams.length === 0 || this.priors.size < 2) return null;
-    const scored: Array<[string, number]> = [];
-    for (const { category, prior, seen, unseen } of this.logs) {
-      let score = prior;
-      for (const gram of grams) score += seen.get(gram) ?? unseen;
-      scored.push([category, score]);
+    if (this.priors.size < 2) return null;
+    const { logs, byGram, unseen } = this;
+    const C = logs.length;
+    const scores = Float64Array.from(logs, (l) => l.prior);
+    // The bigrams of the text's CJK characters alone (what `bigrams` reads), in order: each category's score
+    // adds the same logs in the same order as a per-category loop over `bigrams(text)` would.
+    let previous = -1;
+    let grams = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x4e00 || c > 0x9fff) continue;
+      if (previous >= 0) {
+        const row = byGram.get(previous * 0x10000 + c) ?? unseen;
+        for (let k = 0; k < C; k++) scores[k] = (scores[k] as number) + (row[k] as number);
+        grams++;
+      }
+      previous = c;
     }
+    if (grams === 0) return null;
+    const scored: Array<[string, number]> = logs.map(({ category }, k) => [category, scores[k] as number]);
     scored.sort((a, b) => b[1] - a[1]);
     const [top, second] = scored;
     if (!top || !second) return null;
