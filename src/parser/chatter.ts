@@ -28,15 +28,19 @@ export class ChatterDetector {
   }
 
   hasReportVerb(text: string): boolean {
-    return this.verbs.scan(text).length > 0;
+    // The first position where a verb starts is the first hit `scan` would give: no need to scan on.
+    for (let i = 0; i < text.length; i++) if (this.verbs.matchAt(text, i)) return true;
+    return false;
   }
 
+  /** Whether `scan` would find hits end to end from the start: walked hit by hit, stopping at the first gap. */
   private coveredBy(text: string, trie: KeywordTrie<true>): boolean {
     let covered = 0;
-    for (const hit of trie.scan(text)) {
-      if (hit.start !== covered) return false;
+    while (covered < text.length) {
+      const hit = trie.matchAt(text, covered);
+      if (!hit) return false;
       covered = hit.end;
     }
-    return covered === text.length;
+    return true;
   }
 }

@@ -29,19 +29,22 @@ export function toHalfWidth(text: string): string {
 
 // Most messages are already simplified: a per-character check (cached) is far cheaper than the
 // phrase-level converter, which then runs only for texts holding at least one traditional character.
-const changesAlone = new Map<string, boolean>();
+// One byte per UTF-16 code unit: 0 not yet asked, 1 the converter leaves the character alone, 2 it changes it.
+const changesAlone = new Uint8Array(0x10000);
+const UNCHANGED = 1;
+const CHANGED = 2;
 
 function hasTraditional(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x3400) continue;
-    const ch = text.charAt(i);
-    let changes = changesAlone.get(ch);
-    if (changes === undefined) {
-      changes = toSimplified(ch) !== ch;
-      changesAlone.set(ch, changes);
+    let changes = changesAlone[code] as number;
+    if (changes === 0) {
+      const ch = text.charAt(i);
+      changes = toSimplified(ch) !== ch ? CHANGED : UNCHANGED;
+      changesAlone[code] = changes;
     }
-    if (changes) return true;
+    if (changes === CHANGED) return true;
   }
   return false;
 }
