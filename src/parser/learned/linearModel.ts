@@ -26,8 +26,6 @@ export class LinearModel {
   private readonly stride: number;
   private readonly idf: Float32Array | undefined;
   private readonly scratch: FeatureScratch;
-  /** What the prefetching pass of `logits` read, kept so that the pass is not optimised away. */
-  private touched = 0;
 
   constructor(private readonly data: LinearModelData) {
     this.labels = data.labels;
@@ -62,13 +60,7 @@ export class LinearModel {
     const stride = this.stride;
     const weights = this.weights;
     const out = new Float64Array(stride);
-    // The weight rows of a message's features lie scattered over a table larger than the core's cache. A first
-    // pass reads one byte of each row (the loads do not wait on one another, so the memory system fetches many
-    // rows at once); the sums below then find their rows in cache instead of waiting for each in turn.
-    let touched = 0;
-    for (let i = 0; i < n; i++) touched ^= weights[(index[i] as number) * stride] as number;
-    this.touched = touched;
-    // Four labels at a time, their sums in locals (registers) rather than in `out`: each label's sum still adds
+    // Eight labels at a time (one row padded to a multiple of 8), their sums in locals (registers) rather than in `out`: each label's sum still adds
     // the features one by one in the order featuresOf gives, so the result is the same to the bit. The labels
     // past K (the row padding) have zero weights and are dropped.
     for (let k = 0; k < stride; k += 8) {
