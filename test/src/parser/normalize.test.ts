@@ -1,4 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { normalizeReportText, parseReport, toHalfWidth, toSimplifiedChinese } from '../../../src/parser';
+import { convertWhole } from '../../../src/parser/normalize';
+
+const fixture = (file: string): string[] =>
+  readFileSync(join(__dirname, '../../fixtures', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => (JSON.parse(l) as { text: string }).text);
 
 describe('normalisation', () => {
   it('folds full-width letters, digits, punctuation and spaces to half-width, one for one', () => {
@@ -9,6 +18,23 @@ describe('normalisation', () => {
   it('turns traditional characters into simplified ones', () => {
     expect(toSimplifiedChinese('燃氣洩漏，樓道裡有異味')).toBe('燃气泄漏,楼道里有异味'.replace(',', '，'));
     expect(toSimplifiedChinese('路面已经塌陷')).toBe('路面已经塌陷');
+  });
+
+  it('converts a text holding a traditional character exactly as the converter run on the whole text', () => {
+    // The converter runs only on the pieces between characters no dictionary entry holds; the result must be
+    // the whole text's conversion. Real letters (many hold 么, which alone would become 幺), the same letters
+    // written in traditional characters, and texts with astral and ideographic description characters.
+    const toTraditional = (require('opencc-js') as { Converter(o: { from: 'cn'; to: 'tw' }): (t: string) => string }).Converter({
+      from: 'cn',
+      to: 'tw',
+    });
+    const letters = fixture('tipdm-dev-holdout.jsonl');
+    const texts = [...letters, ...letters.map(toTraditional), '𠮷野家的麼', '⿰木木林很乾淨', '乾隆，著名的「乾」。藉口，么', '么', '什么，怎么'];
+    // The texts the converter runs on: those holding a character it changes on its own.
+    const traditional = texts.filter((t) => [...t].some((ch) => convertWhole(ch) !== ch));
+    expect(traditional.length).toBeGreaterThan(letters.length);
+    expect(traditional.filter((t) => convertWhole(t) === t).length).toBeGreaterThan(10);
+    for (const text of traditional) expect(toSimplifiedChinese(text)).toBe(convertWhole(text));
   });
 
   it('removes stickers, emoji and @mentions, fixes typos', () => {
