@@ -68,8 +68,13 @@ const PLACE_WEIGHT = 1;
  * The strong category word an emergency cue is about: the cue itself when it is one, else the nearest strong
  * word, preferring its own clause (树枝伸到电线上了，一刮风就打火 is about the wires).
  */
-function subjectOfCue(text: string, hits: readonly CategoryHit[], start: number, end: number): CategoryHit | undefined {
-  const span = clauseSpans(text).find(([from, to]) => from <= start && start < to);
+function subjectOfCue(
+  spans: ReadonlyArray<[number, number]>,
+  hits: readonly CategoryHit[],
+  start: number,
+  end: number,
+): CategoryHit | undefined {
+  const span = spans.find(([from, to]) => from <= start && start < to);
   let best: CategoryHit | undefined;
   let bestDistance = Infinity;
   for (const hit of hits) {
@@ -157,10 +162,12 @@ export class CategoryScorer {
       entry.words.push(hit.word);
       totals.set(hit.category, entry);
     }
-    const problems = this.problemsByClause(text, hits);
+    // The text's clauses, found once for the problems and every cue.
+    const spans = clauseSpans(text);
+    const problems = this.problemsByClause(spans, hits);
     const boosted = new Set<string>();
     for (const cue of cues) {
-      const subject = subjectOfCue(text, hits, cue.start, cue.start + cue.word.length);
+      const subject = subjectOfCue(spans, hits, cue.start, cue.start + cue.word.length);
       if (!subject || boosted.has(subject.category)) continue;
       boosted.add(subject.category);
       const entry = totals.get(subject.category);
@@ -200,15 +207,18 @@ export class CategoryScorer {
     return this.negators.some((n) => text.startsWith(n, start - n.length));
   }
 
+  /** `hits` sorted by start, `spans` in text order and apart: each clause's hits are the next run of hits. */
   private problemsByClause(
-    text: string,
+    spans: ReadonlyArray<[number, number]>,
     hits: CategoryHit[],
   ): Array<ProblemMention & { span: [number, number] }> {
     const result: Array<ProblemMention & { span: [number, number] }> = [];
-    for (const span of clauseSpans(text)) {
-      const inClause = hits.filter((h) => h.start >= span[0] && h.start < span[1]);
+    let next = 0;
+    for (const span of spans) {
+      while (next < hits.length && (hits[next] as CategoryHit).start < span[0]) next++;
       const totals = new Map<string, { score: number; words: string[] }>();
-      for (const hit of inClause) {
+      for (; next < hits.length && (hits[next] as CategoryHit).start < span[1]; next++) {
+        const hit = hits[next] as CategoryHit;
         const entry = totals.get(hit.category) ?? { score: 0, words: [] };
         entry.score += hit.weight;
         entry.words.push(hit.word);
