@@ -1,5 +1,5 @@
 import type { CategoryVocab } from './vocab';
-import { KeywordTrie, type TrieHit } from './trie';
+import { KeywordTrie } from './trie';
 import type { ProblemMention } from './types';
 import { isEmergencyNumber, trailingEmergencyNumber } from './numbers';
 
@@ -120,22 +120,25 @@ export class CategoryScorer {
   }
 
   hits(text: string, boundaries: ReadonlySet<number> | null = null): CategoryHit[] {
-    return this.trie.scan(text).flatMap((hit: TrieHit<Weighted | null>) => {
-      if (boundaries && hit.word.length <= WORD_CHECK_MAX && !(boundaries.has(hit.start) && boundaries.has(hit.end))) return [];
+    const found: CategoryHit[] = [];
+    for (const hit of this.trie.scan(text)) {
+      if (boundaries && hit.word.length <= WORD_CHECK_MAX && !(boundaries.has(hit.start) && boundaries.has(hit.end))) continue;
       const number = trailingEmergencyNumber(hit.word, hit.start);
-      if (number && !isEmergencyNumber(text, number[0], number[1])) return [];
+      if (number && !isEmergencyNumber(text, number[0], number[1])) continue;
       // 垃圾站边上的老鼠: a word that only says where (X附近, X旁边) is weak evidence of its own category.
       const place = this.marksPlace(text, hit.end);
-      return hit.values
-        .filter((v): v is Weighted => v !== null)
-        .map((v) => ({
+      for (const v of hit.values) {
+        if (v === null) continue;
+        found.push({
           category: v.category,
           weight: place ? Math.min(v.weight, PLACE_WEIGHT) : v.weight,
           word: hit.word,
           start: hit.start,
           end: hit.end,
-        }));
-    });
+        });
+      }
+    }
+    return found;
   }
 
   private marksPlace(text: string, end: number): boolean {

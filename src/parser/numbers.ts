@@ -22,6 +22,9 @@ export function isEmergencyNumber(text: string, start: number, end: number): boo
 
 /** Where a matched cue ends in one of the emergency numbers, the span of that number. */
 export function trailingEmergencyNumber(word: string, start: number): [number, number] | null {
+  // Every one of the numbers ends in 0 or 9: most words are turned away without the pattern.
+  const last = word.charCodeAt(word.length - 1);
+  if (last !== 48 && last !== 57) return null;
   const m = /(110|119|120)$/.exec(word);
   return m ? [start + m.index, start + word.length] : null;
 }
