@@ -60,10 +60,12 @@ export class LinearModel {
     const stride = this.stride;
     const weights = this.weights;
     const out = new Float64Array(stride);
-    // Eight labels at a time (one row padded to a multiple of 8), their sums in locals (registers) rather than in `out`: each label's sum still adds
-    // the features one by one in the order featuresOf gives, so the result is the same to the bit. The labels
-    // past K (the row padding) have zero weights and are dropped.
-    for (let k = 0; k < stride; k += 8) {
+    // Eight labels at a time (four for the last block when that covers the rest), their sums in locals
+    // (registers) rather than in `out`: each label's sum still adds the features one by one in the order
+    // featuresOf gives, so the result is the same to the bit. Labels past K (row padding) have zero weights.
+    const blocks = Math.ceil(K / 4) * 4;
+    let k = 0;
+    for (; k + 8 <= blocks; k += 8) {
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
@@ -92,6 +94,24 @@ export class LinearModel {
       out[k + 5] = a5;
       out[k + 6] = a6;
       out[k + 7] = a7;
+    }
+    if (k < blocks) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let i = 0; i < n; i++) {
+        const base = (index[i] as number) * stride + k;
+        const v = values[i] as number;
+        a0 += (weights[base] as number) * v;
+        a1 += (weights[base + 1] as number) * v;
+        a2 += (weights[base + 2] as number) * v;
+        a3 += (weights[base + 3] as number) * v;
+      }
+      out[k] = a0;
+      out[k + 1] = a1;
+      out[k + 2] = a2;
+      out[k + 3] = a3;
     }
     for (let d = 0; d < this.data.dense; d++) {
       const base = (spec.buckets + d) * stride;
