@@ -44,17 +44,26 @@ const INTRODUCER_GAP = /[\s:：]*$/;
 const TRAILING_ONLY: ReadonlySet<PartKind> = new Set(['relative', 'distance', 'door', 'floor']);
 
 const NUM = '(?:\\d+|[一二三四五六七八九十两百]+)';
-const NUMBERED: ReadonlyArray<[RegExp, PartKind]> = [
+/**
+ * Each pattern with the characters of which any match holds at least one (its unit words' characters): a text
+ * holding none of them is not searched with that pattern.
+ */
+const NUMBERED: ReadonlyArray<[RegExp, PartKind, readonly string[]]> = [
   // 3-2-501 (building-unit-room); a case number such as 2026-000123 is not a place.
-  [/(?<!\d)\d{1,3}-\d{1,2}(?:-\d{1,4})?(?!\d)(?:室|号)?/g, 'room'],
-  [new RegExp(`(?:${NUM}|[A-Za-z])\\s*(?:号楼|号院|栋楼|栋|幢|座|号地块|期|区(?![域别长]))`, 'g'), 'building'],
-  [new RegExp(`${NUM}\\s*(?:单元|门洞|门栋|号门)`, 'g'), 'unit'],
-  [new RegExp(`${NUM}\\s*(?:楼|层)(?![道梯下上顶房主])`, 'g'), 'floor'],
-  [/(?<![\d-])\d{3,4}(?![\d.\-]|\s*(?:米|元|块|个|天|年|斤|号|次|多|公里|平|万|人|辆|分|秒|点|度|吨|户|台|张|条|根|只))(?:\s*(?:室|房间|号房))?/g, 'room'],
-  [new RegExp(`${NUM}\\s*号(?![楼院门码线])`, 'g'), 'door'],
+  [/(?<!\d)\d{1,3}-\d{1,2}(?:-\d{1,4})?(?!\d)(?:室|号)?/g, 'room', ['-']],
+  [new RegExp(`(?:${NUM}|[A-Za-z])\\s*(?:号楼|号院|栋楼|栋|幢|座|号地块|期|区(?![域别长]))`, 'g'), 'building', ['号', '栋', '幢', '座', '期', '区']],
+  [new RegExp(`${NUM}\\s*(?:单元|门洞|门栋|号门)`, 'g'), 'unit', ['单', '门']],
+  [new RegExp(`${NUM}\\s*(?:楼|层)(?![道梯下上顶房主])`, 'g'), 'floor', ['楼', '层']],
+  [
+    /(?<![\d-])\d{3,4}(?![\d.\-]|\s*(?:米|元|块|个|天|年|斤|号|次|多|公里|平|万|人|辆|分|秒|点|度|吨|户|台|张|条|根|只))(?:\s*(?:室|房间|号房))?/g,
+    'room',
+    ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  ],
+  [new RegExp(`${NUM}\\s*号(?![楼院门码线])`, 'g'), 'door', ['号']],
   [
     new RegExp(`(?:往|向|朝)?(?:[东西南北]{1,2}(?:侧|边|面)?)?(?:约|大概|大约)?${NUM}(?:多)?\\s*(?:米|公里|步)(?:左右|处|远)?`, 'g'),
     'distance',
+    ['米', '里', '步'],
   ],
 ];
 
@@ -123,7 +132,8 @@ export class LocationExtractor {
         if (part?.kind === 'named') names.push([part.start, i]);
       }
     }
-    for (const [pattern, kind] of HAS_NUMBER.test(text) ? NUMBERED : []) {
+    for (const [pattern, kind, needs] of HAS_NUMBER.test(text) ? NUMBERED : []) {
+      if (!needs.some((ch) => text.includes(ch))) continue;
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
         // 一栋老楼 is "a building", not building number one.
