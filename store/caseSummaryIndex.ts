@@ -3,6 +3,8 @@ import type { Logger } from '../infra/logger';
 import type { Scope } from '../src/console/access';
 import type { Board } from '../src/console/board';
 import { BoardTally } from '../src/console/boardTally';
+import { CaseListIndex } from '../src/console/caseListIndex';
+import type { CasePage, CaseQuery } from '../src/console/caseQuery';
 import type { LightRule } from '../src/console/lights';
 import { summarise, type CaseSummary } from '../src/console/summary';
 import { caseFromDoc } from './caseMapping';
@@ -23,8 +25,9 @@ function touchedAt(c: CaseSummary): number {
  * once from the store (without timelines) and kept current by the case feed. FerretDB v1 filters
  * anything but `_id` in Go over the whole collection, so the board and the case list cannot ask
  * the store; at 100,000 cases the summaries take ~100 MB and a scan of them a few milliseconds.
- * The board's open-case figures are kept in a `BoardTally` as summaries change, so a board does
- * not walk the open cases (100,000 of them in a district's years).
+ * The board's open-case figures are kept in a `BoardTally` and the case list's postings in a
+ * `CaseListIndex` as summaries change, so neither walks the open cases (100,000 of them in a
+ * district's years) nor the finished ones (a million).
  */
 export class CaseSummaryIndex {
   private readonly byId = new Map<string, CaseSummary>();
@@ -35,6 +38,7 @@ export class CaseSummaryIndex {
   private prunedBefore = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<SummaryListener>();
   private readonly tally: BoardTally;
+  private readonly list = new CaseListIndex();
   private readonly cases: Model<CaseDoc>;
   private loading: Promise<void> | undefined;
   private scanning: Promise<void> | undefined;
@@ -125,6 +129,7 @@ export class CaseSummaryIndex {
 
   private drop(id: string): void {
     this.tally.replace(this.byId.get(id), undefined);
+    this.list.replace(this.byId.get(id), undefined);
     this.byId.delete(id);
     this.openById.delete(id);
     this.recent.delete(id);
@@ -142,6 +147,7 @@ export class CaseSummaryIndex {
     const current = this.byId.get(summary.id);
     if (current && current.version > summary.version) return false;
     this.tally.replace(current, summary);
+    this.list.replace(current, summary);
     this.byId.set(summary.id, summary);
     if (summary.open) this.openById.set(summary.id, summary);
     else this.openById.delete(summary.id);
@@ -182,6 +188,11 @@ export class CaseSummaryIndex {
   /** The board a viewer with `scope` sees at `now`, today beginning at `dayStart`. */
   board(scope: Scope, now: Date, dayStart: Date): Board {
     return this.tally.board(scope, now, dayStart, this.touchedSince(dayStart));
+  }
+
+  /** One page of the case list a viewer with `scope` sees (the lights as at `now`). */
+  casePage(scope: Scope, query: CaseQuery, now: Date, rule?: LightRule): CasePage {
+    return this.list.page(scope, query, now, rule);
   }
 
   get(id: string): CaseSummary | undefined {
