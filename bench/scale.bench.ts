@@ -44,8 +44,6 @@ import { createDeadlineSweeper, markForResync } from '../jobs/deadlines/sweeper'
 import { bullConnection } from '../jobs/outbox/connection';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
-import { buildBoard } from '../src/console/board';
-import { findPage, onlyOpenMatch } from '../src/console/caseQuery';
 import type { Case } from '../src/cases';
 import { summarise, type CaseSummary } from '../src/console/summary';
 import { calendarFor } from '../src/sla/defaults';
@@ -265,9 +263,9 @@ async function measureSize(base: Connection, redis: Redis, redisUrl: string, siz
   for (let i = 0; i < args.samples; i++) {
     const at = new Date();
     const today = zonedInstant(localDate(at, TIME_ZONE), 0, TIME_ZONE);
-    await timed(samples.board, async () => buildBoard(index.openOrTouchedSince(today), at, today));
+    await timed(samples.board, async () => index.board({ kind: 'district' }, at, today));
     const query = filters[i % filters.length]!;
-    await timed(samples['case list'], async () => findPage(onlyOpenMatch(query) ? index.open() : index.all(), query, at));
+    await timed(samples['case list'], async () => index.casePage({ kind: 'district' }, query, at));
   }
   await index.close();
   await feed.close();

@@ -30,7 +30,9 @@ export interface CaseQuery extends CaseFilter {
 }
 
 export interface CasePage {
+  /** The number of matches, or (with `totalIsLowerBound`) how many were counted before the search stopped counting. */
   total: number;
+  totalIsLowerBound?: true;
   page: number;
   pageSize: number;
   items: CaseSummary[];
