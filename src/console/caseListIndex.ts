@@ -55,7 +55,7 @@ class SlotOrder {
       const incoming = this.pending.sort(this.compareSlots);
       this.pending = [];
       const last = this.slots.at(-1);
-      if (last === undefined || this.compareSlots(last, incoming[0] as number) <= 0) this.slots.push(...incoming);
+      if (last === undefined || this.compareSlots(last, incoming[0] as number) <= 0) for (const slot of incoming) this.slots.push(slot);
       else this.slots = merge(this.slots, incoming, this.compareSlots);
     }
     return this.slots;
