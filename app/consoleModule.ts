@@ -67,7 +67,7 @@ export function consoleModule(infra: Infrastructure, options: ConsoleModuleOptio
       const config = loadConsoleConfig(env.CONSOLE_CONFIG, env.CONSOLE_TILE_URL);
       const { districtId, places } = placesFrom(env.DISTRICT_CONFIG);
       const logger = infra.logger.child({ module: 'console' });
-      const index = new CaseSummaryIndex(infra.mongo, options.feed, districtId, logger);
+      const index = new CaseSummaryIndex(infra.mongo, options.feed, districtId, logger, config.lights);
       infra.closeables.push({ name: 'console read model', close: () => index.close() });
       const streams = new ConsoleEventStreams();
       index.onChange((s) => streams.caseChanged(s));

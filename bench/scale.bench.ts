@@ -44,8 +44,6 @@ import { createDeadlineSweeper, markForResync } from '../jobs/deadlines/sweeper'
 import { bullConnection } from '../jobs/outbox/connection';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
-import { buildBoard } from '../src/console/board';
-import { findPage, onlyOpenMatch } from '../src/console/caseQuery';
 import type { Case } from '../src/cases';
 import { summarise, type CaseSummary } from '../src/console/summary';
 import { calendarFor } from '../src/sla/defaults';
@@ -55,9 +53,9 @@ import { CaseSummaryFeed } from '../store/caseSummaryFeed';
 import { CaseSummaryIndex } from '../store/caseSummaryIndex';
 import { connectMongo } from '../store/connection';
 import { OrgRepository } from '../store/orgRepository';
-import { parseCaseListQuery } from '../web/console/caseListQuery';
 import { monthPeriod } from '../web/console/report';
 import { positiveArg } from './args';
+import { consoleListQueries } from './consoleQueries';
 import { importHistory, rng, seedHistory } from './history';
 import { latencies, type Latencies } from './latency';
 import { stopOnSignal } from './stopOnSignal';
@@ -255,19 +253,13 @@ async function measureSize(base: Connection, redis: Redis, redisUrl: string, siz
   }
 
   // The command centre, as the district admin sees it (every case visible).
-  const filters = [
-    'state=open&category=road&sort=due&order=asc',
-    'light=red&sort=createdAt',
-    `street=${STREET}&community=heping&from=${localDate(new Date(now.getTime() - 90 * 24 * 3_600_000), TIME_ZONE)}&sort=urgency`,
-    'q=%E5%B0%86%E5%86%9B%E5%BA%9C&state=closed&page=3',
-    'dept=zhujian&urgency=emergency&sort=number&order=asc',
-  ].map((f) => parseCaseListQuery(Object.fromEntries(new URLSearchParams(f)), TIME_ZONE));
+  const filters = consoleListQueries(now, TIME_ZONE, STREET).map((f) => f.query);
   for (let i = 0; i < args.samples; i++) {
     const at = new Date();
     const today = zonedInstant(localDate(at, TIME_ZONE), 0, TIME_ZONE);
-    await timed(samples.board, async () => buildBoard(index.openOrTouchedSince(today), at, today));
+    await timed(samples.board, async () => index.board({ kind: 'district' }, at, today));
     const query = filters[i % filters.length]!;
-    await timed(samples['case list'], async () => findPage(onlyOpenMatch(query) ? index.open() : index.all(), query, at));
+    await timed(samples['case list'], async () => index.casePage({ kind: 'district' }, query, at));
   }
   await index.close();
   await feed.close();

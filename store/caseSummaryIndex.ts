@@ -1,5 +1,11 @@
 import type { Connection, Model } from 'mongoose';
 import type { Logger } from '../infra/logger';
+import type { Scope } from '../src/console/access';
+import type { Board } from '../src/console/board';
+import { BoardTally } from '../src/console/boardTally';
+import { CaseListIndex } from '../src/console/caseListIndex';
+import type { CasePage, CaseQuery } from '../src/console/caseQuery';
+import type { LightRule } from '../src/console/lights';
 import { summarise, type CaseSummary } from '../src/console/summary';
 import { caseFromDoc } from './caseMapping';
 import type { CaseSummaryFeed } from './caseSummaryFeed';
@@ -7,7 +13,7 @@ import { caseModel, type CaseDoc } from './models/case';
 
 export type SummaryListener = (summary: CaseSummary) => void;
 
-/** How long a finished case stays among the board's "recent" cases after it was reported or finished. */
+/** How long a case stays among the board's "recent" cases after it was reported or finished. */
 const RECENT_MS = 48 * 3_600_000;
 
 function touchedAt(c: CaseSummary): number {
@@ -19,15 +25,20 @@ function touchedAt(c: CaseSummary): number {
  * once from the store (without timelines) and kept current by the case feed. FerretDB v1 filters
  * anything but `_id` in Go over the whole collection, so the board and the case list cannot ask
  * the store; at 100,000 cases the summaries take ~100 MB and a scan of them a few milliseconds.
+ * The board's open-case figures are kept in a `BoardTally` and the case list's postings in a
+ * `CaseListIndex` as summaries change, so neither walks the open cases (100,000 of them in a
+ * district's years) nor the finished ones (a million).
  */
 export class CaseSummaryIndex {
   private readonly byId = new Map<string, CaseSummary>();
   private readonly openById = new Map<string, CaseSummary>();
-  /** Finished cases not yet pruned as older than `RECENT_MS` before a board's day start. */
-  private readonly recentFinished = new Map<string, CaseSummary>();
-  /** Finished cases touched before this instant were pruned from `recentFinished`. */
+  /** Cases not yet pruned as reported or finished more than `RECENT_MS` before a board's day start. */
+  private readonly recent = new Map<string, CaseSummary>();
+  /** Cases touched before this instant were pruned from `recent`. */
   private prunedBefore = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<SummaryListener>();
+  private readonly tally: BoardTally;
+  private readonly list = new CaseListIndex();
   private readonly cases: Model<CaseDoc>;
   private loading: Promise<void> | undefined;
   private scanning: Promise<void> | undefined;
@@ -35,8 +46,9 @@ export class CaseSummaryIndex {
   private changedDuringScan: Set<string> | undefined;
   private closed = false;
 
-  constructor(connection: Connection, private readonly feed: CaseSummaryFeed, private readonly districtId: string, private readonly logger?: Logger) {
+  constructor(connection: Connection, private readonly feed: CaseSummaryFeed, private readonly districtId: string, private readonly logger?: Logger, lights?: LightRule) {
     this.cases = caseModel(connection);
+    this.tally = new BoardTally(lights);
   }
 
   /**
@@ -53,6 +65,7 @@ export class CaseSummaryIndex {
       } else {
         await this.scanStore();
       }
+      this.list.settle();
     })();
     return this.loading;
   }
@@ -116,9 +129,11 @@ export class CaseSummaryIndex {
   }
 
   private drop(id: string): void {
+    this.tally.replace(this.byId.get(id), undefined);
+    this.list.replace(this.byId.get(id), undefined);
     this.byId.delete(id);
     this.openById.delete(id);
-    this.recentFinished.delete(id);
+    this.recent.delete(id);
   }
 
   /** A newer version replaces an older one; a late, older message changes nothing. */
@@ -132,15 +147,13 @@ export class CaseSummaryIndex {
   private keep(summary: CaseSummary): boolean {
     const current = this.byId.get(summary.id);
     if (current && current.version > summary.version) return false;
+    this.tally.replace(current, summary);
+    this.list.replace(current, summary);
     this.byId.set(summary.id, summary);
-    if (summary.open) {
-      this.openById.set(summary.id, summary);
-      this.recentFinished.delete(summary.id);
-    } else {
-      this.openById.delete(summary.id);
-      if (touchedAt(summary) >= this.prunedBefore) this.recentFinished.set(summary.id, summary);
-      else this.recentFinished.delete(summary.id);
-    }
+    if (summary.open) this.openById.set(summary.id, summary);
+    else this.openById.delete(summary.id);
+    if (touchedAt(summary) >= this.prunedBefore) this.recent.set(summary.id, summary);
+    else this.recent.delete(summary.id);
     return true;
   }
 
@@ -154,24 +167,33 @@ export class CaseSummaryIndex {
   }
 
   /**
-   * Every open case and every finished case reported or finished at or after `since` (what the
-   * board counts), without walking the finished years: those are pruned once older than `RECENT_MS` before `since`.
+   * The cases reported or finished at or after `since` (today's figures on the board), without
+   * walking the years: those are pruned once older than `RECENT_MS` before `since`.
    */
-  *openOrTouchedSince(since: Date): Generator<CaseSummary> {
+  *touchedSince(since: Date): Generator<CaseSummary> {
     const from = since.getTime();
     if (from < this.prunedBefore) {
       // An earlier day than any board asked for so far: only a full walk knows it.
-      for (const c of this.byId.values()) if (c.open || touchedAt(c) >= from) yield c;
+      for (const c of this.byId.values()) if (touchedAt(c) >= from) yield c;
       return;
     }
-    yield* this.openById.values();
     const horizon = from - RECENT_MS;
-    for (const [id, c] of this.recentFinished) {
+    for (const [id, c] of this.recent) {
       const at = touchedAt(c);
-      if (at < horizon) this.recentFinished.delete(id);
+      if (at < horizon) this.recent.delete(id);
       else if (at >= from) yield c;
     }
     this.prunedBefore = Math.max(this.prunedBefore, horizon);
+  }
+
+  /** The board a viewer with `scope` sees at `now`, today beginning at `dayStart`. */
+  board(scope: Scope, now: Date, dayStart: Date): Board {
+    return this.tally.board(scope, now, dayStart, this.touchedSince(dayStart));
+  }
+
+  /** One page of the case list a viewer with `scope` sees (the lights as at `now`). */
+  casePage(scope: Scope, query: CaseQuery, now: Date, rule?: LightRule): CasePage {
+    return this.list.page(scope, query, now, rule);
   }
 
   get(id: string): CaseSummary | undefined {

@@ -36,53 +36,93 @@ export interface Board {
   alerts: BoardAlert[];
 }
 
-const ALERTS_SHOWN = 12;
+export const ALERTS_SHOWN = 12;
 
-function emptyCount(): BoardCount {
+export function emptyCount(): BoardCount {
   return { open: 0, red: 0, yellow: 0, today: 0 };
 }
 
-function tally(map: Map<string, BoardCount>, key: string): BoardCount {
+export function tally(map: Map<string, BoardCount>, key: string): BoardCount {
   const count = map.get(key) ?? emptyCount();
   map.set(key, count);
   return count;
 }
 
-interface Candidate {
+export interface AlertCandidate {
   case: CaseSummary;
   light: Exclude<Light, 'none'>;
   due: Date | undefined;
 }
 
-/** Red before yellow, then the earliest deadline first. */
-function moreUrgent(a: Candidate, b: Candidate): boolean {
+/** Red before yellow, then the earliest deadline first, then the case id (so equal deadlines keep one order). */
+export function moreUrgent(a: AlertCandidate, b: AlertCandidate): boolean {
   if (a.light !== b.light) return a.light === 'red';
-  return (a.due?.getTime() ?? 0) < (b.due?.getTime() ?? 0);
+  const byDue = (a.due?.getTime() ?? 0) - (b.due?.getTime() ?? 0);
+  return byDue !== 0 ? byDue < 0 : a.case.id < b.case.id;
 }
 
 /**
  * Keeps the `ALERTS_SHOWN` most urgent cases in order, by insertion: a district with tens of
  * thousands of overdue cases shows twelve, so it must not build and sort an alert for each.
  */
-function keepMostUrgent(kept: Candidate[], c: CaseSummary, light: Exclude<Light, 'none'>): void {
-  const candidate: Candidate = { case: c, light, due: nextDue(c) };
-  if (kept.length === ALERTS_SHOWN && !moreUrgent(candidate, kept[ALERTS_SHOWN - 1] as Candidate)) return;
+export function keepMostUrgent(kept: AlertCandidate[], candidate: AlertCandidate): void {
+  if (kept.length === ALERTS_SHOWN && !moreUrgent(candidate, kept[ALERTS_SHOWN - 1] as AlertCandidate)) return;
   let at = kept.length;
-  while (at > 0 && moreUrgent(candidate, kept[at - 1] as Candidate)) at -= 1;
+  while (at > 0 && moreUrgent(candidate, kept[at - 1] as AlertCandidate)) at -= 1;
   kept.splice(at, 0, candidate);
   if (kept.length > ALERTS_SHOWN) kept.pop();
+}
+
+/** What a board is made of before it is ordered for display. */
+export interface BoardParts {
+  open: number;
+  byState: Record<string, number>;
+  red: number;
+  yellow: number;
+  todayIntake: number;
+  todayClosed: number;
+  hardCases: number;
+  escalated: number;
+  streets: Map<string, BoardCount>;
+  departments: Map<string, BoardCount>;
+  categories: Map<string, number>;
+  alerts: AlertCandidate[];
+}
+
+/** Most red first, then most open, then by code, so that equal rows keep one order. */
+function byCount<T extends BoardCount>(key: (row: T) => string): (a: T, b: T) => number {
+  return (a, b) => b.red - a.red || b.open - a.open || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+export function assembleBoard(parts: BoardParts, now: Date): Board {
+  const { streets, departments, categories, alerts, ...figures } = parts;
+  return {
+    generatedAt: now,
+    ...figures,
+    byStreet: [...streets].map(([streetId, count]) => ({ streetId, ...count })).sort(byCount((r) => r.streetId)),
+    byDepartment: [...departments].map(([deptCode, count]) => ({ deptCode, ...count })).sort(byCount((r) => r.deptCode)),
+    byCategory: [...categories].map(([category, n]) => ({ category, open: n })).sort((a, b) => b.open - a.open || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0)),
+    alerts: alerts.map(({ case: c, light, due }) => ({
+      id: c.id, number: c.number, streetId: c.streetId, light,
+      ...(c.category !== undefined && { category: c.category }),
+      ...(c.locationText !== undefined && { locationText: c.locationText }),
+      ...(due !== undefined && { due }),
+      departments: c.assignments.filter((a) => a.active).map((a) => a.deptCode),
+    })),
+  };
 }
 
 /**
  * The board (大屏) over the cases a viewer may see: open cases by state, lights, today's intake,
  * and the same by street and by department (a department counts its own active assignments' lights).
+ * This walks every case it is given; the command centre answers from `BoardTally`, kept as cases change.
  */
 export function buildBoard(cases: Iterable<CaseSummary>, now: Date, dayStart: Date, rule?: LightRule): Board {
   const byState: Record<string, number> = Object.fromEntries(OPEN_CASE_STATES.map((s: CaseState) => [s, 0]));
   const streets = new Map<string, BoardCount>();
   const departments = new Map<string, BoardCount>();
   const categories = new Map<string, number>();
-  const alerts: Candidate[] = [];
+  const alerts: AlertCandidate[] = [];
   let open = 0, red = 0, yellow = 0, todayIntake = 0, todayClosed = 0, hardCases = 0, escalated = 0;
   const dayStartMs = dayStart.getTime();
 
@@ -113,21 +153,7 @@ export function buildBoard(cases: Iterable<CaseSummary>, now: Date, dayStart: Da
       if (deptLight === 'red') dept.red += 1;
       if (deptLight === 'yellow') dept.yellow += 1;
     }
-    if (light !== 'none') keepMostUrgent(alerts, c, light);
+    if (light !== 'none') keepMostUrgent(alerts, { case: c, light, due: nextDue(c) });
   }
-  const byCount = <T extends BoardCount>(a: T, b: T) => b.red - a.red || b.open - a.open;
-  return {
-    generatedAt: now,
-    open, byState, red, yellow, todayIntake, todayClosed, hardCases, escalated,
-    byStreet: [...streets].map(([streetId, count]) => ({ streetId, ...count })).sort(byCount),
-    byDepartment: [...departments].map(([deptCode, count]) => ({ deptCode, ...count })).sort(byCount),
-    byCategory: [...categories].map(([category, n]) => ({ category, open: n })).sort((a, b) => b.open - a.open),
-    alerts: alerts.map(({ case: c, light, due }) => ({
-      id: c.id, number: c.number, streetId: c.streetId, light,
-      ...(c.category !== undefined && { category: c.category }),
-      ...(c.locationText !== undefined && { locationText: c.locationText }),
-      ...(due !== undefined && { due }),
-      departments: c.assignments.filter((a) => a.active).map((a) => a.deptCode),
-    })),
-  };
+  return assembleBoard({ open, byState, red, yellow, todayIntake, todayClosed, hardCases, escalated, streets, departments, categories, alerts }, now);
 }

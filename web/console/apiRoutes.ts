@@ -2,8 +2,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { actOnCase } from '../../commands/actOnCase';
 import { canSee, isAdmin, maySeeReporter, type Viewer } from '../../src/console/access';
-import { buildBoard } from '../../src/console/board';
-import { findCases, findPage, onlyOpenMatch, type CaseFilter } from '../../src/console/caseQuery';
+import { findCases, onlyOpenMatch, type CaseFilter } from '../../src/console/caseQuery';
 import type { CaseSummary } from '../../src/console/summary';
 import { localDate, zonedInstant } from '../../src/sla/timeZone';
 import type { Case } from '../../src/cases/types';
@@ -74,7 +73,7 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
     ctx.set('Cache-Control', 'no-store');
     const today = dayStart(now);
     const storeNotice = viewer.scope.kind === 'district' ? presentStoreNotice(services.storeLoad()) : undefined;
-    ctx.body = { ...presentBoard(buildBoard(visibleCases(services, viewer, services.index.openOrTouchedSince(today)), now, today, rule), services.places), ...(storeNotice !== undefined && { storeNotice }) };
+    ctx.body = { ...presentBoard(services.index.board(viewer.scope, now, today), services.places), ...(storeNotice !== undefined && { storeNotice }) };
   });
 
   router.get('/console/api/cases', async (ctx) => {
@@ -82,7 +81,7 @@ export function consoleApiRouter(services: ConsoleServices, audit: Audit, guards
     const query = parseCaseListQuery(ctx.query, services.timeZone);
     await services.index.ready();
     const now = services.now();
-    const page = findPage(searchableCases(services, viewer, query), query, now, rule);
+    const page = services.index.casePage(viewer.scope, query, now, rule);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { ...page, items: page.items.map((c) => presentSummary(c, now, services.places, rule)) };
   });

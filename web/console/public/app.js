@@ -98,9 +98,9 @@
     const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
     const go = (n) => { params.set('page', String(n)); location.hash = `#/cases?${params}`; };
     main.replaceChildren(h('h2', {}, '案件'), form,
-      h('section', { class: 'panel' }, h('p', { id: 'total', 'aria-live': 'polite' }, `共 ${page.total} 件，第 ${page.page}/${pages} 页`),
+      h('section', { class: 'panel' }, h('p', { id: 'total', 'aria-live': 'polite' }, page.totalIsLowerBound ? `至少 ${page.total} 件（搜索只数到这里，请加筛选条件缩小范围），第 ${page.page} 页` : `共 ${page.total} 件，第 ${page.page}/${pages} 页`),
         table(['', '编号', '状态', '类别', '紧急', '地点', '街道', '承办部门', '期限', '上报时间'], rows),
-        h('div', { class: 'pager' }, h('button', { type: 'button', disabled: page.page <= 1, onclick: () => go(page.page - 1) }, '上一页'), h('button', { type: 'button', disabled: page.page >= pages, onclick: () => go(page.page + 1) }, '下一页'))));
+        h('div', { class: 'pager' }, h('button', { type: 'button', disabled: page.page <= 1, onclick: () => go(page.page - 1) }, '上一页'), h('button', { type: 'button', disabled: !page.totalIsLowerBound && page.page >= pages, onclick: () => go(page.page + 1) }, '下一页'))));
   }
 
   // ---- case detail ---------------------------------------------------------------------------

@@ -1,0 +1,288 @@
+import { OPEN_CASE_STATES, type CaseState } from '../cases/types';
+import { canSee, type Scope } from './access';
+import { ALERTS_SHOWN, assembleBoard, keepMostUrgent, tally, type AlertCandidate, type Board, type BoardCount } from './board';
+import { DEFAULT_LIGHT_RULE, type LightRule } from './lights';
+import type { CaseSummary, RunningClock } from './summary';
+
+/**
+ * When a set of running clocks lights up: yellow at or after `yellowFrom`, red strictly after
+ * `redAfter` (the earliest deadline). `clockLight` decides the same for one clock and one instant;
+ * these are its thresholds, so that counting lights at an instant is a binary search.
+ */
+interface Thresholds {
+  yellowFrom: number;
+  redAfter: number;
+}
+
+const NEVER: Thresholds = { yellowFrom: Number.POSITIVE_INFINITY, redAfter: Number.POSITIVE_INFINITY };
+
+function thresholds(clocks: readonly RunningClock[], rule: LightRule, deptCode?: string): Thresholds {
+  let yellowFrom = Number.POSITIVE_INFINITY;
+  let redAfter = Number.POSITIVE_INFINITY;
+  for (const clock of clocks) {
+    if (deptCode !== undefined && clock.deptCode !== deptCode) continue;
+    const since = clock.since.getTime();
+    const due = clock.due.getTime();
+    const span = due - since;
+    // The same expression as `clockLight`, so that the boundary instant is decided the same way.
+    const onset = span <= 0 ? Number.NEGATIVE_INFINITY : since + span * rule.yellowAt;
+    if (onset < yellowFrom) yellowFrom = onset;
+    if (due < redAfter) redAfter = due;
+  }
+  return { yellowFrom, redAfter };
+}
+
+/** Index of the first element of the ascending `values` for which `before(element)` is false. */
+function partitionPoint<T>(values: readonly T[], before: (value: T) => boolean): number {
+  let low = 0, high = values.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (before(values[mid] as T)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * A sorted multiset, filled lazily: additions wait unsorted and are merged in at the next read or
+ * removal, so a first load of 100,000 open cases in any order costs a sort, not 100,000 insertions.
+ */
+class SortedBuffer<T> {
+  private sorted: T[] = [];
+  private pending: T[] = [];
+
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  add(value: T): void {
+    this.pending.push(value);
+  }
+
+  /** Removes one element equal to `value` (neither before nor after it), if there is one. */
+  remove(value: T): void {
+    const values = this.values();
+    const at = partitionPoint(values, (v) => this.before(v, value));
+    if (at < values.length && !this.before(value, values[at] as T)) values.splice(at, 1);
+  }
+
+  values(): T[] {
+    if (this.pending.length > 0) {
+      const incoming = this.pending.sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
+      this.pending = [];
+      const merged: T[] = [];
+      let i = 0, j = 0;
+      while (i < this.sorted.length && j < incoming.length) merged.push(this.before(incoming[j] as T, this.sorted[i] as T) ? (incoming[j++] as T) : (this.sorted[i++] as T));
+      while (i < this.sorted.length) merged.push(this.sorted[i++] as T);
+      while (j < incoming.length) merged.push(incoming[j++] as T);
+      this.sorted = merged;
+    }
+    return this.sorted;
+  }
+}
+
+/** A sorted multiset of instants (infinite ones are not kept: they never light). */
+class SortedInstants {
+  private readonly buffer = new SortedBuffer<number>((a, b) => a < b);
+
+  add(value: number): void {
+    if (value !== Number.POSITIVE_INFINITY) this.buffer.add(value);
+  }
+
+  remove(value: number): void {
+    if (value !== Number.POSITIVE_INFINITY) this.buffer.remove(value);
+  }
+
+  countBelow(t: number): number {
+    return partitionPoint(this.buffer.values(), (v) => v < t);
+  }
+
+  countAtOrBelow(t: number): number {
+    return partitionPoint(this.buffer.values(), (v) => v <= t);
+  }
+}
+
+/** Open cases (or assignments) and their lights at any instant. */
+class LightCounter {
+  open = 0;
+  private readonly yellowFrom = new SortedInstants();
+  private readonly redAfter = new SortedInstants();
+
+  change(th: Thresholds, sign: 1 | -1): void {
+    this.open += sign;
+    if (sign === 1) {
+      this.yellowFrom.add(th.yellowFrom);
+      this.redAfter.add(th.redAfter);
+    } else {
+      this.yellowFrom.remove(th.yellowFrom);
+      this.redAfter.remove(th.redAfter);
+    }
+  }
+
+  /** Every red one was yellow first (the onset is never after the deadline), hence the subtraction. */
+  at(t: number): { open: number; red: number; yellow: number } {
+    const red = this.redAfter.countBelow(t);
+    return { open: this.open, red, yellow: this.yellowFrom.countAtOrBelow(t) - red };
+  }
+}
+
+interface AlertEntry extends Thresholds {
+  summary: CaseSummary;
+}
+
+/** Open cases with a running clock, earliest deadline first (then by id): where the board's alerts come from. */
+class AlertOrder {
+  private readonly entries = new SortedBuffer<AlertEntry>((a, b) => a.redAfter < b.redAfter || (a.redAfter === b.redAfter && a.summary.id < b.summary.id));
+
+  change(entry: AlertEntry, sign: 1 | -1): void {
+    if (entry.redAfter === Number.POSITIVE_INFINITY) return;
+    if (sign === 1) this.entries.add(entry);
+    else this.entries.remove(entry);
+  }
+
+  /**
+   * The most urgent at `t`: the overdue ones in deadline order, then the yellow ones in deadline
+   * order — found by walking on from the first deadline not yet passed until enough are found or
+   * none is left (`yellowLeft`, known from the counters), so the walk ends at the last yellow one.
+   */
+  mostUrgent(t: number, yellowLeft: number): AlertCandidate[] {
+    const found: AlertCandidate[] = [];
+    const entries = this.entries.values();
+    const firstNotRed = partitionPoint(entries, (e) => e.redAfter < t);
+    for (let i = 0; i < Math.min(firstNotRed, ALERTS_SHOWN); i++) found.push(candidate(entries[i] as AlertEntry, 'red'));
+    let wanted = Math.min(ALERTS_SHOWN - found.length, yellowLeft);
+    for (let i = firstNotRed; wanted > 0 && i < entries.length; i++) {
+      const entry = entries[i] as AlertEntry;
+      if (entry.yellowFrom > t) continue;
+      found.push(candidate(entry, 'yellow'));
+      wanted -= 1;
+    }
+    return found;
+  }
+}
+
+function candidate(entry: AlertEntry, light: AlertCandidate['light']): AlertCandidate {
+  return { case: entry.summary, light, due: new Date(entry.redAfter) };
+}
+
+function counter(map: Map<string, LightCounter>, key: string): LightCounter {
+  const found = map.get(key) ?? new LightCounter();
+  map.set(key, found);
+  return found;
+}
+
+/** The open cases of one part of the district (a street's, or those a department was whistled on). */
+class BoardCell {
+  open = 0;
+  hardCases = 0;
+  escalated = 0;
+  readonly byState = new Map<CaseState, number>();
+  readonly categories = new Map<string, number>();
+  readonly lights = new LightCounter();
+  readonly streets = new Map<string, LightCounter>();
+  readonly departments = new Map<string, LightCounter>();
+  readonly alerts = new AlertOrder();
+
+  change(c: CaseSummary, rule: LightRule, sign: 1 | -1): void {
+    this.open += sign;
+    if (c.hardCase) this.hardCases += sign;
+    if (c.escalated) this.escalated += sign;
+    this.byState.set(c.state, (this.byState.get(c.state) ?? 0) + sign);
+    const category = c.category ?? 'other';
+    this.categories.set(category, (this.categories.get(category) ?? 0) + sign);
+    const th = c.clocks.length === 0 ? NEVER : thresholds(c.clocks, rule);
+    this.lights.change(th, sign);
+    counter(this.streets, c.streetId).change(th, sign);
+    for (const a of c.assignments) if (a.active) counter(this.departments, a.deptCode).change(thresholds(c.clocks, rule, a.deptCode), sign);
+    this.alerts.change({ ...th, summary: c }, sign);
+  }
+}
+
+/**
+ * The board's open-case figures, kept as cases change instead of counted per request: a
+ * district's 100,000 open cases make a board in the time of a few binary searches per street
+ * and department. Lights change with the clock, not with the cases, so each part keeps the
+ * instants its cases turn yellow and red, and counts them at the instant asked. `buildBoard`
+ * over the same cases gives the same board (a test holds the two together).
+ */
+export class BoardTally {
+  /** `street:<id>` for each street's open cases, `dept:<code>` for the open cases a department was ever whistled on. */
+  private readonly cells = new Map<string, BoardCell>();
+
+  constructor(private readonly rule: LightRule = DEFAULT_LIGHT_RULE) {}
+
+  /** A case's new summary replaces its old one (either may be missing: a new case, a dropped one). */
+  replace(previous: CaseSummary | undefined, next: CaseSummary | undefined): void {
+    if (previous?.open) this.change(previous, -1);
+    if (next?.open) this.change(next, 1);
+  }
+
+  private change(c: CaseSummary, sign: 1 | -1): void {
+    for (const key of cellKeys(c)) {
+      const cell = this.cells.get(key) ?? new BoardCell();
+      this.cells.set(key, cell);
+      cell.change(c, this.rule, sign);
+    }
+  }
+
+  private cellsFor(scope: Scope): BoardCell[] {
+    switch (scope.kind) {
+      case 'district': return [...this.cells].filter(([key]) => key.startsWith('street:')).map(([, cell]) => cell);
+      case 'streets': return scope.streetIds.flatMap((id) => this.cells.get(`street:${id}`) ?? []);
+      case 'department': return [this.cells.get(`dept:${scope.deptCode}`) ?? new BoardCell()];
+    }
+  }
+
+  /**
+   * The board a viewer with `scope` sees at `now`. `touchedToday` are the cases reported or
+   * finished at or after `dayStart` (of any scope: they are filtered here), for today's figures.
+   */
+  board(scope: Scope, now: Date, dayStart: Date, touchedToday: Iterable<CaseSummary>): Board {
+    const t = now.getTime();
+    const byState: Record<string, number> = Object.fromEntries(OPEN_CASE_STATES.map((s: CaseState) => [s, 0]));
+    const streets = new Map<string, BoardCount>();
+    const departments = new Map<string, BoardCount>();
+    const categories = new Map<string, number>();
+    const alerts: AlertCandidate[] = [];
+    let open = 0, red = 0, yellow = 0, hardCases = 0, escalated = 0;
+    const addCounts = (into: Map<string, BoardCount>, from: Map<string, LightCounter>) => {
+      for (const [key, lights] of from) {
+        if (lights.open === 0) continue;
+        const at = lights.at(t);
+        const row = tally(into, key);
+        row.open += at.open;
+        row.red += at.red;
+        row.yellow += at.yellow;
+      }
+    };
+    for (const cell of this.cellsFor(scope)) {
+      open += cell.open;
+      hardCases += cell.hardCases;
+      escalated += cell.escalated;
+      for (const [state, n] of cell.byState) if (n !== 0) byState[state] = (byState[state] ?? 0) + n;
+      for (const [category, n] of cell.categories) if (n !== 0) categories.set(category, (categories.get(category) ?? 0) + n);
+      const lights = cell.lights.at(t);
+      red += lights.red;
+      yellow += lights.yellow;
+      addCounts(streets, cell.streets);
+      addCounts(departments, cell.departments);
+      for (const c of cell.alerts.mostUrgent(t, lights.yellow)) keepMostUrgent(alerts, c);
+    }
+
+    let todayIntake = 0, todayClosed = 0;
+    const dayStartMs = dayStart.getTime();
+    for (const c of touchedToday) {
+      if (!canSee(scope, c)) continue;
+      if (c.closedAt && c.closedAt.getTime() >= dayStartMs && c.state === 'closed') todayClosed += 1;
+      if (c.createdAt.getTime() < dayStartMs) continue;
+      todayIntake += 1;
+      tally(streets, c.streetId).today += 1;
+      if (c.open) for (const a of c.assignments) if (a.active) tally(departments, a.deptCode).today += 1;
+    }
+    return assembleBoard({ open, byState, red, yellow, todayIntake, todayClosed, hardCases, escalated, streets, departments, categories, alerts }, now);
+  }
+}
+
+function cellKeys(c: CaseSummary): string[] {
+  const keys = [`street:${c.streetId}`];
+  for (const a of c.assignments) if (!keys.includes(`dept:${a.deptCode}`)) keys.push(`dept:${a.deptCode}`);
+  return keys;
+}
