@@ -53,9 +53,9 @@ import { CaseSummaryFeed } from '../store/caseSummaryFeed';
 import { CaseSummaryIndex } from '../store/caseSummaryIndex';
 import { connectMongo } from '../store/connection';
 import { OrgRepository } from '../store/orgRepository';
-import { parseCaseListQuery } from '../web/console/caseListQuery';
 import { monthPeriod } from '../web/console/report';
 import { positiveArg } from './args';
+import { consoleListQueries } from './consoleQueries';
 import { importHistory, rng, seedHistory } from './history';
 import { latencies, type Latencies } from './latency';
 import { stopOnSignal } from './stopOnSignal';
@@ -253,13 +253,7 @@ async function measureSize(base: Connection, redis: Redis, redisUrl: string, siz
   }
 
   // The command centre, as the district admin sees it (every case visible).
-  const filters = [
-    'state=open&category=road&sort=due&order=asc',
-    'light=red&sort=createdAt',
-    `street=${STREET}&community=heping&from=${localDate(new Date(now.getTime() - 90 * 24 * 3_600_000), TIME_ZONE)}&sort=urgency`,
-    'q=%E5%B0%86%E5%86%9B%E5%BA%9C&state=closed&page=3',
-    'dept=zhujian&urgency=emergency&sort=number&order=asc',
-  ].map((f) => parseCaseListQuery(Object.fromEntries(new URLSearchParams(f)), TIME_ZONE));
+  const filters = consoleListQueries(now, TIME_ZONE, STREET).map((f) => f.query);
   for (let i = 0; i < args.samples; i++) {
     const at = new Date();
     const today = zonedInstant(localDate(at, TIME_ZONE), 0, TIME_ZONE);

@@ -65,6 +65,7 @@ export class CaseSummaryIndex {
       } else {
         await this.scanStore();
       }
+      this.list.settle();
     })();
     return this.loading;
   }

@@ -32,7 +32,7 @@ export function baseFineRows(): LabelledText[] {
     rows.push({ text: normalised, category, group, ...extra });
   };
   for (const r of realTune()) add(r.text, r.category, 'real');
-  for (const r of realSegmented()) add(r.text, r.category, 'segmented', { letter: true, weighs: false, weight: 0.5 });
+  for (const r of realSegmented()) add(r.text, r.category, 'segmented', { letter: true, weighs: false, weight: 1 });
   for (const r of gridTune()) add(r.text, r.category, 'grid');
   for (const r of defaultVocab.examples) add(r.text, r.category, 'grid');
   return rows;

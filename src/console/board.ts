@@ -20,8 +20,8 @@ export interface BoardAlert {
   departments: string[];
 }
 
-export interface Board {
-  generatedAt: Date;
+/** The board's single figures. */
+export interface BoardFigures {
   open: number;
   byState: Record<string, number>;
   red: number;
@@ -30,6 +30,10 @@ export interface Board {
   todayClosed: number;
   hardCases: number;
   escalated: number;
+}
+
+export interface Board extends BoardFigures {
+  generatedAt: Date;
   byStreet: ({ streetId: string } & BoardCount)[];
   byDepartment: ({ deptCode: string } & BoardCount)[];
   byCategory: { category: string; open: number }[];
@@ -74,15 +78,7 @@ export function keepMostUrgent(kept: AlertCandidate[], candidate: AlertCandidate
 }
 
 /** What a board is made of before it is ordered for display. */
-export interface BoardParts {
-  open: number;
-  byState: Record<string, number>;
-  red: number;
-  yellow: number;
-  todayIntake: number;
-  todayClosed: number;
-  hardCases: number;
-  escalated: number;
+export interface BoardParts extends BoardFigures {
   streets: Map<string, BoardCount>;
   departments: Map<string, BoardCount>;
   categories: Map<string, number>;

@@ -43,27 +43,60 @@ function partitionPoint<T>(values: readonly T[], before: (value: T) => boolean):
   return low;
 }
 
+/**
+ * A sorted multiset, filled lazily: additions wait unsorted and are merged in at the next read or
+ * removal, so a first load of 100,000 open cases in any order costs a sort, not 100,000 insertions.
+ */
+class SortedBuffer<T> {
+  private sorted: T[] = [];
+  private pending: T[] = [];
+
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  add(value: T): void {
+    this.pending.push(value);
+  }
+
+  /** Removes one element equal to `value` (neither before nor after it), if there is one. */
+  remove(value: T): void {
+    const values = this.values();
+    const at = partitionPoint(values, (v) => this.before(v, value));
+    if (at < values.length && !this.before(value, values[at] as T)) values.splice(at, 1);
+  }
+
+  values(): T[] {
+    if (this.pending.length > 0) {
+      const incoming = this.pending.sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
+      this.pending = [];
+      const merged: T[] = [];
+      let i = 0, j = 0;
+      while (i < this.sorted.length && j < incoming.length) merged.push(this.before(incoming[j] as T, this.sorted[i] as T) ? (incoming[j++] as T) : (this.sorted[i++] as T));
+      while (i < this.sorted.length) merged.push(this.sorted[i++] as T);
+      while (j < incoming.length) merged.push(incoming[j++] as T);
+      this.sorted = merged;
+    }
+    return this.sorted;
+  }
+}
+
 /** A sorted multiset of instants (infinite ones are not kept: they never light). */
 class SortedInstants {
-  private readonly values: number[] = [];
+  private readonly buffer = new SortedBuffer<number>((a, b) => a < b);
 
   add(value: number): void {
-    if (value === Number.POSITIVE_INFINITY) return;
-    this.values.splice(partitionPoint(this.values, (v) => v < value), 0, value);
+    if (value !== Number.POSITIVE_INFINITY) this.buffer.add(value);
   }
 
   remove(value: number): void {
-    if (value === Number.POSITIVE_INFINITY) return;
-    const at = partitionPoint(this.values, (v) => v < value);
-    if (this.values[at] === value) this.values.splice(at, 1);
+    if (value !== Number.POSITIVE_INFINITY) this.buffer.remove(value);
   }
 
   countBelow(t: number): number {
-    return partitionPoint(this.values, (v) => v < t);
+    return partitionPoint(this.buffer.values(), (v) => v < t);
   }
 
   countAtOrBelow(t: number): number {
-    return partitionPoint(this.values, (v) => v <= t);
+    return partitionPoint(this.buffer.values(), (v) => v <= t);
   }
 }
 
@@ -97,17 +130,12 @@ interface AlertEntry extends Thresholds {
 
 /** Open cases with a running clock, earliest deadline first (then by id): where the board's alerts come from. */
 class AlertOrder {
-  private readonly entries: AlertEntry[] = [];
-
-  private position(entry: AlertEntry): number {
-    return partitionPoint(this.entries, (e) => e.redAfter < entry.redAfter || (e.redAfter === entry.redAfter && e.summary.id < entry.summary.id));
-  }
+  private readonly entries = new SortedBuffer<AlertEntry>((a, b) => a.redAfter < b.redAfter || (a.redAfter === b.redAfter && a.summary.id < b.summary.id));
 
   change(entry: AlertEntry, sign: 1 | -1): void {
     if (entry.redAfter === Number.POSITIVE_INFINITY) return;
-    const at = this.position(entry);
-    if (sign === 1) this.entries.splice(at, 0, entry);
-    else if (this.entries[at]?.summary.id === entry.summary.id) this.entries.splice(at, 1);
+    if (sign === 1) this.entries.add(entry);
+    else this.entries.remove(entry);
   }
 
   /**
@@ -117,11 +145,12 @@ class AlertOrder {
    */
   mostUrgent(t: number, yellowLeft: number): AlertCandidate[] {
     const found: AlertCandidate[] = [];
-    const firstNotRed = partitionPoint(this.entries, (e) => e.redAfter < t);
-    for (let i = 0; i < Math.min(firstNotRed, ALERTS_SHOWN); i++) found.push(candidate(this.entries[i] as AlertEntry, 'red'));
+    const entries = this.entries.values();
+    const firstNotRed = partitionPoint(entries, (e) => e.redAfter < t);
+    for (let i = 0; i < Math.min(firstNotRed, ALERTS_SHOWN); i++) found.push(candidate(entries[i] as AlertEntry, 'red'));
     let wanted = Math.min(ALERTS_SHOWN - found.length, yellowLeft);
-    for (let i = firstNotRed; wanted > 0 && i < this.entries.length; i++) {
-      const entry = this.entries[i] as AlertEntry;
+    for (let i = firstNotRed; wanted > 0 && i < entries.length; i++) {
+      const entry = entries[i] as AlertEntry;
       if (entry.yellowFrom > t) continue;
       found.push(candidate(entry, 'yellow'));
       wanted -= 1;

@@ -1,12 +1,17 @@
 import { TypedFastBitSet } from 'typedfastbitset';
+import { OPEN_CASE_STATES } from '../cases/types';
 import type { Urgency } from '../taxonomy';
 import type { Scope } from './access';
 import { findPage, matches, type CaseFilter, type CasePage, type CaseQuery } from './caseQuery';
 import type { LightRule } from './lights';
 import type { CaseSummary } from './summary';
 
-/** Beyond this many matches a search the postings cannot answer alone (text, lights) stops counting. */
-export const DEFAULT_COUNT_LIMIT = 10_000;
+/**
+ * Beyond this many matches a search the postings cannot answer alone (text, lights) stops
+ * counting: such a search looks cases up, and its cost should not grow with the district's years
+ * (the board and the statistics count; the list says "at least 1,000" and offers the next page).
+ */
+export const DEFAULT_COUNT_LIMIT = 1_000;
 
 const URGENCY_ORDER: readonly Urgency[] = ['emergency', 'key', 'daily'];
 
@@ -50,7 +55,7 @@ class SlotOrder {
       const incoming = this.pending.sort(this.compareSlots);
       this.pending = [];
       const last = this.slots.at(-1);
-      if (last === undefined || this.compareSlots(last, incoming[0] as number) <= 0) this.slots.push(...incoming);
+      if (last === undefined || this.compareSlots(last, incoming[0] as number) <= 0) for (const slot of incoming) this.slots.push(slot);
       else this.slots = merge(this.slots, incoming, this.compareSlots);
     }
     return this.slots;
@@ -100,6 +105,12 @@ export class CaseListIndex {
   private readonly byNumber = new SlotOrder(thenById(numberKey), this.caseAt);
 
   constructor(private readonly countLimit = DEFAULT_COUNT_LIMIT) {}
+
+  /** Puts the cases added since the last search in order (after a load, so that no search waits for it). */
+  settle(): void {
+    this.byCreated.ordered();
+    this.byNumber.ordered();
+  }
 
   /** A case's new summary replaces its old one (either may be missing: a new case, a dropped one). */
   replace(previous: CaseSummary | undefined, next: CaseSummary | undefined): void {
@@ -170,6 +181,8 @@ export class CaseListIndex {
     if (scope.kind === 'streets') sets.push(this.anyOf(scope.streetIds.map((id) => `street:${id}`)));
     if (scope.kind === 'department') sets.push(this.posting(`dept:${scope.deptCode}`));
     if (filter.states) sets.push(this.anyOf(filter.states.map((s) => `state:${s}`)));
+    // Only an open case has a light.
+    if (filter.light !== undefined) sets.push(this.anyOf(OPEN_CASE_STATES.map((s) => `state:${s}`)));
     if (filter.category !== undefined) sets.push(this.posting(`category:${filter.category}`));
     if (filter.urgency !== undefined) sets.push(this.posting(`urgency:${filter.urgency}`));
     if (filter.streetId !== undefined) sets.push(this.posting(`street:${filter.streetId}`));

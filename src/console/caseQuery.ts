@@ -51,11 +51,19 @@ export function matches(c: CaseSummary, f: CaseFilter, now: Date, rule?: LightRu
   if (f.to && c.createdAt >= f.to) return false;
   if (f.hardCase !== undefined && c.hardCase !== f.hardCase) return false;
   if (f.light !== undefined && caseLight(c, now, rule) !== f.light) return false;
-  if (f.q !== undefined) {
-    const q = f.q.toLowerCase();
-    if (!c.number.includes(q) && !(c.locationText ?? '').toLowerCase().includes(q) && !c.text.toLowerCase().includes(q)) return false;
-  }
+  if (f.q !== undefined && !containsQuery(c, f.q)) return false;
   return true;
+}
+
+/** The case number, the place or the text contains `q`, letters matched in either case. */
+function containsQuery(c: CaseSummary, query: string): boolean {
+  const q = query.toLowerCase();
+  if (c.number.includes(q)) return true;
+  // A query without letters (most are Chinese) matches the text as it is: lower-casing 500
+  // characters of every case searched would cost more than the search.
+  const caseless = q === query.toUpperCase();
+  const inText = (text: string) => (caseless ? text : text.toLowerCase()).includes(q);
+  return inText(c.locationText ?? '') || inText(c.text);
 }
 
 function byKey(sort: CaseSortKey): (a: CaseSummary, b: CaseSummary) => number {
