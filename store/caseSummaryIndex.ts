@@ -13,13 +13,6 @@ import { caseModel, type CaseDoc } from './models/case';
 
 export type SummaryListener = (summary: CaseSummary) => void;
 
-/** How long a case stays among the board's "recent" cases after it was reported or finished. */
-const RECENT_MS = 48 * 3_600_000;
-
-function touchedAt(c: CaseSummary): number {
-  return Math.max(c.createdAt.getTime(), c.closedAt?.getTime() ?? 0);
-}
-
 /**
  * The command centre's read model: a summary of every case of the district, in memory, loaded
  * once from the store (without timelines) and kept current by the case feed. FerretDB v1 filters
@@ -32,10 +25,6 @@ function touchedAt(c: CaseSummary): number {
 export class CaseSummaryIndex {
   private readonly byId = new Map<string, CaseSummary>();
   private readonly openById = new Map<string, CaseSummary>();
-  /** Cases not yet pruned as reported or finished more than `RECENT_MS` before a board's day start. */
-  private readonly recent = new Map<string, CaseSummary>();
-  /** Cases touched before this instant were pruned from `recent`. */
-  private prunedBefore = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<SummaryListener>();
   private readonly tally: BoardTally;
   private readonly list = new CaseListIndex();
@@ -133,7 +122,6 @@ export class CaseSummaryIndex {
     this.list.replace(this.byId.get(id), undefined);
     this.byId.delete(id);
     this.openById.delete(id);
-    this.recent.delete(id);
   }
 
   /** A newer version replaces an older one; a late, older message changes nothing. */
@@ -152,8 +140,6 @@ export class CaseSummaryIndex {
     this.byId.set(summary.id, summary);
     if (summary.open) this.openById.set(summary.id, summary);
     else this.openById.delete(summary.id);
-    if (touchedAt(summary) >= this.prunedBefore) this.recent.set(summary.id, summary);
-    else this.recent.delete(summary.id);
     return true;
   }
 
@@ -166,29 +152,9 @@ export class CaseSummaryIndex {
     return this.openById.values();
   }
 
-  /**
-   * The cases reported or finished at or after `since` (today's figures on the board), without
-   * walking the years: those are pruned once older than `RECENT_MS` before `since`.
-   */
-  *touchedSince(since: Date): Generator<CaseSummary> {
-    const from = since.getTime();
-    if (from < this.prunedBefore) {
-      // An earlier day than any board asked for so far: only a full walk knows it.
-      for (const c of this.byId.values()) if (touchedAt(c) >= from) yield c;
-      return;
-    }
-    const horizon = from - RECENT_MS;
-    for (const [id, c] of this.recent) {
-      const at = touchedAt(c);
-      if (at < horizon) this.recent.delete(id);
-      else if (at >= from) yield c;
-    }
-    this.prunedBefore = Math.max(this.prunedBefore, horizon);
-  }
-
   /** The board a viewer with `scope` sees at `now`, today beginning at `dayStart`. */
   board(scope: Scope, now: Date, dayStart: Date): Board {
-    return this.tally.board(scope, now, dayStart, this.touchedSince(dayStart));
+    return this.tally.board(scope, now, dayStart);
   }
 
   /** One page of the case list a viewer with `scope` sees (the lights as at `now`). */

@@ -1,5 +1,5 @@
 import { OPEN_CASE_STATES, type CaseState } from '../cases/types';
-import { canSee, type Scope } from './access';
+import type { Scope } from './access';
 import { ALERTS_SHOWN, assembleBoard, keepMostUrgent, tally, type AlertCandidate, type Board, type BoardCount } from './board';
 import { DEFAULT_LIGHT_RULE, type LightRule } from './lights';
 import type { CaseSummary, RunningClock } from './summary';
@@ -98,6 +98,11 @@ class SortedInstants {
   countAtOrBelow(t: number): number {
     return partitionPoint(this.buffer.values(), (v) => v <= t);
   }
+
+  countAtOrAfter(t: number): number {
+    const values = this.buffer.values();
+    return values.length - partitionPoint(values, (v) => v < t);
+  }
 }
 
 /** Open cases (or assignments) and their lights at any instant. */
@@ -180,6 +185,12 @@ class BoardCell {
   readonly streets = new Map<string, LightCounter>();
   readonly departments = new Map<string, LightCounter>();
   readonly alerts = new AlertOrder();
+  /**
+   * For today's figures, instants of every case of the cell (open or not): `reported` (each case's
+   * report), `closed` (closed cases' closing), `street:<id>` (reports by street), `dept:<code>` (open
+   * cases' reports, once per active assignment) — counted from the day's start at the instant asked.
+   */
+  readonly days = new Map<string, SortedInstants>();
 
   change(c: CaseSummary, rule: LightRule, sign: 1 | -1): void {
     this.open += sign;
@@ -213,6 +224,26 @@ export class BoardTally {
   replace(previous: CaseSummary | undefined, next: CaseSummary | undefined): void {
     if (previous?.open) this.change(previous, -1);
     if (next?.open) this.change(next, 1);
+    this.changeDays(previous, next);
+  }
+
+  /** Only what differs between the two versions: most changes of a case leave its instants as they were. */
+  private changeDays(previous: CaseSummary | undefined, next: CaseSummary | undefined): void {
+    const delta = new Map<string, number>();
+    for (const entry of dayEntries(previous)) delta.set(entry, (delta.get(entry) ?? 0) - 1);
+    for (const entry of dayEntries(next)) delta.set(entry, (delta.get(entry) ?? 0) + 1);
+    for (const [entry, n] of delta) {
+      if (n === 0) continue;
+      const [cellKey, series, instant] = entry.split('\u0000') as [string, string, string];
+      const cell = this.cells.get(cellKey) ?? new BoardCell();
+      this.cells.set(cellKey, cell);
+      const instants = cell.days.get(series) ?? new SortedInstants();
+      cell.days.set(series, instants);
+      for (let i = 0; i < Math.abs(n); i++) {
+        if (n > 0) instants.add(Number(instant));
+        else instants.remove(Number(instant));
+      }
+    }
   }
 
   private change(c: CaseSummary, sign: 1 | -1): void {
@@ -231,11 +262,8 @@ export class BoardTally {
     }
   }
 
-  /**
-   * The board a viewer with `scope` sees at `now`. `touchedToday` are the cases reported or
-   * finished at or after `dayStart` (of any scope: they are filtered here), for today's figures.
-   */
-  board(scope: Scope, now: Date, dayStart: Date, touchedToday: Iterable<CaseSummary>): Board {
+  /** The board a viewer with `scope` sees at `now`, today beginning at `dayStart`. */
+  board(scope: Scope, now: Date, dayStart: Date): Board {
     const t = now.getTime();
     const byState: Record<string, number> = Object.fromEntries(OPEN_CASE_STATES.map((s: CaseState) => [s, 0]));
     const streets = new Map<string, BoardCount>();
@@ -268,16 +296,30 @@ export class BoardTally {
     }
 
     let todayIntake = 0, todayClosed = 0;
-    const dayStartMs = dayStart.getTime();
-    for (const c of touchedToday) {
-      if (!canSee(scope, c)) continue;
-      if (c.closedAt && c.closedAt.getTime() >= dayStartMs && c.state === 'closed') todayClosed += 1;
-      if (c.createdAt.getTime() < dayStartMs) continue;
-      todayIntake += 1;
-      tally(streets, c.streetId).today += 1;
-      if (c.open) for (const a of c.assignments) if (a.active) tally(departments, a.deptCode).today += 1;
+    const from = dayStart.getTime();
+    for (const cell of this.cellsFor(scope)) {
+      for (const [series, instants] of cell.days) {
+        const n = instants.countAtOrAfter(from);
+        if (n === 0) continue;
+        if (series === 'reported') todayIntake += n;
+        else if (series === 'closed') todayClosed += n;
+        else if (series.startsWith('street:')) tally(streets, series.slice('street:'.length)).today += n;
+        else if (series.startsWith('dept:')) tally(departments, series.slice('dept:'.length)).today += n;
+      }
     }
     return assembleBoard({ open, byState, red, yellow, todayIntake, todayClosed, hardCases, escalated, streets, departments, categories, alerts }, now);
+  }
+}
+
+function* dayEntries(c: CaseSummary | undefined): Generator<string> {
+  if (!c) return;
+  const reported = c.createdAt.getTime();
+  for (const cellKey of cellKeys(c)) {
+    const entry = (series: string, instant: number) => `${cellKey}\u0000${series}\u0000${instant}`;
+    yield entry('reported', reported);
+    yield entry(`street:${c.streetId}`, reported);
+    if (c.state === 'closed' && c.closedAt) yield entry('closed', c.closedAt.getTime());
+    if (c.open) for (const a of c.assignments) if (a.active) yield entry(`dept:${a.deptCode}`, reported);
   }
 }
 
