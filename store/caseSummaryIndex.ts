@@ -54,6 +54,7 @@ export class CaseSummaryIndex {
       } else {
         await this.scanStore();
       }
+      this.tally.settle();
       this.list.settle();
     })();
     return this.loading;
@@ -118,8 +119,9 @@ export class CaseSummaryIndex {
   }
 
   private drop(id: string): void {
-    this.tally.replace(this.byId.get(id), undefined);
-    this.list.replace(this.byId.get(id), undefined);
+    const current = this.byId.get(id);
+    this.tally.replace(current, undefined);
+    this.list.replace(current, undefined);
     this.byId.delete(id);
     this.openById.delete(id);
   }

@@ -1,4 +1,5 @@
 import { OPEN_CASE_STATES, type CaseState } from '../cases/types';
+import { getOrAdd } from './collections';
 import { caseLight, nextDue, type Light, type LightRule } from './lights';
 import type { CaseSummary } from './summary';
 
@@ -47,9 +48,7 @@ export function emptyCount(): BoardCount {
 }
 
 export function tally(map: Map<string, BoardCount>, key: string): BoardCount {
-  const count = map.get(key) ?? emptyCount();
-  map.set(key, count);
-  return count;
+  return getOrAdd(map, key, emptyCount);
 }
 
 export interface AlertCandidate {

@@ -1,5 +1,6 @@
 import { OPEN_CASE_STATES, type CaseState } from '../cases/types';
 import type { Scope } from './access';
+import { getOrAdd, mergeSorted, partitionPoint } from './collections';
 import { ALERTS_SHOWN, assembleBoard, keepMostUrgent, tally, type AlertCandidate, type Board, type BoardCount } from './board';
 import { DEFAULT_LIGHT_RULE, type LightRule } from './lights';
 import type { CaseSummary, RunningClock } from './summary';
@@ -32,17 +33,6 @@ function thresholds(clocks: readonly RunningClock[], rule: LightRule, deptCode?:
   return { yellowFrom, redAfter };
 }
 
-/** Index of the first element of the ascending `values` for which `before(element)` is false. */
-function partitionPoint<T>(values: readonly T[], before: (value: T) => boolean): number {
-  let low = 0, high = values.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (before(values[mid] as T)) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
 /**
  * A sorted multiset, filled lazily: additions wait unsorted and are merged in at the next read or
  * removal, so a first load of 100,000 open cases in any order costs a sort, not 100,000 insertions.
@@ -66,14 +56,9 @@ class SortedBuffer<T> {
 
   values(): T[] {
     if (this.pending.length > 0) {
-      const incoming = this.pending.sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
+      const compare = (a: T, b: T) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0);
+      this.sorted = mergeSorted(this.sorted, this.pending.sort(compare), compare);
       this.pending = [];
-      const merged: T[] = [];
-      let i = 0, j = 0;
-      while (i < this.sorted.length && j < incoming.length) merged.push(this.before(incoming[j] as T, this.sorted[i] as T) ? (incoming[j++] as T) : (this.sorted[i++] as T));
-      while (i < this.sorted.length) merged.push(this.sorted[i++] as T);
-      while (j < incoming.length) merged.push(incoming[j++] as T);
-      this.sorted = merged;
     }
     return this.sorted;
   }
@@ -103,6 +88,10 @@ class SortedInstants {
     const values = this.buffer.values();
     return values.length - partitionPoint(values, (v) => v < t);
   }
+
+  settle(): void {
+    this.buffer.values();
+  }
 }
 
 /** Open cases (or assignments) and their lights at any instant. */
@@ -122,6 +111,11 @@ class LightCounter {
     }
   }
 
+  settle(): void {
+    this.yellowFrom.settle();
+    this.redAfter.settle();
+  }
+
   /** Every red one was yellow first (the onset is never after the deadline), hence the subtraction. */
   at(t: number): { open: number; red: number; yellow: number } {
     const red = this.redAfter.countBelow(t);
@@ -136,6 +130,10 @@ interface AlertEntry extends Thresholds {
 /** Open cases with a running clock, earliest deadline first (then by id): where the board's alerts come from. */
 class AlertOrder {
   private readonly entries = new SortedBuffer<AlertEntry>((a, b) => a.redAfter < b.redAfter || (a.redAfter === b.redAfter && a.summary.id < b.summary.id));
+
+  settle(): void {
+    this.entries.values();
+  }
 
   change(entry: AlertEntry, sign: 1 | -1): void {
     if (entry.redAfter === Number.POSITIVE_INFINITY) return;
@@ -168,12 +166,6 @@ function candidate(entry: AlertEntry, light: AlertCandidate['light']): AlertCand
   return { case: entry.summary, light, due: new Date(entry.redAfter) };
 }
 
-function counter(map: Map<string, LightCounter>, key: string): LightCounter {
-  const found = map.get(key) ?? new LightCounter();
-  map.set(key, found);
-  return found;
-}
-
 /** The open cases of one part of the district (a street's, or those a department was whistled on). */
 class BoardCell {
   open = 0;
@@ -192,6 +184,13 @@ class BoardCell {
    */
   readonly days = new Map<string, SortedInstants>();
 
+  settle(): void {
+    this.lights.settle();
+    for (const counter of [...this.streets.values(), ...this.departments.values()]) counter.settle();
+    this.alerts.settle();
+    for (const instants of this.days.values()) instants.settle();
+  }
+
   change(c: CaseSummary, rule: LightRule, sign: 1 | -1): void {
     this.open += sign;
     if (c.hardCase) this.hardCases += sign;
@@ -201,8 +200,8 @@ class BoardCell {
     this.categories.set(category, (this.categories.get(category) ?? 0) + sign);
     const th = c.clocks.length === 0 ? NEVER : thresholds(c.clocks, rule);
     this.lights.change(th, sign);
-    counter(this.streets, c.streetId).change(th, sign);
-    for (const a of c.assignments) if (a.active) counter(this.departments, a.deptCode).change(thresholds(c.clocks, rule, a.deptCode), sign);
+    getOrAdd(this.streets, c.streetId, () => new LightCounter()).change(th, sign);
+    for (const a of c.assignments) if (a.active) getOrAdd(this.departments, a.deptCode, () => new LightCounter()).change(thresholds(c.clocks, rule, a.deptCode), sign);
     this.alerts.change({ ...th, summary: c }, sign);
   }
 }
@@ -227,6 +226,11 @@ export class BoardTally {
     this.changeDays(previous, next);
   }
 
+  /** Sorts what was added since the last board (after a load, so that no board waits for it). */
+  settle(): void {
+    for (const cell of this.cells.values()) cell.settle();
+  }
+
   /** Only what differs between the two versions: most changes of a case leave its instants as they were. */
   private changeDays(previous: CaseSummary | undefined, next: CaseSummary | undefined): void {
     const delta = new Map<string, number>();
@@ -235,10 +239,7 @@ export class BoardTally {
     for (const [entry, n] of delta) {
       if (n === 0) continue;
       const [cellKey, series, instant] = entry.split('\u0000') as [string, string, string];
-      const cell = this.cells.get(cellKey) ?? new BoardCell();
-      this.cells.set(cellKey, cell);
-      const instants = cell.days.get(series) ?? new SortedInstants();
-      cell.days.set(series, instants);
+      const instants = getOrAdd(this.cell(cellKey).days, series, () => new SortedInstants());
       for (let i = 0; i < Math.abs(n); i++) {
         if (n > 0) instants.add(Number(instant));
         else instants.remove(Number(instant));
@@ -247,11 +248,11 @@ export class BoardTally {
   }
 
   private change(c: CaseSummary, sign: 1 | -1): void {
-    for (const key of cellKeys(c)) {
-      const cell = this.cells.get(key) ?? new BoardCell();
-      this.cells.set(key, cell);
-      cell.change(c, this.rule, sign);
-    }
+    for (const key of cellKeys(c)) this.cell(key).change(c, this.rule, sign);
+  }
+
+  private cell(key: string): BoardCell {
+    return getOrAdd(this.cells, key, () => new BoardCell());
   }
 
   private cellsFor(scope: Scope): BoardCell[] {
@@ -270,9 +271,10 @@ export class BoardTally {
     const departments = new Map<string, BoardCount>();
     const categories = new Map<string, number>();
     const alerts: AlertCandidate[] = [];
-    let open = 0, red = 0, yellow = 0, hardCases = 0, escalated = 0;
-    const addCounts = (into: Map<string, BoardCount>, from: Map<string, LightCounter>) => {
-      for (const [key, lights] of from) {
+    let open = 0, red = 0, yellow = 0, hardCases = 0, escalated = 0, todayIntake = 0, todayClosed = 0;
+    const from = dayStart.getTime();
+    const addCounts = (into: Map<string, BoardCount>, counters: Map<string, LightCounter>) => {
+      for (const [key, lights] of counters) {
         if (lights.open === 0) continue;
         const at = lights.at(t);
         const row = tally(into, key);
@@ -293,11 +295,6 @@ export class BoardTally {
       addCounts(streets, cell.streets);
       addCounts(departments, cell.departments);
       for (const c of cell.alerts.mostUrgent(t, lights.yellow)) keepMostUrgent(alerts, c);
-    }
-
-    let todayIntake = 0, todayClosed = 0;
-    const from = dayStart.getTime();
-    for (const cell of this.cellsFor(scope)) {
       for (const [series, instants] of cell.days) {
         const n = instants.countAtOrAfter(from);
         if (n === 0) continue;

@@ -2,6 +2,7 @@ import { TypedFastBitSet } from 'typedfastbitset';
 import { OPEN_CASE_STATES } from '../cases/types';
 import type { Urgency } from '../taxonomy';
 import type { Scope } from './access';
+import { getOrAdd, mergeSorted, partitionPoint } from './collections';
 import { findPage, matches, type CaseFilter, type CasePage, type CaseQuery } from './caseQuery';
 import type { LightRule } from './lights';
 import type { CaseSummary } from './summary';
@@ -56,19 +57,10 @@ class SlotOrder {
       this.pending = [];
       const last = this.slots.at(-1);
       if (last === undefined || this.compareSlots(last, incoming[0] as number) <= 0) for (const slot of incoming) this.slots.push(slot);
-      else this.slots = merge(this.slots, incoming, this.compareSlots);
+      else this.slots = mergeSorted(this.slots, incoming, this.compareSlots);
     }
     return this.slots;
   }
-}
-
-function merge(a: readonly number[], b: readonly number[], compare: (x: number, y: number) => number): number[] {
-  const out: number[] = new Array<number>(a.length + b.length);
-  let i = 0, j = 0, k = 0;
-  while (i < a.length && j < b.length) out[k++] = compare(a[i] as number, b[j] as number) <= 0 ? (a[i++] as number) : (b[j++] as number);
-  while (i < a.length) out[k++] = a[i++] as number;
-  while (j < b.length) out[k++] = b[j++] as number;
-  return out;
 }
 
 function postingKeys(c: CaseSummary): string[] {
@@ -140,9 +132,7 @@ export class CaseListIndex {
     }
     this.live.add(slot);
     for (const key of postingKeys(next)) {
-      const posting = this.postings.get(key) ?? new TypedFastBitSet();
-      this.postings.set(key, posting);
-      posting.add(slot);
+      getOrAdd(this.postings, key, () => new TypedFastBitSet()).add(slot);
     }
   }
 
@@ -159,15 +149,7 @@ export class CaseListIndex {
   /** The slots reported in [from, to), from the report order. */
   private reportedBetween(from: Date | undefined, to: Date | undefined): TypedFastBitSet {
     const order = this.byCreated.ordered();
-    const firstAtOrAfter = (t: number) => {
-      let low = 0, high = order.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if ((this.cases[order[mid] as number] as CaseSummary).createdAt.getTime() < t) low = mid + 1;
-        else high = mid;
-      }
-      return low;
-    };
+    const firstAtOrAfter = (t: number) => partitionPoint(order, (slot) => (this.cases[slot] as CaseSummary).createdAt.getTime() < t);
     const start = from ? firstAtOrAfter(from.getTime()) : 0;
     const end = to ? firstAtOrAfter(to.getTime()) : order.length;
     const slots = new TypedFastBitSet();

@@ -1,5 +1,6 @@
 import { OPEN_CASE_STATES, type CaseState } from '../cases/types';
 import type { Urgency } from '../taxonomy';
+import { partitionPoint } from './collections';
 import { caseLight, nextDue, type Light, type LightRule } from './lights';
 import type { CaseSummary } from './summary';
 
@@ -104,13 +105,7 @@ export function findPage(cases: Iterable<CaseSummary>, query: CaseQuery, now: Da
     if (!matches(c, query, now, rule)) continue;
     total += 1;
     if (first.length === keep && compare(c, first[keep - 1] as CaseSummary) >= 0) continue;
-    let low = 0, high = first.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compare(first[mid] as CaseSummary, c) <= 0) low = mid + 1;
-      else high = mid;
-    }
-    first.splice(low, 0, c);
+    first.splice(partitionPoint(first, (kept) => compare(kept, c) <= 0), 0, c);
     if (first.length > keep) first.pop();
   }
   const start = (query.page - 1) * query.pageSize;
