@@ -84,6 +84,15 @@ export interface BoardParts extends BoardFigures {
   alerts: AlertCandidate[];
 }
 
+/** A board of no cases, to count into. */
+export function emptyBoardParts(): BoardParts {
+  return {
+    open: 0, byState: Object.fromEntries(OPEN_CASE_STATES.map((s: CaseState) => [s, 0])), red: 0, yellow: 0,
+    todayIntake: 0, todayClosed: 0, hardCases: 0, escalated: 0,
+    streets: new Map(), departments: new Map(), categories: new Map(), alerts: [],
+  };
+}
+
 /** Most red first, then most open, then by code, so that equal rows keep one order. */
 function byCount<T extends BoardCount>(key: (row: T) => string): (a: T, b: T) => number {
   return (a, b) => b.red - a.red || b.open - a.open || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
@@ -113,42 +122,37 @@ export function assembleBoard(parts: BoardParts, now: Date): Board {
  * This walks every case it is given; the command centre answers from `BoardTally`, kept as cases change.
  */
 export function buildBoard(cases: Iterable<CaseSummary>, now: Date, dayStart: Date, rule?: LightRule): Board {
-  const byState: Record<string, number> = Object.fromEntries(OPEN_CASE_STATES.map((s: CaseState) => [s, 0]));
-  const streets = new Map<string, BoardCount>();
-  const departments = new Map<string, BoardCount>();
-  const categories = new Map<string, number>();
-  const alerts: AlertCandidate[] = [];
-  let open = 0, red = 0, yellow = 0, todayIntake = 0, todayClosed = 0, hardCases = 0, escalated = 0;
+  const parts = emptyBoardParts();
   const dayStartMs = dayStart.getTime();
 
   for (const c of cases) {
     const createdToday = c.createdAt.getTime() >= dayStartMs;
     if (createdToday) {
-      todayIntake += 1;
-      tally(streets, c.streetId).today += 1;
+      parts.todayIntake += 1;
+      tally(parts.streets, c.streetId).today += 1;
     }
-    if (c.closedAt && c.closedAt.getTime() >= dayStartMs && c.state === 'closed') todayClosed += 1;
+    if (c.closedAt && c.closedAt.getTime() >= dayStartMs && c.state === 'closed') parts.todayClosed += 1;
     if (!c.open) continue;
-    open += 1;
-    byState[c.state] = (byState[c.state] ?? 0) + 1;
-    if (c.hardCase) hardCases += 1;
-    if (c.escalated) escalated += 1;
-    categories.set(c.category ?? 'other', (categories.get(c.category ?? 'other') ?? 0) + 1);
+    parts.open += 1;
+    parts.byState[c.state] = (parts.byState[c.state] ?? 0) + 1;
+    if (c.hardCase) parts.hardCases += 1;
+    if (c.escalated) parts.escalated += 1;
+    parts.categories.set(c.category ?? 'other', (parts.categories.get(c.category ?? 'other') ?? 0) + 1);
     const light = caseLight(c, now, rule);
-    const street = tally(streets, c.streetId);
+    const street = tally(parts.streets, c.streetId);
     street.open += 1;
-    if (light === 'red') { red += 1; street.red += 1; }
-    if (light === 'yellow') { yellow += 1; street.yellow += 1; }
+    if (light === 'red') { parts.red += 1; street.red += 1; }
+    if (light === 'yellow') { parts.yellow += 1; street.yellow += 1; }
     for (const a of c.assignments) {
       if (!a.active) continue;
-      const dept = tally(departments, a.deptCode);
+      const dept = tally(parts.departments, a.deptCode);
       dept.open += 1;
       if (createdToday) dept.today += 1;
       const deptLight = caseLight(c, now, rule, a.deptCode);
       if (deptLight === 'red') dept.red += 1;
       if (deptLight === 'yellow') dept.yellow += 1;
     }
-    if (light !== 'none') keepMostUrgent(alerts, { case: c, light, due: nextDue(c) });
+    if (light !== 'none') keepMostUrgent(parts.alerts, { case: c, light, due: nextDue(c) });
   }
-  return assembleBoard({ open, byState, red, yellow, todayIntake, todayClosed, hardCases, escalated, streets, departments, categories, alerts }, now);
+  return assembleBoard(parts, now);
 }

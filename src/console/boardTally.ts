@@ -1,7 +1,7 @@
-import { OPEN_CASE_STATES, type CaseState } from '../cases/types';
+import type { CaseState } from '../cases/types';
 import type { Scope } from './access';
 import { getOrAdd, mergeSorted, partitionPoint } from './collections';
-import { ALERTS_SHOWN, assembleBoard, keepMostUrgent, tally, type AlertCandidate, type Board, type BoardCount } from './board';
+import { ALERTS_SHOWN, assembleBoard, emptyBoardParts, keepMostUrgent, tally, type AlertCandidate, type Board, type BoardCount } from './board';
 import { DEFAULT_LIGHT_RULE, type LightRule } from './lights';
 import type { CaseSummary, RunningClock } from './summary';
 
@@ -266,12 +266,7 @@ export class BoardTally {
   /** The board a viewer with `scope` sees at `now`, today beginning at `dayStart`. */
   board(scope: Scope, now: Date, dayStart: Date): Board {
     const t = now.getTime();
-    const byState: Record<string, number> = Object.fromEntries(OPEN_CASE_STATES.map((s: CaseState) => [s, 0]));
-    const streets = new Map<string, BoardCount>();
-    const departments = new Map<string, BoardCount>();
-    const categories = new Map<string, number>();
-    const alerts: AlertCandidate[] = [];
-    let open = 0, red = 0, yellow = 0, hardCases = 0, escalated = 0, todayIntake = 0, todayClosed = 0;
+    const parts = emptyBoardParts();
     const from = dayStart.getTime();
     const addCounts = (into: Map<string, BoardCount>, counters: Map<string, LightCounter>) => {
       for (const [key, lights] of counters) {
@@ -284,27 +279,27 @@ export class BoardTally {
       }
     };
     for (const cell of this.cellsFor(scope)) {
-      open += cell.open;
-      hardCases += cell.hardCases;
-      escalated += cell.escalated;
-      for (const [state, n] of cell.byState) if (n !== 0) byState[state] = (byState[state] ?? 0) + n;
-      for (const [category, n] of cell.categories) if (n !== 0) categories.set(category, (categories.get(category) ?? 0) + n);
+      parts.open += cell.open;
+      parts.hardCases += cell.hardCases;
+      parts.escalated += cell.escalated;
+      for (const [state, n] of cell.byState) if (n !== 0) parts.byState[state] = (parts.byState[state] ?? 0) + n;
+      for (const [category, n] of cell.categories) if (n !== 0) parts.categories.set(category, (parts.categories.get(category) ?? 0) + n);
       const lights = cell.lights.at(t);
-      red += lights.red;
-      yellow += lights.yellow;
-      addCounts(streets, cell.streets);
-      addCounts(departments, cell.departments);
-      for (const c of cell.alerts.mostUrgent(t, lights.yellow)) keepMostUrgent(alerts, c);
+      parts.red += lights.red;
+      parts.yellow += lights.yellow;
+      addCounts(parts.streets, cell.streets);
+      addCounts(parts.departments, cell.departments);
+      for (const c of cell.alerts.mostUrgent(t, lights.yellow)) keepMostUrgent(parts.alerts, c);
       for (const [series, instants] of cell.days) {
         const n = instants.countAtOrAfter(from);
         if (n === 0) continue;
-        if (series === 'reported') todayIntake += n;
-        else if (series === 'closed') todayClosed += n;
-        else if (series.startsWith('street:')) tally(streets, series.slice('street:'.length)).today += n;
-        else if (series.startsWith('dept:')) tally(departments, series.slice('dept:'.length)).today += n;
+        if (series === 'reported') parts.todayIntake += n;
+        else if (series === 'closed') parts.todayClosed += n;
+        else if (series.startsWith('street:')) tally(parts.streets, series.slice('street:'.length)).today += n;
+        else if (series.startsWith('dept:')) tally(parts.departments, series.slice('dept:'.length)).today += n;
       }
     }
-    return assembleBoard({ open, byState, red, yellow, todayIntake, todayClosed, hardCases, escalated, streets, departments, categories, alerts }, now);
+    return assembleBoard(parts, now);
   }
 }
 
