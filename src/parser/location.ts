@@ -189,8 +189,8 @@ export class LocationExtractor {
     // 东门|大街 keeps its 东门).
     let cutEnd = 0;
     for (let i = 0; i < name.length; i++) {
-      cutEnd = Math.max(cutEnd, this.cuts.matchAt(name, i)?.end ?? 0);
-      if (i > 0) cutEnd = Math.max(cutEnd, this.relative.matchAt(name, i)?.end ?? 0);
+      cutEnd = Math.max(cutEnd, this.cuts.endAt(name, i));
+      if (i > 0) cutEnd = Math.max(cutEnd, this.relative.endAt(name, i));
     }
     name = name.slice(cutEnd);
     // A known name inside wins its own left edge (一下雨|解放路铁路桥).
@@ -209,8 +209,8 @@ export class LocationExtractor {
   }
 
   private startsName(text: string, at: number, end: number): boolean {
-    const hit = this.nameStarters.matchAt(text, at);
-    return hit !== null && hit.end <= end;
+    const wordEnd = this.nameStarters.endAt(text, at);
+    return wordEnd >= 0 && wordEnd <= end;
   }
 
   private isIntroduced(text: string, start: number): boolean {
