@@ -79,6 +79,27 @@ export class KeywordTrie<T> {
     return hits;
   }
 
+  /**
+   * The values of every word that occurs anywhere in `text`, overlapping ones included (what `text.includes`
+   * of each word would tell), found in one walk from each position.
+   */
+  occurring(text: string): Set<T> {
+    const out = new Set<T>();
+    for (let start = 0; start < text.length; start++) {
+      const first = text.charCodeAt(start);
+      if (((this.starts[first >>> 5] as number) & (1 << (first & 31))) === 0) continue;
+      if (this.stale) this.build();
+      let node = 0;
+      for (let i = start; i < text.length; i++) {
+        node = this.child(node, text.charCodeAt(i));
+        if (node === NONE) break;
+        const values = this.values[node];
+        if (values) for (const value of values) out.add(value);
+      }
+    }
+    return out;
+  }
+
   private readonly found = { end: NONE, node: 0 };
 
   /** The longest word at `start`: its end (-1 for none) and node, in a record reused from call to call. */

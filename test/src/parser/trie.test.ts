@@ -84,4 +84,25 @@ describe('KeywordTrie', () => {
       expect(words(trie.scan(text))).toEqual(naiveScan(vocab, text));
     }
   });
+
+  it('tells which words occur anywhere, overlapping and nested ones too, as includes of each word would', () => {
+    const trie = trieOf(['燃气', '燃气泄漏', '泄漏', '漏水', '气']);
+    expect([...trie.occurring('燃气泄漏水')].sort()).toEqual(['气', '泄漏', '漏水', '燃气', '燃气泄漏'].sort());
+    expect([...trie.occurring('漏水')]).toEqual(['漏水']);
+    expect([...trie.occurring('水漏')]).toEqual([]);
+    expect([...trieOf([]).occurring('燃气泄漏')]).toEqual([]);
+    const alphabet = '学校养老保险规划';
+    let seed = 11;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const pick = (length: number): string => Array.from({ length }, () => alphabet.charAt(next(alphabet.length))).join('');
+    const vocab = Array.from({ length: 30 }, () => pick(1 + next(3)));
+    const generated = trieOf(vocab);
+    for (let t = 0; t < 200; t++) {
+      const text = pick(next(25));
+      expect([...generated.occurring(text)].sort()).toEqual([...new Set(vocab.filter((w) => text.includes(w)))].sort());
+    }
+  });
 });
