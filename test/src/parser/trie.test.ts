@@ -18,6 +18,17 @@ function naiveScan(vocab: readonly string[], text: string): string[] {
   return out;
 }
 
+/** A seeded generator of numbers below n and of strings over `alphabet` (the same on every run). */
+function generator(seed: number, alphabet: string): { next: (n: number) => number; pick: (length: number) => string } {
+  let state = seed;
+  const next = (n: number): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  const pick = (length: number): string => Array.from({ length }, () => alphabet.charAt(next(alphabet.length))).join('');
+  return { next, pick };
+}
+
 function trieOf(vocab: readonly string[]): KeywordTrie<string> {
   const trie = new KeywordTrie<string>();
   for (const w of vocab) trie.add(w, w);
@@ -70,13 +81,7 @@ describe('KeywordTrie', () => {
   });
 
   it('gives the same hits as trying every word at every position, on generated texts', () => {
-    const alphabet = '水管漏了井盖路灯坏';
-    let seed = 7;
-    const next = (n: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
-    const pick = (length: number): string => Array.from({ length }, () => alphabet.charAt(next(alphabet.length))).join('');
+    const { next, pick } = generator(7, '水管漏了井盖路灯坏');
     const vocab = Array.from({ length: 40 }, () => pick(1 + next(4)));
     const trie = trieOf(vocab);
     for (let t = 0; t < 200; t++) {
@@ -91,13 +96,7 @@ describe('KeywordTrie', () => {
     expect([...trie.occurring('漏水')]).toEqual(['漏水']);
     expect([...trie.occurring('水漏')]).toEqual([]);
     expect([...trieOf([]).occurring('燃气泄漏')]).toEqual([]);
-    const alphabet = '学校养老保险规划';
-    let seed = 11;
-    const next = (n: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
-    const pick = (length: number): string => Array.from({ length }, () => alphabet.charAt(next(alphabet.length))).join('');
+    const { next, pick } = generator(11, '学校养老保险规划');
     const vocab = Array.from({ length: 30 }, () => pick(1 + next(3)));
     const generated = trieOf(vocab);
     for (let t = 0; t < 200; t++) {
