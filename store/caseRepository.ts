@@ -19,11 +19,11 @@ import {
 import { localYear } from '../src/sla/timeZone';
 import { departmentStats, type DepartmentStats } from '../src/stats/departmentStats';
 import type { Elapsed } from '../src/stats/figures';
-import { caseFromDoc, caseToDoc, MUTABLE_CASE_FIELDS } from './caseMapping';
+import { caseFromDoc, caseToDoc, MUTABLE_CASE_FIELDS, withoutUndefined } from './caseMapping';
 import { placeKeysUnreadBefore } from './duplicatePlaceKeys';
 import { aggregateDepartmentStats, type StoredStatsPeriod } from './caseStats';
 import { CaseStatsRollup } from './caseStatsRollup';
-import { insertUnlessPresent, isDuplicateKeyError } from './caseStoreErrors';
+import { insertPlainUnlessPresent, insertUnlessPresent, isDuplicateKeyError } from './caseStoreErrors';
 import { CaseHistoryImport } from './caseHistoryImport';
 import { CaseOpenIndex, isOpen } from './caseOpenIndex';
 import { CasePlaceIndex } from './casePlaceIndex';
@@ -137,7 +137,8 @@ export class CaseRepository {
       // Before the insert: a crash in between leaves a key without its case, which the open walk drops.
       if (isOpen(created)) await this.openKeys.file(created.id, created.createdAt);
       try {
-        await this.cases.create(caseToDoc(created, this.elapsed));
+        // Through the driver, as the history import writes cases: caseToDoc is the stored shape.
+        await this.cases.collection.insertOne(caseToDoc(created, this.elapsed) as never);
       } catch (error) {
         if (!isDuplicateKeyError(error) || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
         const raced = id === undefined ? undefined : await this.get(id);
@@ -271,7 +272,7 @@ export class CaseRepository {
 
   private async fileLookupKeys(c: Case): Promise<void> {
     await Promise.all([
-      insertUnlessPresent(this.numbers, { _id: numberKey(c.districtId, c.number), caseId: c.id, filedAt: new Date() }),
+      insertPlainUnlessPresent(this.numbers, { _id: numberKey(c.districtId, c.number), caseId: c.id, filedAt: new Date() }),
       this.places.file(c.districtId, c.id, duplicateFacts(c)),
     ]);
   }
@@ -327,14 +328,14 @@ export class CaseRepository {
 
   private async guardedUpdate(caseId: string, expectedVersion: number, events: TimelineEvent[], fields: UpdateQuery<CaseDoc>): Promise<PersistResult> {
     const ticket = await this.claims.claim(caseId, expectedVersion, events);
-    if (!ticket) {
-      const exists = await this.cases.exists({ _id: caseId }).exec();
-      return { ok: false, reason: exists ? 'conflict' : 'not_found' };
-    }
-    const update: UpdateQuery<CaseDoc> = { ...fields, $push: { timeline: { $each: events } }, $inc: { version: 1 } };
+    // Another writer claimed this version of a case it had read (cases are never deleted): a conflict.
+    if (!ticket) return { ok: false, reason: 'conflict' };
+    const update: UpdateQuery<CaseDoc> = { ...fields, $push: { timeline: { $each: withoutUndefined(events) } }, $inc: { version: 1 } };
     const filter = await this.versionGuard(caseId, expectedVersion, ticket);
     if (!filter) return { ok: false, reason: 'conflict' };
-    const result = await this.cases.updateOne(filter, update).exec();
+    // Through the driver: the fields are caseToDoc's stored shape already, and mongoose's casting of
+    // the whole case (assignments, timeline) on every change was a large share of the process's CPU.
+    const result = await this.cases.collection.updateOne(filter, update as never);
     if (result.matchedCount === 1) return { ok: true };
     await this.claims.release(caseId, expectedVersion);
     const exists = await this.cases.exists({ _id: caseId }).exec();
