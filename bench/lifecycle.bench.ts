@@ -516,7 +516,7 @@ async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postg
     log(`final states: ${JSON.stringify(check.byState)} over ${check.cases} cases`);
     log(`lead accepts per whistle: ${check.acceptedPerLeadWhistle.toFixed(3)} (every whistle had two leads tapping at once)`);
     log(`impossible:   ${check.impossible.length}${check.impossible.length ? `\n  ${check.impossible.slice(0, 20).join('\n  ')}` : ' — no case in an impossible state'}`);
-    if (profile) log(`database time by command shape (top 15):\n  ${profile.report().join('\n  ')}`);
+    if (profile) log(`database time by command shape (top 40):\n  ${profile.report(40).join('\n  ')}`);
     if (check.impossible.length > 0 || stats.flowErrors.length > 0 || failedSends > 0 || failedCallbacks > 0) process.exitCode = 1;
   } finally {
     await inboundWorker.close(true);
