@@ -50,7 +50,18 @@ export interface CaseRepositoryOptions {
    * it); a second repository on the same store needs the first one's queues to stay exact on FerretDB.
    */
   writeQueues?: StoreWriteQueues;
+  /**
+   * How long the figures' roll-up gathers a day document's increments before updating it (0: an
+   * update per change, the change waiting for it). Above 0 a change does not wait for its figures:
+   * they reach the store within this window, or at `flushFigures()` (shutdown), and this process's
+   * own reads of the figures wait for them. A crash loses the window's figures (as it always lost
+   * the figures of a change whose roll-up had not run): `rollUpStatsOnce` after the marker is removed rebuilds them.
+   */
+  figuresFlushMs?: number;
 }
+
+/** The figures' roll-up window of a service process (`CaseRepositoryOptions.figuresFlushMs`). */
+export const SERVICE_FIGURES_FLUSH_MS = 200;
 
 export interface DuplicateQuery extends DuplicateFacts {
   districtId: string;
@@ -82,6 +93,7 @@ export class CaseRepository {
   private readonly timeZone: string;
   private readonly elapsed: Elapsed | undefined;
   private readonly writeQueues: StoreWriteQueues;
+  private readonly figuresWait: boolean;
 
   constructor(connection: Connection, options: CaseRepositoryOptions = {}) {
     this.cases = caseModel(connection);
@@ -94,7 +106,13 @@ export class CaseRepository {
     this.reporters = new CaseReporterIndex(this.counters, this.writeQueues.counters, caseReporterKeyModel(connection));
     this.numbers = caseNumberKeyModel(connection);
     this.openKeys = new CaseOpenIndex(caseOpenKeyModel(connection));
-    this.rollup = new CaseStatsRollup(connection, this.writeQueues.statsDays, this.timeZone, this.elapsed);
+    this.rollup = new CaseStatsRollup(connection, this.writeQueues.statsDays, this.timeZone, this.elapsed, options.figuresFlushMs ?? 0);
+    this.figuresWait = (options.figuresFlushMs ?? 0) <= 0;
+  }
+
+  /** Sends the figures the roll-up is still gathering and waits for them (at shutdown, before the store closes). */
+  flushFigures(): Promise<void> {
+    return this.rollup.flush();
   }
 
   /** Builds the indexes (autoIndex does it lazily; call this at start-up or in tests to wait for them). */
@@ -258,11 +276,9 @@ export class CaseRepository {
    * stored): the marker goes, so the statistics ask the store again until the next worker start rolls up anew.
    */
   private async rollUp(before: Case | null, after: Case): Promise<void> {
-    try {
-      await this.rollup.record(before, after);
-    } catch {
-      await this.counters.deleteOne({ _id: STATS_ROLLUP_MARKER }).exec().catch(() => undefined);
-    }
+    const recorded = this.rollup.record(before, after).catch(() => this.counters.deleteOne({ _id: STATS_ROLLUP_MARKER }).exec().then(() => undefined, () => undefined));
+    // With a window the change does not wait for its figures (their failure is handled all the same).
+    if (this.figuresWait) await recorded;
   }
 
   /** The `_id`-keyed lookups of a new case: its number, its place and its reporter (no command changes them later). */
