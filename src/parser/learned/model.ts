@@ -41,6 +41,8 @@ export const parserModelSchema = z.object({
   calibration: calibrationSchema,
   /** Letters (from `minChars` characters) are weighed and calibrated apart from chat reports. */
   letters: z.object({ minChars: z.number().int().positive(), combine: combineSchema, calibration: calibrationSchema }).optional(),
+  /** How the data set's coarse labels are answered (src/parser/coarse.ts), fitted out of fold. */
+  coarseAnswer: z.object({ mappedMinProbability: z.number().min(0) }).optional(),
 });
 
 export type ParserModelData = z.infer<typeof parserModelSchema>;
