@@ -1,21 +1,14 @@
 import type { ChatterVocab } from './vocab';
 import { KeywordTrie } from './trie';
+import { unitsMatching } from './codeUnits';
 
 const FILLER = /[\s,.!?~。，！？、…:;：；"'()（）\-_=+*#@&%^$<>《》【】「」]|啊|呀|哈|啦|呢|哦|嘛|吧|的|了/g;
 
-/**
- * Every alternative of FILLER matches one UTF-16 code unit, so removing its matches is removing the units it
- * matches on their own: one byte per code unit, asked of FILLER itself once, on first use.
- */
-let fillerUnits: Uint8Array | undefined;
+/** Every alternative of FILLER matches one UTF-16 code unit, so removing its matches is removing the units it matches on their own. */
+const fillerUnits = unitsMatching(FILLER);
 
 function withoutFiller(text: string): string {
-  if (!fillerUnits) {
-    const one = new RegExp(`^(?:${FILLER.source})$`);
-    fillerUnits = new Uint8Array(0x10000);
-    for (let c = 0; c < 0x10000; c++) if (one.test(String.fromCharCode(c))) fillerUnits[c] = 1;
-  }
-  const units = fillerUnits;
+  const units = fillerUnits();
   let out = '';
   let kept = 0;
   for (let i = 0; i < text.length; i++) {

@@ -1,5 +1,6 @@
 import { toHalfWidth } from './halfWidth';
 import { KeywordTrie } from './trie';
+import { unitsMatching } from './codeUnits';
 
 export { toHalfWidth };
 
@@ -114,10 +115,22 @@ const DASHES = /[—–－]/g;
 const SPACES = /\s+/g;
 const REPEATED_PUNCT = /([,.!?;~。！？，；、…])\1+/g;
 
+/** The code units EMOJI matches alone; a surrogate may be half of an emoji, so it is not told by the table. */
+const emojiUnits = unitsMatching(EMOJI);
+
+/** Whether EMOJI could match anything in the text: a unit it matches, or a surrogate (most texts hold neither). */
+function mayHoldEmoji(text: string): boolean {
+  const units = emojiUnits();
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isSurrogate(code) || units[code] === 1) return true;
+  }
+  return false;
+}
+
 export function stripChatNoise(text: string): string {
-  return text
-    .replace(STICKER, ' ')
-    .replace(EMOJI, ' ')
+  const noStickers = text.replace(STICKER, ' ');
+  return (mayHoldEmoji(noStickers) ? noStickers.replace(EMOJI, ' ') : noStickers)
     .replace(MENTION, ' ')
     .replace(DASHES, '-')
     .replace(REPEATED_PUNCT, '$1')

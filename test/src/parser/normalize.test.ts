@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeReportText, parseReport, toHalfWidth, toSimplifiedChinese } from '../../../src/parser';
-import { convertWhole } from '../../../src/parser/normalize';
+import { convertWhole, stripChatNoise } from '../../../src/parser/normalize';
 
 const fixture = (file: string): string[] =>
   readFileSync(join(__dirname, '../../fixtures', file), 'utf8')
@@ -40,6 +40,24 @@ describe('normalisation', () => {
   it('removes stickers, emoji and @mentions, fixes typos', () => {
     expect(normalizeReportText('@网格长 楼下路等坏了[捂脸]😭')).toBe('楼下路灯坏了');
     expect(normalizeReportText('闻到一股煤汽味！！！')).toBe('闻到一股煤气味!');
+  });
+
+  it('strips emoji exactly as the emoji pattern run on every text would, single units and surrogate pairs alike', () => {
+    const everyText = (text: string): string =>
+      text
+        .replace(/\[[\u4e00-\u9fffA-Za-z]{1,4}\]/g, ' ')
+        .replace(/[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200B-\u200D]/gu, ' ')
+        .replace(/@[^\s,，:：]{1,16}[\s\u2005]?/g, ' ')
+        .replace(/[—–－]/g, '-')
+        .replace(/([,.!?;~。！？，；、…])\1+/g, '$1')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const texts = [
+      '你好😀世界', '路灯\u200b坏了', '©2026 ™ ‼ 井盖', '好的\ufe0f', '👍🏻收到', '👨\u200d👩\u200d👧 一家', '孤\ud83d半个', '尾\ude00',
+      '☎️报修', '⚠️危险', ...fixture('tipdm-dev-holdout.jsonl').slice(0, 60),
+    ];
+    for (const text of texts) expect(stripChatNoise(text)).toBe(everyText(text));
+    expect(stripChatNoise('⚠危险☎报修')).toBe('危险 报修');
   });
 
   it('parses traditional input like simplified input', () => {
