@@ -1,13 +1,13 @@
 import type { Connection } from 'mongoose';
-import type { Actor, CommandContext } from '../../src/cases';
-import { assignmentFacts, statsByDepartment, type StatsPeriod } from '../../src/stats';
-import { CaseRepository } from '../../store/caseRepository';
-import { statsDayModel } from '../../store/caseStatsRollup';
-import { connectMongo } from '../../store/connection';
-import { caseModel } from '../../store/models/case';
-import { commandRunner } from '../support/commandRunner';
-import { testMongoUri } from '../support/isolation';
-import { actors, draft, ok, simplePlan } from '../src/cases/fixtures';
+import type { Actor, CommandContext } from '../../../src/cases';
+import { assignmentFacts, statsByDepartment, type StatsPeriod } from '../../../src/stats';
+import { CaseRepository } from '../../../store/caseRepository';
+import { statsDayModel } from '../../../store/caseStatsRollup';
+import { connectMongo } from '../../../store/connection';
+import { caseModel } from '../../../store/models/case';
+import { commandRunner } from '../../support/commandRunner';
+import { testMongoUri } from '../../support/isolation';
+import { actors, draft, ok, simplePlan } from '../../src/cases/fixtures';
 
 const DISTRICT = 'd-window';
 const NOW = new Date('2026-11-30T04:00:00Z');
