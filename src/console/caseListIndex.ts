@@ -42,6 +42,11 @@ function decidedByPostings(filter: CaseFilter): boolean {
   return filter.q === undefined && filter.light === undefined;
 }
 
+/** True when a candidate must be read to know it matches: a text search, or a yellow light (red is the deadlines' alone). */
+function readsCandidates(filter: CaseFilter): boolean {
+  return filter.q !== undefined || filter.light === 'yellow';
+}
+
 /** The part of a filter the postings and the report order decide, and the scope: what a search's candidates match. */
 function candidateFilter(filter: CaseFilter): CaseFilter {
   const { states, category, urgency, deptCode, streetId, communityId, from, to, hardCase } = filter;
@@ -54,12 +59,18 @@ interface Span {
   end: number;
 }
 
-/** A search's candidates as tests on slots: the postings, and the window of report dates (a span of the report order). */
+/**
+ * A search's candidates as tests on slots: the postings, the window of report dates (a span of the
+ * report order) and, for a red light, the earliest deadline passed.
+ */
 interface Candidates {
   postings: PostingFilter;
   reported: Span;
   /** True when `reported` is narrower than every case, so a slot read in another order must check its date. */
   windowed: boolean;
+  /** A slot of the report order's `reported` span is a candidate. */
+  inSpan: (slot: number) => boolean;
+  /** Any slot is a candidate. */
   has: (slot: number) => boolean;
 }
 
@@ -78,6 +89,8 @@ export class CaseListIndex {
   private readonly slotOf = new Map<string, number>();
   private readonly cases: (CaseSummary | undefined)[] = [];
   private readonly live = new TypedFastBitSet();
+  /** Each slot's earliest running deadline (ms; infinite without one): a case is red once it is passed. */
+  private readonly deadlines: number[] = [];
   private readonly postings = new Map<string, TypedFastBitSet>();
   private readonly caseAt = (slot: number) => this.cases[slot];
   private readonly byCreated = new SlotOrder(thenById(createdKey), this.caseAt);
@@ -104,6 +117,7 @@ export class CaseListIndex {
       slot = this.cases.length;
       this.slotOf.set(id, slot);
       this.cases.push(undefined);
+      this.deadlines.push(Infinity);
     }
     const before = this.cases[slot];
     const was = before ? postingKeys(before) : [];
@@ -111,6 +125,7 @@ export class CaseListIndex {
     if (before?.createdAt.getTime() !== next?.createdAt.getTime() || was.join() !== is.join()) this.counts.changed(before, next);
     for (const key of was) this.postings.get(key)?.remove(slot);
     for (const key of is) getOrAdd(this.postings, key, () => new TypedFastBitSet()).add(slot);
+    this.deadlines[slot] = (next && nextDue(next)?.getTime()) ?? Infinity;
     if (next) {
       this.cases[slot] = next;
       this.live.add(slot);
@@ -133,8 +148,8 @@ export class CaseListIndex {
     return { start: from ? firstAtOrAfter(from.getTime()) : 0, end: to ? firstAtOrAfter(to.getTime()) : order.length };
   }
 
-  /** Every case the filter and the scope may match: exactly the matches when `decidedByPostings`. */
-  private candidates(scope: Scope, filter: CaseFilter): Candidates {
+  /** Every case the filter and the scope may match: exactly the matches unless `readsCandidates`. */
+  private candidates(scope: Scope, filter: CaseFilter, now: Date): Candidates {
     const clauses: TypedFastBitSet[][] = [];
     if (scope.kind === 'streets') clauses.push(scope.streetIds.map((id) => this.posting(`street:${id}`)));
     if (scope.kind === 'department') clauses.push([this.posting(`dept:${scope.deptCode}`)]);
@@ -160,7 +175,9 @@ export class CaseListIndex {
       const t = (this.cases[slot] as CaseSummary).createdAt.getTime();
       return t >= from && t < to;
     };
-    return { postings, reported, windowed, has: windowed ? (slot) => postings.has(slot) && inWindow(slot) : (slot) => postings.has(slot) };
+    const t = now.getTime();
+    const inSpan = filter.light === 'red' ? (slot: number) => postings.has(slot) && (this.deadlines[slot] as number) < t : (slot: number) => postings.has(slot);
+    return { postings, reported, windowed, inSpan, has: windowed ? (slot) => inSpan(slot) && inWindow(slot) : inSpan };
   }
 
   /** How many cases the candidates hold, kept for the next search with the same filter and scope. */
@@ -180,7 +197,7 @@ export class CaseListIndex {
 
   /** One page of the cases a viewer with `scope` sees that match `query`, in its order. */
   page(scope: Scope, query: CaseQuery, now: Date, rule?: LightRule): CasePage {
-    const candidates = this.candidates(scope, query);
+    const candidates = this.candidates(scope, query, now);
     const size = this.candidateCount(scope, query, candidates);
     const wanted = query.page * query.pageSize;
     const walked = query.sort === 'createdAt' || query.sort === 'urgency' ? candidates.reported.end - candidates.reported.start : this.slotOf.size;
@@ -196,7 +213,7 @@ export class CaseListIndex {
   }
 
   private *ordered(query: CaseQuery, candidates: Candidates): Generator<CaseSummary> {
-    const { reported, has } = candidates;
+    const { reported, inSpan, has } = candidates;
     const everywhere = (order: readonly number[]): Span => ({ start: 0, end: order.length });
     switch (query.sort) {
       case 'urgency': {
@@ -204,7 +221,7 @@ export class CaseListIndex {
         for (const urgency of urgencies) {
           if (query.urgency !== undefined && query.urgency !== urgency) continue;
           const ofUrgency = this.posting(`urgency:${urgency}`);
-          yield* this.inOrder(this.byCreated.ordered(), reported, query.order, (slot) => ofUrgency.has(slot) && candidates.postings.has(slot), createdKey);
+          yield* this.inOrder(this.byCreated.ordered(), reported, query.order, (slot) => ofUrgency.has(slot) && inSpan(slot), createdKey);
         }
         return;
       }
@@ -230,7 +247,7 @@ export class CaseListIndex {
         return;
       }
       default:
-        yield* this.inOrder(this.byCreated.ordered(), reported, query.order, candidates.postings.has.bind(candidates.postings), createdKey);
+        yield* this.inOrder(this.byCreated.ordered(), reported, query.order, inSpan, createdKey);
     }
   }
 
@@ -267,8 +284,9 @@ export class CaseListIndex {
     const items: CaseSummary[] = [];
     let seen = 0;
     let stoppedCounting = false;
+    const reads = readsCandidates(query);
     for (const c of this.ordered(query, candidates)) {
-      if (knownTotal === undefined && !matches(c, query, now, rule)) continue;
+      if (reads && !matches(c, query, now, rule)) continue;
       if (seen >= start && seen < end) items.push(c);
       seen += 1;
       if (seen >= end && (knownTotal !== undefined || seen >= this.countLimit)) {
