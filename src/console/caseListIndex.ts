@@ -5,7 +5,7 @@ import { canSee, type Scope } from './access';
 import { getOrAdd, partitionPoint } from './collections';
 import { findPage, matches, type CaseFilter, type CasePage, type CaseQuery } from './caseQuery';
 import { FilterCounts } from './filterCounts';
-import { nextDue, type LightRule } from './lights';
+import { nextDue, overdue, type LightRule } from './lights';
 import { PostingFilter } from './postingFilter';
 import { SlotOrder, type Compare } from './slotOrder';
 import type { CaseSummary } from './summary';
@@ -175,8 +175,7 @@ export class CaseListIndex {
       const t = (this.cases[slot] as CaseSummary).createdAt.getTime();
       return t >= from && t < to;
     };
-    const t = now.getTime();
-    const inSpan = filter.light === 'red' ? (slot: number) => postings.has(slot) && (this.deadlines[slot] as number) < t : (slot: number) => postings.has(slot);
+    const inSpan = filter.light === 'red' ? (slot: number) => postings.has(slot) && overdue(this.deadlines[slot] as number, now) : (slot: number) => postings.has(slot);
     return { postings, reported, windowed, inSpan, has: windowed ? (slot) => inSpan(slot) && inWindow(slot) : inSpan };
   }
 
