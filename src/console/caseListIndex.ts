@@ -53,6 +53,36 @@ function candidateFilter(filter: CaseFilter): CaseFilter {
   return { states, category, urgency, deptCode, streetId, communityId, from, to, hardCase };
 }
 
+/** True when the two slots' cases have the same key in an order. */
+type SameKey = (a: number, b: number) => boolean;
+
+/**
+ * The slots of `span` of `order` that `has` takes, in order or in reverse — where ties on the key
+ * still go by id ascending, as `findPage` orders them, so each run of equal keys is turned back.
+ */
+function* inOrder(order: readonly number[], span: Span, direction: 'asc' | 'desc', has: (slot: number) => boolean, sameKey: SameKey): Generator<number> {
+  if (direction === 'asc') {
+    for (let i = span.start; i < span.end; i++) {
+      const slot = order[i] as number;
+      if (has(slot)) yield slot;
+    }
+    return;
+  }
+  // The run of equal keys met so far, last first (one buffer for the walk: a desc walk makes no garbage per case).
+  const run: number[] = [];
+  let runLength = 0;
+  for (let i = span.end - 1; i >= span.start; i--) {
+    const slot = order[i] as number;
+    if (!has(slot)) continue;
+    if (runLength > 0 && !sameKey(run[0] as number, slot)) {
+      for (let k = runLength - 1; k >= 0; k--) yield run[k] as number;
+      runLength = 0;
+    }
+    run[runLength++] = slot;
+  }
+  for (let k = runLength - 1; k >= 0; k--) yield run[k] as number;
+}
+
 /** A slot range of an order: the walk reads `order[start]` up to `order[end - 1]`. */
 interface Span {
   start: number;
@@ -91,6 +121,8 @@ export class CaseListIndex {
   private readonly live = new TypedFastBitSet();
   /** Each slot's earliest running deadline (ms; infinite without one): a case is red once it is passed. */
   private readonly deadlines: number[] = [];
+  /** Each slot's report instant (ms), to tell ties in the report order without reading the case. */
+  private readonly created: number[] = [];
   private readonly postings = new Map<string, TypedFastBitSet>();
   private readonly caseAt = (slot: number) => this.cases[slot];
   private readonly byCreated = new SlotOrder(thenById(createdKey), this.caseAt);
@@ -118,6 +150,7 @@ export class CaseListIndex {
       this.slotOf.set(id, slot);
       this.cases.push(undefined);
       this.deadlines.push(Infinity);
+      this.created.push(0);
     }
     const before = this.cases[slot];
     const was = before ? postingKeys(before) : [];
@@ -127,6 +160,7 @@ export class CaseListIndex {
     for (const key of is) getOrAdd(this.postings, key, () => new TypedFastBitSet()).add(slot);
     this.deadlines[slot] = (next && nextDue(next)?.getTime()) ?? Infinity;
     if (next) {
+      this.created[slot] = next.createdAt.getTime();
       this.cases[slot] = next;
       this.live.add(slot);
     } else {
@@ -211,7 +245,12 @@ export class CaseListIndex {
     return this.walk(candidates, query, decidedByPostings(query) ? size : undefined, now, rule);
   }
 
-  private *ordered(query: CaseQuery, candidates: Candidates): Generator<CaseSummary> {
+  private readonly sameCreated: SameKey = (a, b) => this.created[a] === this.created[b];
+  private readonly sameDeadline: SameKey = (a, b) => this.deadlines[a] === this.deadlines[b];
+  private readonly sameNumber: SameKey = (a, b) => this.cases[a]?.number === this.cases[b]?.number;
+
+  /** The candidates' slots in the query's order. */
+  private *ordered(query: CaseQuery, candidates: Candidates): Generator<number> {
     const { reported, inSpan, has } = candidates;
     const everywhere = (order: readonly number[]): Span => ({ start: 0, end: order.length });
     switch (query.sort) {
@@ -220,7 +259,7 @@ export class CaseListIndex {
         for (const urgency of urgencies) {
           if (query.urgency !== undefined && query.urgency !== urgency) continue;
           const ofUrgency = this.posting(`urgency:${urgency}`);
-          yield* this.inOrder(this.byCreated.ordered(), reported, query.order, (slot) => ofUrgency.has(slot) && inSpan(slot), createdKey);
+          yield* inOrder(this.byCreated.ordered(), reported, query.order, (slot) => ofUrgency.has(slot) && inSpan(slot), this.sameCreated);
         }
         return;
       }
@@ -230,51 +269,23 @@ export class CaseListIndex {
         const withoutDeadline = this.byIdOrder.ordered();
         const deadlines = this.posting('due');
         const withoutHas = (slot: number) => !deadlines.has(slot) && has(slot);
-        const alwaysEqual: Compare = () => 0;
         if (query.order === 'asc') {
-          yield* this.inOrder(withDeadline, everywhere(withDeadline), 'asc', has, dueKey);
-          yield* this.inOrder(withoutDeadline, everywhere(withoutDeadline), 'asc', withoutHas, alwaysEqual);
+          yield* inOrder(withDeadline, everywhere(withDeadline), 'asc', has, this.sameDeadline);
+          yield* inOrder(withoutDeadline, everywhere(withoutDeadline), 'asc', withoutHas, this.sameDeadline);
         } else {
-          yield* this.inOrder(withoutDeadline, everywhere(withoutDeadline), 'asc', withoutHas, alwaysEqual);
-          yield* this.inOrder(withDeadline, everywhere(withDeadline), 'desc', has, dueKey);
+          yield* inOrder(withoutDeadline, everywhere(withoutDeadline), 'asc', withoutHas, this.sameDeadline);
+          yield* inOrder(withDeadline, everywhere(withDeadline), 'desc', has, this.sameDeadline);
         }
         return;
       }
       case 'number': {
         const order = this.byNumber.ordered();
-        yield* this.inOrder(order, everywhere(order), query.order, has, numberKey);
+        yield* inOrder(order, everywhere(order), query.order, has, this.sameNumber);
         return;
       }
       default:
-        yield* this.inOrder(this.byCreated.ordered(), reported, query.order, inSpan, createdKey);
+        yield* inOrder(this.byCreated.ordered(), reported, query.order, inSpan, this.sameCreated);
     }
-  }
-
-  /**
-   * The cases of `span` of `order` that `has` takes, in order or in reverse — where ties on the key
-   * still go by id ascending, as `findPage` orders them, so each run of equal keys is turned back.
-   */
-  private *inOrder(order: readonly number[], span: Span, direction: 'asc' | 'desc', has: (slot: number) => boolean, key: Compare): Generator<CaseSummary> {
-    if (direction === 'asc') {
-      for (let i = span.start; i < span.end; i++) {
-        const slot = order[i] as number;
-        if (has(slot)) yield this.cases[slot] as CaseSummary;
-      }
-      return;
-    }
-    let run: CaseSummary[] = [];
-    for (let i = span.end - 1; i >= span.start; i--) {
-      const slot = order[i] as number;
-      if (!has(slot)) continue;
-      const c = this.cases[slot] as CaseSummary;
-      const head = run[0];
-      if (head !== undefined && key(head, c) !== 0) {
-        yield* run.reverse();
-        run = [];
-      }
-      run.push(c);
-    }
-    yield* run.reverse();
   }
 
   private walk(candidates: Candidates, query: CaseQuery, knownTotal: number | undefined, now: Date, rule?: LightRule): CasePage {
@@ -284,9 +295,9 @@ export class CaseListIndex {
     let seen = 0;
     let stoppedCounting = false;
     const reads = readsCandidates(query);
-    for (const c of this.ordered(query, candidates)) {
-      if (reads && !matches(c, query, now, rule)) continue;
-      if (seen >= start && seen < end) items.push(c);
+    for (const slot of this.ordered(query, candidates)) {
+      if (reads && !matches(this.cases[slot] as CaseSummary, query, now, rule)) continue;
+      if (seen >= start && seen < end) items.push(this.cases[slot] as CaseSummary);
       seen += 1;
       if (seen >= end && (knownTotal !== undefined || seen >= this.countLimit)) {
         stoppedCounting = knownTotal === undefined;

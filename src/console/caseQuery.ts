@@ -63,8 +63,12 @@ function containsQuery(c: CaseSummary, query: string): boolean {
   // A query without letters (most are Chinese) matches the text as it is: lower-casing 500
   // characters of every case searched would cost more than the search.
   const caseless = q === query.toUpperCase();
-  const inText = (text: string) => (caseless ? text : text.toLowerCase()).includes(q);
-  return inText(c.locationText ?? '') || inText(c.text);
+  return textContains(c.locationText ?? '', q, caseless) || textContains(c.text, q, caseless);
+}
+
+/** `text` contains the lower-cased `q` (lower-casing the text first unless `q` has no letters). */
+function textContains(text: string, q: string, caseless: boolean): boolean {
+  return (caseless ? text : text.toLowerCase()).includes(q);
 }
 
 function byKey(sort: CaseSortKey): (a: CaseSummary, b: CaseSummary) => number {
