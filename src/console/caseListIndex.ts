@@ -111,9 +111,10 @@ interface Candidates {
  * order it sorts by — over only the span of its report dates in the report order — and tests each
  * slot's bits until its page is full, so its cost is its page and how rare its matches are, not the
  * district's years; if its candidates are few it reads them instead. Its count is kept too
- * (`FilterCounts`). A search by text or light reads its candidates and, walking, stops counting past
- * `countLimit` matches (the page is still exact; its total says "at least"). `findPage` over the
- * visible cases gives the same page (a test holds the two together).
+ * (`FilterCounts`). A search by light tests each slot's earliest deadline (red) or reads the case
+ * (yellow), one by text reads it, and either, walking, stops counting past `countLimit` matches
+ * (the page is still exact; its total says "at least"). `findPage` over the visible cases gives the
+ * same page (a test holds the two together).
  */
 export class CaseListIndex {
   private readonly slotOf = new Map<string, number>();
@@ -121,7 +122,7 @@ export class CaseListIndex {
   private readonly live = new TypedFastBitSet();
   /** Each slot's earliest running deadline (ms; infinite without one): a case is red once it is passed. */
   private readonly deadlines: number[] = [];
-  /** Each slot's report instant (ms), to tell ties in the report order without reading the case. */
+  /** Each slot's report instant (ms), to tell dates and ties in the report order without reading the case. */
   private readonly created: number[] = [];
   private readonly postings = new Map<string, TypedFastBitSet>();
   private readonly caseAt = (slot: number) => this.cases[slot];
@@ -178,7 +179,7 @@ export class CaseListIndex {
   /** The span of the report order reported in [from, to). */
   private reportedBetween(from: Date | undefined, to: Date | undefined): Span {
     const order = this.byCreated.ordered();
-    const firstAtOrAfter = (t: number) => partitionPoint(order, (slot) => (this.cases[slot] as CaseSummary).createdAt.getTime() < t);
+    const firstAtOrAfter = (t: number) => partitionPoint(order, (slot) => (this.created[slot] as number) < t);
     return { start: from ? firstAtOrAfter(from.getTime()) : 0, end: to ? firstAtOrAfter(to.getTime()) : order.length };
   }
 
@@ -206,7 +207,7 @@ export class CaseListIndex {
     const from = filter.from?.getTime() ?? -Infinity;
     const to = filter.to?.getTime() ?? Infinity;
     const inWindow = (slot: number) => {
-      const t = (this.cases[slot] as CaseSummary).createdAt.getTime();
+      const t = this.created[slot] as number;
       return t >= from && t < to;
     };
     const inSpan = filter.light === 'red' ? (slot: number) => postings.has(slot) && overdue(this.deadlines[slot] as number, now) : (slot: number) => postings.has(slot);
