@@ -120,10 +120,14 @@ export class CaseListIndex {
   private readonly slotOf = new Map<string, number>();
   private readonly cases: (CaseSummary | undefined)[] = [];
   private readonly live = new TypedFastBitSet();
-  /** Each slot's earliest running deadline (ms; infinite without one): a case is red once it is passed. */
-  private readonly deadlines: number[] = [];
-  /** Each slot's report instant (ms), to tell dates and ties in the report order without reading the case. */
-  private readonly created: number[] = [];
+  /**
+   * Each slot's earliest running deadline (ms; infinite without one: a case is red once it is
+   * passed) at `2 × slot`, and its report instant (ms: dates and ties in the report order) at
+   * `2 × slot + 1` — side by side, so that a walk testing both reads one place, not the case.
+   */
+  private readonly instants: number[] = [];
+  private readonly deadline = (slot: number) => this.instants[2 * slot] as number;
+  private readonly created = (slot: number) => this.instants[2 * slot + 1] as number;
   private readonly postings = new Map<string, TypedFastBitSet>();
   private readonly caseAt = (slot: number) => this.cases[slot];
   private readonly byCreated = new SlotOrder(thenById(createdKey), this.caseAt);
@@ -150,8 +154,7 @@ export class CaseListIndex {
       slot = this.cases.length;
       this.slotOf.set(id, slot);
       this.cases.push(undefined);
-      this.deadlines.push(Infinity);
-      this.created.push(0);
+      this.instants.push(Infinity, 0);
     }
     const before = this.cases[slot];
     const was = before ? postingKeys(before) : [];
@@ -159,9 +162,9 @@ export class CaseListIndex {
     if (before?.createdAt.getTime() !== next?.createdAt.getTime() || was.join() !== is.join()) this.counts.changed(before, next);
     for (const key of was) this.postings.get(key)?.remove(slot);
     for (const key of is) getOrAdd(this.postings, key, () => new TypedFastBitSet()).add(slot);
-    this.deadlines[slot] = (next && nextDue(next)?.getTime()) ?? Infinity;
+    this.instants[2 * slot] = (next && nextDue(next)?.getTime()) ?? Infinity;
     if (next) {
-      this.created[slot] = next.createdAt.getTime();
+      this.instants[2 * slot + 1] = next.createdAt.getTime();
       this.cases[slot] = next;
       this.live.add(slot);
     } else {
@@ -179,7 +182,7 @@ export class CaseListIndex {
   /** The span of the report order reported in [from, to). */
   private reportedBetween(from: Date | undefined, to: Date | undefined): Span {
     const order = this.byCreated.ordered();
-    const firstAtOrAfter = (t: number) => partitionPoint(order, (slot) => (this.created[slot] as number) < t);
+    const firstAtOrAfter = (t: number) => partitionPoint(order, (slot) => this.created(slot) < t);
     return { start: from ? firstAtOrAfter(from.getTime()) : 0, end: to ? firstAtOrAfter(to.getTime()) : order.length };
   }
 
@@ -207,10 +210,10 @@ export class CaseListIndex {
     const from = filter.from?.getTime() ?? -Infinity;
     const to = filter.to?.getTime() ?? Infinity;
     const inWindow = (slot: number) => {
-      const t = this.created[slot] as number;
+      const t = this.created(slot);
       return t >= from && t < to;
     };
-    const inSpan = filter.light === 'red' ? (slot: number) => postings.has(slot) && overdue(this.deadlines[slot] as number, now) : (slot: number) => postings.has(slot);
+    const inSpan = filter.light === 'red' ? (slot: number) => postings.has(slot) && overdue(this.deadline(slot), now) : (slot: number) => postings.has(slot);
     return { postings, reported, windowed, inSpan, has: windowed ? (slot) => inSpan(slot) && inWindow(slot) : inSpan };
   }
 
@@ -246,8 +249,8 @@ export class CaseListIndex {
     return this.walk(candidates, query, decidedByPostings(query) ? size : undefined, now, rule);
   }
 
-  private readonly sameCreated: SameKey = (a, b) => this.created[a] === this.created[b];
-  private readonly sameDeadline: SameKey = (a, b) => this.deadlines[a] === this.deadlines[b];
+  private readonly sameCreated: SameKey = (a, b) => this.created(a) === this.created(b);
+  private readonly sameDeadline: SameKey = (a, b) => this.deadline(a) === this.deadline(b);
   private readonly sameNumber: SameKey = (a, b) => this.cases[a]?.number === this.cases[b]?.number;
 
   /** The candidates' slots in the query's order. */
