@@ -3,7 +3,7 @@ import type { Env } from '../config';
 import { loadConversationConfig } from '../config/conversation';
 import { loadDistrictSeed } from '../config/district';
 import { loadMpConfig } from '../config/mp';
-import { CaseRepository } from '../store/caseRepository';
+import { CaseRepository, SERVICE_FIGURES_FLUSH_MS } from '../store/caseRepository';
 import { allianceModule } from './allianceModule';
 import { consoleFeed, consoleModule } from './consoleModule';
 import { conversationModule } from './conversationModule';
@@ -44,7 +44,9 @@ export function composeApp(env: Env, sandbox?: Sandbox, seams: AppSeams = {}): C
     const org = cachedOrg(infra.org, 30_000, Date.now, infra.orgChanges);
     // The one case repository of this process: its write queues keep FerretDB's counters and roll-up exact.
     // A writer silent for QUEUE_LOCK_MS between claiming a case's version and saving it is taken for dead, as its jobs are.
-    const cases = new CaseRepository(infra.mongo, { staleClaimMs: env.QUEUE_LOCK_MS });
+    const cases = new CaseRepository(infra.mongo, { staleClaimMs: env.QUEUE_LOCK_MS, figuresFlushMs: SERVICE_FIGURES_FLUSH_MS });
+    // Closed after the workers and before the store: the figures still gathered reach it.
+    infra.closeables.push({ name: 'case figures roll-up', close: () => cases.flushFigures() });
     const mpConfig = loadMpConfig(env.MP_CONFIG);
     const gateway = wecomGateway(infra);
     const deadlines = await deadlinesModule(infra, { cases });

@@ -53,7 +53,7 @@ import { CpuMeter } from './processCpu';
 import { startFerretdb } from '../scripts/services/ferretdb';
 import { startRedisServer } from '../scripts/services/redis';
 import { checkInvariants, type Actor, type Case, type CaseState, type CommandResult, type TimelineEvent } from '../src/cases';
-import { CaseRepository } from '../store/caseRepository';
+import { CaseRepository, SERVICE_FIGURES_FLUSH_MS } from '../store/caseRepository';
 import { caseFromDoc } from '../store/caseMapping';
 import { connectMongo } from '../store/connection';
 import { caseModel } from '../store/models/case';
@@ -447,7 +447,8 @@ async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postg
   await fake.listen();
   const org = new OrgRepository(bench);
   await org.loadSeed(benchDistrict());
-  const repo = new CaseRepository(bench);
+  // As the service's composition root builds it.
+  const repo = new CaseRepository(bench, { figuresFlushMs: SERVICE_FIGURES_FLUSH_MS });
   await repo.ensureIndexes();
   if (args.stored > 0) {
     await seedHistory(bench, args.stored, { districtId: DISTRICT, streetId: 'history-street', communityIds: ['c0', 'c1', 'c2', 'c3'], numberOffset: 500_000, log });
@@ -502,6 +503,7 @@ async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postg
     const failedCallbacks = (await inboundQueue.queue.getFailed()).length;
     const sent = fake.callLog('/cgi-bin/message/send').length + fake.callLog('/cgi-bin/webhook/send').length;
     const updates = fake.callLog('/cgi-bin/message/update_template_card').length;
+    await repo.flushFigures();
     log('checking every timeline…');
     const check = await checkAll(bench);
 
@@ -516,7 +518,7 @@ async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postg
     log(`final states: ${JSON.stringify(check.byState)} over ${check.cases} cases`);
     log(`lead accepts per whistle: ${check.acceptedPerLeadWhistle.toFixed(3)} (every whistle had two leads tapping at once)`);
     log(`impossible:   ${check.impossible.length}${check.impossible.length ? `\n  ${check.impossible.slice(0, 20).join('\n  ')}` : ' — no case in an impossible state'}`);
-    if (profile) log(`database time by command shape (top 15):\n  ${profile.report().join('\n  ')}`);
+    if (profile) log(`database time by command shape (top 40):\n  ${profile.report(40).join('\n  ')}`);
     if (check.impossible.length > 0 || stats.flowErrors.length > 0 || failedSends > 0 || failedCallbacks > 0) process.exitCode = 1;
   } finally {
     await inboundWorker.close(true);
@@ -525,6 +527,7 @@ async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postg
     await outboxWorker.close(true);
     await outbox.close();
     await fake.close();
+    await repo.flushFigures();
     await bench.dropDatabase().catch(() => undefined);
     await mongo.close();
     redis.disconnect();

@@ -10,7 +10,7 @@
  * and prints this/baseline ratios. `--rounds=N` (default 3), `--seconds=S` (least CPU seconds per round and set,
  * default 2).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { positiveArg } from './args';
 import { LearnedClassifier, parseReport, parserModelSchema } from '../src/parser';
@@ -109,11 +109,18 @@ if (baselineDir) {
   const other = require(join(dir, 'src/parser')) as { parseReport: typeof parseReport };
   contenders.push({ label: `baseline parser (${baselineDir})`, fn: (text) => other.parseReport({ text }) });
   console.log(`baseline: the parser of ${dir}, same process`);
-  // Same answers first: a faster parser that answers differently is a different parser.
-  for (const set of sets) {
-    const differ = set.texts.filter((text) => JSON.stringify(parseReport({ text })) !== JSON.stringify(other.parseReport({ text })));
-    console.log(`  ${set.name}: ${set.texts.length - differ.length} of ${set.texts.length} answers identical to the baseline's (every field)`);
+  // Same answers first, on every message of every fixture: a faster parser that answers differently is a
+  // different parser.
+  const fixtures = readdirSync(join(__dirname, '..', 'test/fixtures')).filter((file) => file.endsWith('.jsonl')).sort();
+  let differing = 0;
+  for (const file of fixtures) {
+    const texts = jsonl(file);
+    const differ = texts.filter((text) => JSON.stringify(parseReport({ text })) !== JSON.stringify(other.parseReport({ text })));
+    differing += differ.length;
+    console.log(`  ${file}: ${texts.length - differ.length} of ${texts.length} answers identical to the baseline's (every field)`);
+    for (const text of differ.slice(0, 3)) console.log(`    differs: ${text.slice(0, 60)}`);
   }
+  if (differing > 0) process.exitCode = 1;
 }
 
 console.log(`node ${process.version}, best of ${ROUNDS} rounds of ≥ ${SECONDS} s CPU per set and contender`);

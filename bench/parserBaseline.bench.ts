@@ -5,14 +5,14 @@
  *     scikit-learn's TfidfVectorizer(analyzer='char', ngram_range=(1, 3)) computes it (raw counts, smooth idf,
  *     unit length), multinomial logistic regression (L2) fitted by the same AdaGrad optimiser the parser uses.
  *   - Parser: its category mapped to a coarse label by config/parser/coarse-labels.json unless its coarse
- *     model (also trained on train_seg only) rules that label out; for `other` the coarse model answers
- *     (src/parser/coarse.ts).
+ *     model (also trained on train_seg only) gives that label less than the minimum `parser:train` fitted on
+ *     out-of-fold tune letters; for `other` the coarse model answers (src/parser/coarse.ts).
  *   - Scored on the labelled dev holdout (never trained or tuned on) and, for reference, on every dev row
  *     (the tune rows among them trained the parser's fine model, not the coarse one).
  */
 import coarseTable from '../config/parser/coarse-labels.json';
-import { normalizeReportText, parseReport } from '../src/parser';
-import { coarseLabelOf } from '../src/parser/coarse';
+import { baseModel, normalizeReportText, parseReport } from '../src/parser';
+import { coarseLabelOf, DEFAULT_MAPPED_MIN_PROBABILITY } from '../src/parser/coarse';
 import { trainSoftmax, type SparseRow } from '../src/parser/learned/train';
 import { realHoldout, tipdmDevRows, tipdmTrainSeg } from '../scripts/parser/data';
 
@@ -75,7 +75,7 @@ class TfidfLogReg {
 }
 
 export function parserCoarse(text: string): string | null {
-  return coarseLabelOf(parseReport({ text }), coarseTable);
+  return coarseLabelOf(parseReport({ text }), coarseTable, baseModel().coarseAnswer?.mappedMinProbability ?? DEFAULT_MAPPED_MIN_PROBABILITY);
 }
 
 function main(): void {

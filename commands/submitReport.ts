@@ -115,7 +115,7 @@ export async function submitReport(deps: LifecycleDeps, submission: ReportSubmis
     return { case: created, outcome: 'community' };
   }
   if (decision.kind === 'whistle') {
-    const whistled = await transact(deps, () => deps.cases.findById(created.id), { type: 'whistle', departments: decision.departments }, { actor: SYSTEM_ACTOR, channel: 'system', now });
+    const whistled = await transact(deps, () => deps.cases.findById(created.id), { type: 'whistle', departments: decision.departments }, { actor: SYSTEM_ACTOR, channel: 'system', now }, created);
     if (whistled.ok) return { case: whistled.case, outcome: 'whistled' };
   }
   const current = (await deps.cases.findById(created.id)) ?? created;

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import coarseTable from '../config/parser/coarse-labels.json';
 import type { ParserModelData } from '../src/parser/learned/model';
 import { trainParserModel } from '../src/parser/learned/pipeline';
 import { CATEGORY_CODES } from '../src/taxonomy';
@@ -30,6 +31,7 @@ function trainBase(): void {
     coarseRows,
     ...(coarse && { coarse }),
     fineRows,
+    coarseMap: coarseTable.map,
     labels: CATEGORY_CODES,
     rules: rulesVerdict,
     version: 'base',

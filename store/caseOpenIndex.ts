@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import { OPEN_CASE_STATES, type Case } from '../src/cases';
-import { insertUnlessPresent } from './caseStoreErrors';
+import { insertPlainUnlessPresent } from './caseStoreErrors';
 import type { CaseKeyDoc } from './models/caseKeys';
 
 export function isOpen(c: Pick<Case, 'state'>): boolean {
@@ -17,7 +17,7 @@ export class CaseOpenIndex {
   constructor(private readonly keys: Model<CaseKeyDoc>) {}
 
   async file(caseId: string, at: Date): Promise<void> {
-    await insertUnlessPresent(this.keys, { _id: caseId, caseId, filedAt: at });
+    await insertPlainUnlessPresent(this.keys, { _id: caseId, caseId, filedAt: at });
   }
 
   async remove(caseId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import type { DuplicateFacts, DuplicateRule } from '../src/cases';
 import { duplicateFilingKeys, duplicateLookupKeys } from './duplicatePlaceKeys';
-import { insertUnlessPresent } from './caseStoreErrors';
+import { insertPlainUnlessPresent } from './caseStoreErrors';
 import type { CaseKeyDoc } from './models/caseKeys';
 
 /**
@@ -38,7 +38,7 @@ export class CasePlaceIndex {
   // `filedAt` is the case's creation time, which lies in the key's bucket: pruning goes by it.
   private async fileUnder(key: string, caseId: string, createdAt: Date): Promise<void> {
     for (let slot = 0; slot < CasePlaceIndex.MAX_SLOTS; slot++) {
-      if (await insertUnlessPresent(this.keys, { _id: `${key}#${slot}`, caseId, filedAt: createdAt })) return;
+      if (await insertPlainUnlessPresent(this.keys, { _id: `${key}#${slot}`, caseId, filedAt: createdAt })) return;
       const holder = await this.keys.findById(`${key}#${slot}`).lean<CaseKeyDoc>().exec();
       if (holder?.caseId === caseId) return;
     }

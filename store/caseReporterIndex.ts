@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { insertUnlessPresent } from './caseStoreErrors';
+import { insertPlainUnlessPresent } from './caseStoreErrors';
 import { nextInSequence } from './counters';
 import type { CaseKeyDoc } from './models/caseKeys';
 import type { CounterDoc } from './models/counter';
@@ -15,7 +15,7 @@ export class CaseReporterIndex {
 
   async file(reporterId: string, caseId: string, at: Date): Promise<void> {
     const seq = await nextInSequence(this.counters, this.increments, counterId(reporterId));
-    await insertUnlessPresent(this.keys, { _id: `${reporterId}#${seq}`, caseId, filedAt: at });
+    await insertPlainUnlessPresent(this.keys, { _id: `${reporterId}#${seq}`, caseId, filedAt: at });
   }
 
   /** Ids of the reporter's latest `limit` cases, newest filed first (each once); undefined when none was ever filed. */

@@ -19,11 +19,11 @@ import {
 import { localYear } from '../src/sla/timeZone';
 import { departmentStats, type DepartmentStats } from '../src/stats/departmentStats';
 import type { Elapsed } from '../src/stats/figures';
-import { caseFromDoc, caseToDoc, MUTABLE_CASE_FIELDS } from './caseMapping';
+import { caseFromDoc, caseToDoc, MUTABLE_CASE_FIELDS, withoutUndefined } from './caseMapping';
 import { placeKeysUnreadBefore } from './duplicatePlaceKeys';
 import { aggregateDepartmentStats, type StoredStatsPeriod } from './caseStats';
 import { CaseStatsRollup } from './caseStatsRollup';
-import { insertUnlessPresent, isDuplicateKeyError } from './caseStoreErrors';
+import { insertPlainUnlessPresent, insertUnlessPresent, isDuplicateKeyError } from './caseStoreErrors';
 import { CaseHistoryImport } from './caseHistoryImport';
 import { CaseOpenIndex, isOpen } from './caseOpenIndex';
 import { CasePlaceIndex } from './casePlaceIndex';
@@ -50,7 +50,18 @@ export interface CaseRepositoryOptions {
    * it); a second repository on the same store needs the first one's queues to stay exact on FerretDB.
    */
   writeQueues?: StoreWriteQueues;
+  /**
+   * How long the figures' roll-up gathers a day document's increments before updating it (0: an
+   * update per change, the change waiting for it). Above 0 a change does not wait for its figures:
+   * they reach the store within this window, or at `flushFigures()` (shutdown), and this process's
+   * own reads of the figures wait for them. A crash loses the window's figures (as it always lost
+   * the figures of a change whose roll-up had not run): `rollUpStatsOnce` after the marker is removed rebuilds them.
+   */
+  figuresFlushMs?: number;
 }
+
+/** The figures' roll-up window of a service process (`CaseRepositoryOptions.figuresFlushMs`). */
+export const SERVICE_FIGURES_FLUSH_MS = 200;
 
 export interface DuplicateQuery extends DuplicateFacts {
   districtId: string;
@@ -82,6 +93,7 @@ export class CaseRepository {
   private readonly timeZone: string;
   private readonly elapsed: Elapsed | undefined;
   private readonly writeQueues: StoreWriteQueues;
+  private readonly figuresWait: boolean;
 
   constructor(connection: Connection, options: CaseRepositoryOptions = {}) {
     this.cases = caseModel(connection);
@@ -94,7 +106,13 @@ export class CaseRepository {
     this.reporters = new CaseReporterIndex(this.counters, this.writeQueues.counters, caseReporterKeyModel(connection));
     this.numbers = caseNumberKeyModel(connection);
     this.openKeys = new CaseOpenIndex(caseOpenKeyModel(connection));
-    this.rollup = new CaseStatsRollup(connection, this.writeQueues.statsDays, this.timeZone, this.elapsed);
+    this.rollup = new CaseStatsRollup(connection, this.writeQueues.statsDays, this.timeZone, this.elapsed, options.figuresFlushMs ?? 0);
+    this.figuresWait = (options.figuresFlushMs ?? 0) <= 0;
+  }
+
+  /** Sends the figures the roll-up is still gathering and waits for them (at shutdown, before the store closes). */
+  flushFigures(): Promise<void> {
+    return this.rollup.flush();
   }
 
   /** Builds the indexes (autoIndex does it lazily; call this at start-up or in tests to wait for them). */
@@ -137,7 +155,8 @@ export class CaseRepository {
       // Before the insert: a crash in between leaves a key without its case, which the open walk drops.
       if (isOpen(created)) await this.openKeys.file(created.id, created.createdAt);
       try {
-        await this.cases.create(caseToDoc(created, this.elapsed));
+        // Through the driver, as the history import writes cases: caseToDoc is the stored shape.
+        await this.cases.collection.insertOne(caseToDoc(created, this.elapsed) as never);
       } catch (error) {
         if (!isDuplicateKeyError(error) || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
         const raced = id === undefined ? undefined : await this.get(id);
@@ -257,11 +276,9 @@ export class CaseRepository {
    * stored): the marker goes, so the statistics ask the store again until the next worker start rolls up anew.
    */
   private async rollUp(before: Case | null, after: Case): Promise<void> {
-    try {
-      await this.rollup.record(before, after);
-    } catch {
-      await this.counters.deleteOne({ _id: STATS_ROLLUP_MARKER }).exec().catch(() => undefined);
-    }
+    const recorded = this.rollup.record(before, after).catch(() => this.counters.deleteOne({ _id: STATS_ROLLUP_MARKER }).exec().then(() => undefined, () => undefined));
+    // With a window the change does not wait for its figures (their failure is handled all the same).
+    if (this.figuresWait) await recorded;
   }
 
   /** The `_id`-keyed lookups of a new case: its number, its place and its reporter (no command changes them later). */
@@ -271,7 +288,7 @@ export class CaseRepository {
 
   private async fileLookupKeys(c: Case): Promise<void> {
     await Promise.all([
-      insertUnlessPresent(this.numbers, { _id: numberKey(c.districtId, c.number), caseId: c.id, filedAt: new Date() }),
+      insertPlainUnlessPresent(this.numbers, { _id: numberKey(c.districtId, c.number), caseId: c.id, filedAt: new Date() }),
       this.places.file(c.districtId, c.id, duplicateFacts(c)),
     ]);
   }
@@ -327,14 +344,14 @@ export class CaseRepository {
 
   private async guardedUpdate(caseId: string, expectedVersion: number, events: TimelineEvent[], fields: UpdateQuery<CaseDoc>): Promise<PersistResult> {
     const ticket = await this.claims.claim(caseId, expectedVersion, events);
-    if (!ticket) {
-      const exists = await this.cases.exists({ _id: caseId }).exec();
-      return { ok: false, reason: exists ? 'conflict' : 'not_found' };
-    }
-    const update: UpdateQuery<CaseDoc> = { ...fields, $push: { timeline: { $each: events } }, $inc: { version: 1 } };
+    // Another writer claimed this version of a case it had read (cases are never deleted): a conflict.
+    if (!ticket) return { ok: false, reason: 'conflict' };
+    const update: UpdateQuery<CaseDoc> = { ...fields, $push: { timeline: { $each: withoutUndefined(events) } }, $inc: { version: 1 } };
     const filter = await this.versionGuard(caseId, expectedVersion, ticket);
     if (!filter) return { ok: false, reason: 'conflict' };
-    const result = await this.cases.updateOne(filter, update).exec();
+    // Through the driver: the fields are caseToDoc's stored shape already, and mongoose's casting of
+    // the whole case (assignments, timeline) on every change was a large share of the process's CPU.
+    const result = await this.cases.collection.updateOne(filter, update as never);
     if (result.matchedCount === 1) return { ok: true };
     await this.claims.release(caseId, expectedVersion);
     const exists = await this.cases.exists({ _id: caseId }).exec();

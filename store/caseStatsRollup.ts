@@ -35,6 +35,8 @@ type Contribution = Map<string, Map<string, number>>;
 interface Waiting {
   amounts: Map<string, number>;
   done: Promise<void>;
+  /** Queues the update now instead of when its window ends (a read or a flush wants it). */
+  sendNow: () => void;
 }
 
 /** Per day document, in one process (every repository on one store shares them): the update in flight and the next one. */
@@ -66,8 +68,30 @@ export type RollupTotals = Map<string, Map<string, number>>;
 export class CaseStatsRollup {
   private readonly days: Model<StatsDayDoc>;
 
-  constructor(connection: Connection, private readonly queue: DayQueues, private readonly timeZone: string, private readonly elapsed?: Elapsed) {
+  /**
+   * `flushAfterMs` > 0: a day document's increments are gathered for that long before its update
+   * is queued (one update for every change in the window instead of one per change in flight).
+   */
+  constructor(connection: Connection, private readonly queue: DayQueues, private readonly timeZone: string, private readonly elapsed?: Elapsed, private readonly flushAfterMs = 0) {
     this.days = statsDayModel(connection);
+  }
+
+  /** Sends every increment gathered so far and waits for the updates (before shutdown; before reading the day documents directly). */
+  async flush(): Promise<void> {
+    await this.settle([...this.queue.waiting.keys()]);
+  }
+
+  /** Sends the gathered increments of these day documents now and waits for their updates, failed or not. */
+  private async settle(ids: readonly string[]): Promise<void> {
+    const pending = ids.flatMap((id) => {
+      const waiting = this.queue.waiting.get(id);
+      if (!waiting) return [];
+      waiting.sendNow();
+      return [waiting.done];
+    });
+    // The one in flight too: a task queued behind it on the day's serial.
+    const inFlight = ids.map((id) => this.queue.serial.run(id, async () => undefined));
+    await Promise.allSettled([...pending, ...inFlight]);
   }
 
   /** Adds what the change from `before` (null: a new case) to `after` did to the figures. */
@@ -87,6 +111,8 @@ export class CaseStatsRollup {
     if (zonedInstant(first, 0, this.timeZone).getTime() !== period.from.getTime() || zonedInstant(end, 0, this.timeZone).getTime() !== period.to.getTime()) return undefined;
     const ids: string[] = [];
     for (let day = first; day < end; day = addDays(day, 1)) ids.push(`${districtId}|${day}`);
+    // This process's own changes are in the answer, even those still gathered in a window.
+    await this.settle(ids);
     const docs = await Promise.all(ids.map((id) => this.days.findById(id).lean<StatsDayDoc>().exec()));
     const sums = new Map<string, AssignmentFigures>();
     for (const doc of docs) {
@@ -132,6 +158,7 @@ export class CaseStatsRollup {
 
   /** Replaces every day document with `totals`. */
   async replaceAll(totals: RollupTotals): Promise<void> {
+    await this.flush();
     await this.days.deleteMany({}).exec();
     const docs = [...totals].map(([id, total]) => ({ _id: id, figures: nested(total) }));
     for (let i = 0; i < docs.length; i += 500) await this.days.insertMany(docs.slice(i, i + 500));
@@ -151,8 +178,9 @@ export class CaseStatsRollup {
   }
 
   /**
-   * One `$inc` upsert of the day document, after the one this process has in flight for it; what
-   * arrives meanwhile is merged into the next one (a busy day costs one update at a time, not one each).
+   * One `$inc` upsert of the day document, after the one this process has in flight for it (and
+   * after the window, if any); what arrives meanwhile is merged into the next one (a busy day costs
+   * one update at a time, not one each).
    */
   private add(id: string, amounts: Map<string, number>): Promise<void> {
     const waiting = this.queue.waiting.get(id);
@@ -160,12 +188,27 @@ export class CaseStatsRollup {
       for (const [path, amount] of amounts) waiting.amounts.set(path, (waiting.amounts.get(path) ?? 0) + amount);
       return waiting.done;
     }
-    const next: Waiting = { amounts: new Map(amounts), done: Promise.resolve() };
+    const send = () =>
+      this.queue.serial.run(id, async () => {
+        this.queue.waiting.delete(id);
+        const $inc = Object.fromEntries([...next.amounts].filter(([, amount]) => amount !== 0));
+        if (Object.keys($inc).length > 0) await this.increment(id, $inc);
+      });
+    const next: Waiting = { amounts: new Map(amounts), done: Promise.resolve(), sendNow: () => undefined };
     this.queue.waiting.set(id, next);
-    next.done = this.queue.serial.run(id, async () => {
-      this.queue.waiting.delete(id);
-      const $inc = Object.fromEntries([...next.amounts].filter(([, amount]) => amount !== 0));
-      if (Object.keys($inc).length > 0) await this.increment(id, $inc);
+    if (this.flushAfterMs <= 0) {
+      next.done = send();
+      return next.done;
+    }
+    next.done = new Promise<void>((resolve, reject) => {
+      let queued = false;
+      const timer = setTimeout(() => next.sendNow(), this.flushAfterMs);
+      next.sendNow = () => {
+        if (queued) return;
+        queued = true;
+        clearTimeout(timer);
+        send().then(resolve, reject);
+      };
     });
     return next.done;
   }

@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { withoutUndefined } from './caseMapping';
 
 /**
  * MongoDB says 11000 for a duplicate key, and so does FerretDB v1 for an insert or an upsert. When
@@ -33,6 +34,22 @@ export async function upsertRetryingFirstRace<T>(upsert: () => Promise<T>): Prom
 export async function insertUnlessPresent<T>(model: Model<T>, doc: T): Promise<boolean> {
   try {
     await model.create(doc);
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return false;
+  }
+}
+
+/**
+ * `insertUnlessPresent` for a document already in its stored shape (our own keys, claims and
+ * records, every field typed): written through the driver, without the mongoose document that
+ * casts, defaults and validates it (a large share of the process's CPU on the hot paths, which
+ * insert several such documents for every change). Undefined members are left out, not stored as null.
+ */
+export async function insertPlainUnlessPresent<T>(model: Model<T>, doc: T & { _id: string }): Promise<boolean> {
+  try {
+    await model.collection.insertOne(withoutUndefined(doc) as never);
     return true;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { TimelineEvent } from '../src/cases';
-import { insertUnlessPresent } from './caseStoreErrors';
+import { insertPlainUnlessPresent } from './caseStoreErrors';
 import type { CaseDoc, CaseTransitionDoc } from './models/case';
 
 export interface ClaimTicket {
   id: string;
   holder: string;
+  /** When the claim was written, by this process's clock (epoch ms). */
+  claimedAt: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export class CaseVersionClaims {
     private readonly transitions: Model<CaseTransitionDoc>,
     private readonly cases: Model<CaseDoc>,
     private readonly staleClaimMs: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
   static id(caseId: string, version: number): string {
@@ -28,15 +31,21 @@ export class CaseVersionClaims {
   /** A ticket when this writer alone may turn `expectedVersion` into `expectedVersion + 1`. */
   async claim(caseId: string, expectedVersion: number, events: TimelineEvent[]): Promise<ClaimTicket | undefined> {
     const version = expectedVersion + 1;
-    const ticket = { id: CaseVersionClaims.id(caseId, version), holder: randomUUID() };
-    const claim = { _id: ticket.id, caseId, version, holder: ticket.holder, claimedAt: new Date(), eventTypes: events.map((e) => e.type) };
-    if (await insertUnlessPresent(this.transitions, claim)) return ticket;
+    const ticket = { id: CaseVersionClaims.id(caseId, version), holder: randomUUID(), claimedAt: this.now() };
+    const claim = { _id: ticket.id, caseId, version, holder: ticket.holder, claimedAt: new Date(ticket.claimedAt), eventTypes: events.map((e) => e.type) };
+    if (await insertPlainUnlessPresent(this.transitions, claim)) return ticket;
     await this.clearAbandoned(ticket.id, caseId, expectedVersion);
     return undefined;
   }
 
-  /** True while the ticket's claim stands: nobody took this writer for crashed and cleared it. */
+  /**
+   * True while the ticket's claim stands: nobody took this writer for crashed and cleared it. A
+   * claim is cleared only once it is `staleClaimMs` old, so one younger than half that is still
+   * held without asking the store (the other half is the margin for clocks between processes and
+   * for the time to the write); an older one is read back.
+   */
   async held(ticket: ClaimTicket): Promise<boolean> {
+    if (this.now() - ticket.claimedAt < this.staleClaimMs / 2) return true;
     const claim = await this.transitions.findById(ticket.id).lean<CaseTransitionDoc>().exec();
     return claim?.holder === ticket.holder;
   }
@@ -50,7 +59,7 @@ export class CaseVersionClaims {
   // command never happened, so dropping the claim lets the next writer in.
   private async clearAbandoned(claimId: string, caseId: string, expectedVersion: number): Promise<void> {
     const claim = await this.transitions.findById(claimId).lean<CaseTransitionDoc>().exec();
-    if (!claim || Date.now() - claim.claimedAt.getTime() < this.staleClaimMs) return;
+    if (!claim || this.now() - claim.claimedAt.getTime() < this.staleClaimMs) return;
     const stillAtVersion = await this.cases.exists({ _id: caseId, version: expectedVersion }).exec();
     if (stillAtVersion) await this.transitions.deleteOne({ _id: claimId, claimedAt: claim.claimedAt }).exec();
   }

@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import type { InboundEvent } from '../../bots/wecom/events';
-import { insertUnlessPresent, isDuplicateKeyError } from '../../store/caseStoreErrors';
+import { insertPlainUnlessPresent, isDuplicateKeyError } from '../../store/caseStoreErrors';
 import { inboundEventModel, type InboundEventDoc } from '../../store/models/inboundEvent';
 
 /**
@@ -38,7 +38,7 @@ export class InboundEventStore {
    * record already there (store-first, or a retry after a crash) is then updated.
    */
   async recordHandled(event: InboundEvent, receivedAt: Date, handledAt = new Date()): Promise<void> {
-    if (await insertUnlessPresent(this.model, { _id: event.dedupeKey, ...recordOf(event, receivedAt), status: 'handled', handledAt })) return;
+    if (await insertPlainUnlessPresent(this.model, { _id: event.dedupeKey, ...recordOf(event, receivedAt), status: 'handled', handledAt })) return;
     await this.model.updateOne({ _id: event.dedupeKey }, { $set: { status: 'handled', handledAt } });
   }
 

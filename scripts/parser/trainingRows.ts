@@ -31,7 +31,7 @@ export function baseFineRows(): LabelledText[] {
     seen.add(normalised);
     rows.push({ text: normalised, category, group, ...extra });
   };
-  for (const r of realTune()) add(r.text, r.category, 'real');
+  for (const r of realTune()) add(r.text, r.category, 'real', { coarse: r.coarse });
   for (const r of realSegmented()) add(r.text, r.category, 'segmented', { letter: true, weighs: false, weight: 1 });
   for (const r of gridTune()) add(r.text, r.category, 'grid');
   for (const r of defaultVocab.examples) add(r.text, r.category, 'grid');

@@ -2,6 +2,7 @@ import type { CategoryVocab } from './vocab';
 import { KeywordTrie } from './trie';
 import type { ProblemMention } from './types';
 import { isEmergencyNumber, trailingEmergencyNumber } from './numbers';
+import type { WordBoundaries } from './segmenter';
 
 /**
  * A cue this short must be a word of its own in the segmented text: 狗 in 挂羊头卖狗肉, 电力 in 电力局,
@@ -40,7 +41,7 @@ export interface ScoringContext {
   /** Evidence found by other means (a licence plate says parking). */
   extra?: readonly CategoryHit[];
   /** Word boundaries of the segmented text, when a segmenter is configured. */
-  boundaries?: ReadonlySet<number> | null;
+  boundaries?: WordBoundaries | null;
   boost?: number;
 }
 
@@ -119,10 +120,10 @@ export class CategoryScorer {
     for (const word of vocab.neutral) this.trie.add(word, null);
   }
 
-  hits(text: string, boundaries: ReadonlySet<number> | null = null): CategoryHit[] {
+  hits(text: string, boundaries: WordBoundaries | null = null): CategoryHit[] {
     const found: CategoryHit[] = [];
     for (const hit of this.trie.scan(text)) {
-      if (boundaries && hit.word.length <= WORD_CHECK_MAX && !(boundaries.has(hit.start) && boundaries.has(hit.end))) continue;
+      if (boundaries && hit.word.length <= WORD_CHECK_MAX && !(boundaries[hit.start] === 1 && boundaries[hit.end] === 1)) continue;
       const number = trailingEmergencyNumber(hit.word, hit.start);
       if (number && !isEmergencyNumber(text, number[0], number[1])) continue;
       // 垃圾站边上的老鼠: a word that only says where (X附近, X旁边) is weak evidence of its own category.
@@ -143,7 +144,7 @@ export class CategoryScorer {
 
   private marksPlace(text: string, end: number): boolean {
     const at = text.charAt(end) === '的' ? end + 1 : end;
-    return this.placeMarkers.matchAt(text, at) !== null;
+    return this.placeMarkers.endAt(text, at) >= 0;
   }
 
   /**

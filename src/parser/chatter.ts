@@ -53,7 +53,7 @@ export class ChatterDetector {
 
   hasReportVerb(text: string): boolean {
     // The first position where a verb starts is the first hit `scan` would give: no need to scan on.
-    for (let i = 0; i < text.length; i++) if (this.verbs.matchAt(text, i)) return true;
+    for (let i = 0; i < text.length; i++) if (this.verbs.endAt(text, i) >= 0) return true;
     return false;
   }
 
@@ -61,9 +61,9 @@ export class ChatterDetector {
   private coveredBy(text: string, trie: KeywordTrie<true>): boolean {
     let covered = 0;
     while (covered < text.length) {
-      const hit = trie.matchAt(text, covered);
-      if (!hit) return false;
-      covered = hit.end;
+      const end = trie.endAt(text, covered);
+      if (end < 0) return false;
+      covered = end;
     }
     return true;
   }

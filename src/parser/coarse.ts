@@ -6,17 +6,27 @@ export interface CoarseTable {
   map: Readonly<Record<string, string>>;
 }
 
-/** The mapped label must not be one the coarse model all but rules out (chosen on the dev tune rows). */
-const MAPPED_MIN_PROBABILITY = 0.15;
+/** For a model trained before its own minimum was fitted (`coarseAnswer` in the model file). */
+export const DEFAULT_MAPPED_MIN_PROBABILITY = 0.15;
 
 /**
- * The parser's answer on the data set's 7 labels: the label of its category, unless the coarse model
- * (trained on the data set itself) finds that label unlikely; for `other`, the coarse model's own label.
+ * The coarse label for a message: its category's label, unless the coarse model (trained on the data set
+ * itself) gives that label less than `mappedMinProbability`; then, and for `other`, the coarse model's own.
  */
-export function coarseLabelOf(parsed: ParsedReport, table: CoarseTable): string | null {
-  const mapped = table.map[parsed.category];
+export function coarseAnswer(
+  category: string,
+  map: Readonly<Record<string, string>>,
+  coarse: { label: string; probabilityOf: (label: string) => number },
+  mappedMinProbability: number,
+): string {
+  const mapped = map[category];
+  if (mapped !== undefined && coarse.probabilityOf(mapped) >= mappedMinProbability) return mapped;
+  return coarse.label;
+}
+
+/** The parser's answer on the data set's 7 labels (the category's label alone when no model spoke). */
+export function coarseLabelOf(parsed: ParsedReport, table: CoarseTable, mappedMinProbability = DEFAULT_MAPPED_MIN_PROBABILITY): string | null {
   const model = parsed.model;
-  if (!model) return mapped ?? null;
-  if (mapped !== undefined && (model.coarse[mapped] ?? 0) >= MAPPED_MIN_PROBABILITY) return mapped;
-  return model.coarseLabel;
+  if (!model) return table.map[parsed.category] ?? null;
+  return coarseAnswer(parsed.category, table.map, { label: model.coarseLabel, probabilityOf: (label) => model.coarse[label] ?? 0 }, mappedMinProbability);
 }

@@ -1,3 +1,5 @@
+import { toHalfWidth } from './halfWidth';
+
 /** Phone numbers and licence plates: found so they can be kept apart and masked before others see them. */
 
 export interface SensitiveSpan {
@@ -21,13 +23,9 @@ const PLATE = new RegExp(
   'g',
 );
 
-function halfWidthDigits(text: string): string {
-  return text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
-}
-
 /** Spans in `text` (full-width forms are recognised; offsets refer to `text` itself). */
 export function findSensitive(text: string): SensitiveSpan[] {
-  const scan = halfWidthDigits(text);
+  const scan = toHalfWidth(text);
   const spans: SensitiveSpan[] = [];
   for (const pattern of [MOBILE, LANDLINE]) {
     pattern.lastIndex = 0;

@@ -71,7 +71,8 @@ const ROAD_CHARS = '路街道巷';
 const HAS_NUMBER = /[0-9A-Za-z一二三四五六七八九十两百]/;
 const INDEFINITE = /^[一两几][栋幢座]$/;
 const NUMBERED_KINDS: ReadonlySet<PartKind> = new Set(['building', 'unit', 'room']);
-const NAME_CHAR = /[\u4e00-\u9fffA-Za-z0-9]/;
+/** A code unit a place name is written in: CJK, ASCII letters and digits. */
+const isNameChar = (c: number): boolean => (c >= 0x4e00 && c <= 0x9fff) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const GAP_OK = /^(?:|的|\s|-|那个|这个|的那个)$/;
 
 export class LocationExtractor {
@@ -178,8 +179,8 @@ export class LocationExtractor {
   private nameBefore(text: string, end: number, max: number): string {
     let start = end;
     while (start > 0 && end - start < max) {
+      if (!isNameChar(text.charCodeAt(start - 1))) break;
       const ch = text.charAt(start - 1);
-      if (!NAME_CHAR.test(ch)) break;
       // 和平街, 和谐家园: a name may begin with a character that elsewhere ends one (和, 临, 同).
       if (this.boundary.has(ch) && !this.startsName(text, start - 1, end)) break;
       start--;
@@ -189,8 +190,8 @@ export class LocationExtractor {
     // 东门|大街 keeps its 东门).
     let cutEnd = 0;
     for (let i = 0; i < name.length; i++) {
-      cutEnd = Math.max(cutEnd, this.cuts.matchAt(name, i)?.end ?? 0);
-      if (i > 0) cutEnd = Math.max(cutEnd, this.relative.matchAt(name, i)?.end ?? 0);
+      cutEnd = Math.max(cutEnd, this.cuts.endAt(name, i));
+      if (i > 0) cutEnd = Math.max(cutEnd, this.relative.endAt(name, i));
     }
     name = name.slice(cutEnd);
     // A known name inside wins its own left edge (一下雨|解放路铁路桥).
@@ -209,8 +210,8 @@ export class LocationExtractor {
   }
 
   private startsName(text: string, at: number, end: number): boolean {
-    const hit = this.nameStarters.matchAt(text, at);
-    return hit !== null && hit.end <= end;
+    const wordEnd = this.nameStarters.endAt(text, at);
+    return wordEnd >= 0 && wordEnd <= end;
   }
 
   private isIntroduced(text: string, start: number): boolean {

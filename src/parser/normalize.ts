@@ -1,4 +1,7 @@
+import { toHalfWidth } from './halfWidth';
 import { KeywordTrie } from './trie';
+
+export { toHalfWidth };
 
 /** A dictionary as opencc-js ships it: "source target|source target…", or [source, target] pairs. */
 type OpenCcDict = string | ReadonlyArray<readonly [string, string]>;
@@ -70,23 +73,6 @@ function convertPieces(text: string): string {
     if (code >= 0) out += text.charAt(i);
     start = i + 1;
     changes = false;
-  }
-  return out;
-}
-
-const FULLWIDTH_START = 0xff01;
-const FULLWIDTH_END = 0xff5e;
-const FULLWIDTH_OFFSET = 0xfee0;
-const IDEOGRAPHIC_SPACE = 0x3000;
-
-/** Full-width ASCII (ＡＢ１２，？) to half-width, one code unit for one, so offsets stay valid. */
-export function toHalfWidth(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= FULLWIDTH_START && code <= FULLWIDTH_END) out += String.fromCharCode(code - FULLWIDTH_OFFSET);
-    else if (code === IDEOGRAPHIC_SPACE) out += ' ';
-    else out += text.charAt(i);
   }
   return out;
 }

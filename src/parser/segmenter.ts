@@ -4,6 +4,9 @@ import { defaultVocab } from './vocab';
 /** Splits text into words (jieba with the district's place names, injected by the caller). */
 export type Segmenter = (text: string) => string[];
 
+/** A byte per offset of a text (0 to its length): 1 where one word ends and the next begins. */
+export type WordBoundaries = Uint8Array;
+
 /**
  * Offsets where one word ends and the next begins, or null when the words do not add up to the text
  * (then no cue is held back for want of a boundary). `words` is the text's segmentation; `blanked` are
@@ -15,18 +18,19 @@ export function wordBoundaries(
   text: string,
   words: readonly string[],
   blanked: ReadonlyArray<{ start: number; end: number }> = [],
-): Set<number> | null {
-  const boundaries = new Set<number>([0]);
+): WordBoundaries | null {
+  const boundaries = new Uint8Array(text.length + 1);
+  boundaries[0] = 1;
   let at = 0;
   for (const word of words) {
     if (!text.startsWith(word, at)) return null;
     at += word.length;
-    boundaries.add(at);
+    boundaries[at] = 1;
   }
   if (at !== text.length) return null;
   for (const span of blanked) {
-    boundaries.add(span.start);
-    boundaries.add(span.end);
+    boundaries[span.start] = 1;
+    boundaries[span.end] = 1;
   }
   return boundaries;
 }

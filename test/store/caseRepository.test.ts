@@ -251,10 +251,13 @@ describe('queries', () => {
   });
 
   test('a writer whose claim was cleared as abandoned no longer holds it', async () => {
-    const claims = new CaseVersionClaims(caseTransitionModel(connection), caseModel(connection), 30_000);
+    let clock = Date.now();
+    const claims = new CaseVersionClaims(caseTransitionModel(connection), caseModel(connection), 30_000, () => clock);
     const ticket = await claims.claim('case-x', 4, []);
     expect(ticket && (await claims.held(ticket))).toBe(true);
     expect(await claims.claim('case-x', 4, [])).toBeUndefined();
+    // A claim is cleared only once stale: the writer has stalled that long, then another clears it.
+    clock += 30_000;
     await caseTransitionModel(connection).deleteOne({ _id: ticket!.id });
     const thief = await claims.claim('case-x', 4, []);
     expect(thief && (await claims.held(thief))).toBe(true);

@@ -22,6 +22,9 @@ const WORD_PAIR = 6;
 /** Whether a model with this spec reads words (and so needs the text segmented). */
 export const readsWords = (spec: FeatureSpec): boolean => spec.words === true;
 
+/** Whether a model with this spec reads pairs of adjacent words. */
+export const readsWordPairs = (spec: FeatureSpec): boolean => readsWords(spec) && spec.wordPairs === true;
+
 export interface Features {
   index: Int32Array;
   /** Unit length. */
@@ -62,11 +65,11 @@ const code = (hash: number, kind: number): number => ((hash >>> 0) + kind * 0x9e
 
 /**
  * Every n-gram of the text as a number (FNV-1a of its characters, with its length mixed in so that a bigram
- * never shares a bucket with a trigram by design), then every word and pair of adjacent words when the
- * words are given; taken modulo a model's bucket count. Computed once per message and shared by the coarse
- * and the fine model.
+ * never shares a bucket with a trigram by design), then every word and (unless `pairs` is false, for models
+ * that read none) pair of adjacent words when the words are given; taken modulo a model's bucket count.
+ * Computed once per message and shared by the coarse and the fine model.
  */
-export function gramHashes(text: string, maxGram: number, words?: readonly string[]): number[] {
+export function gramHashes(text: string, maxGram: number, words?: readonly string[], pairs = true): number[] {
   const folded = fold(text);
   const out: number[] = [];
   for (let i = 0; i < folded.length; i++) {
@@ -86,7 +89,7 @@ export function gramHashes(text: string, maxGram: number, words?: readonly strin
       const h = wordHash(word);
       if (h === null) continue;
       out.push(code(h, WORD));
-      if (previous !== null) out.push(code(Math.imul(previous ^ h, 0x01000193) ^ (previous >>> 7), WORD_PAIR));
+      if (pairs && previous !== null) out.push(code(Math.imul(previous ^ h, 0x01000193) ^ (previous >>> 7), WORD_PAIR));
       previous = h;
     }
   }

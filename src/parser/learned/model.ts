@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applyCalibration, type CalibrationMap } from './calibration';
 import { combine, type CombineParams, type RulesVerdict } from './combine';
-import { gramHashes, readsWords } from './features';
+import { gramHashes, readsWordPairs, readsWords } from './features';
 import { LinearModel, type LinearModelData } from './linearModel';
 import { defaultSegmenter, type Segmenter } from '../segmenter';
 
@@ -41,6 +41,8 @@ export const parserModelSchema = z.object({
   calibration: calibrationSchema,
   /** Letters (from `minChars` characters) are weighed and calibrated apart from chat reports. */
   letters: z.object({ minChars: z.number().int().positive(), combine: combineSchema, calibration: calibrationSchema }).optional(),
+  /** How the data set's coarse labels are answered (src/parser/coarse.ts), fitted out of fold. */
+  coarseAnswer: z.object({ mappedMinProbability: z.number().min(0) }).optional(),
 });
 
 export type ParserModelData = z.infer<typeof parserModelSchema>;
@@ -71,6 +73,7 @@ export class LearnedClassifier {
   private readonly otherIndex: number;
   private readonly maxGram: number;
   private readonly readsWords: boolean;
+  private readonly readsWordPairs: boolean;
 
   /** `segment` splits a text into words for a model that reads words (the district's jieba by default). */
   constructor(
@@ -87,6 +90,7 @@ export class LearnedClassifier {
     this.otherIndex = this.fine.labels.indexOf('other');
     this.maxGram = Math.max(parsed.coarse.spec.maxGram, parsed.fine.spec.maxGram);
     this.readsWords = readsWords(parsed.coarse.spec) || readsWords(parsed.fine.spec);
+    this.readsWordPairs = readsWordPairs(parsed.coarse.spec) || readsWordPairs(parsed.fine.spec);
     if (this.otherIndex < 0) throw new Error('fine model has no "other" label');
   }
 
@@ -96,10 +100,11 @@ export class LearnedClassifier {
 
   /**
    * What both models read of a text: its gram hashes, with its words when a model reads words (`words`,
-   * the text's segmentation when the caller already has it; otherwise the text is cut here).
+   * the text's segmentation when the caller already has it; otherwise the text is cut here), and word pairs
+   * only when a model reads those.
    */
   grams(text: string, words?: readonly string[]): number[] {
-    return gramHashes(text, this.maxGram, this.readsWords ? (words ?? this.segment(text)) : undefined);
+    return gramHashes(text, this.maxGram, this.readsWords ? (words ?? this.segment(text)) : undefined, this.readsWordPairs);
   }
 
   coarseProbabilities(text: string | readonly number[]): Float64Array {

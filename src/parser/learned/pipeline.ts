@@ -5,6 +5,7 @@ import { LinearModel, type LinearModelData } from './linearModel';
 import { defaultSegmenter, type Segmenter } from '../segmenter';
 import type { ParserModelData } from './model';
 import { trainLinearModel, type TrainingRow } from './train';
+import { coarseAnswer } from '../coarse';
 
 export interface LabelledText {
   /** Normalised text (the parser's normalize). */
@@ -23,6 +24,8 @@ export interface LabelledText {
    * false for rows unlike what the parser reads, such as train_seg's text without its stop words.
    */
   weighs?: boolean;
+  /** The data set's own coarse label (一级标签), for a real letter that has one: fits `coarseAnswer`. */
+  coarse?: string;
 }
 
 export interface PipelineInput {
@@ -31,6 +34,8 @@ export interface PipelineInput {
   /** A coarse model to reuse (a district retrain keeps the base one). */
   coarse?: LinearModelData;
   fineRows: readonly LabelledText[];
+  /** Our category codes mapped to the data set's coarse labels: with rows that have `coarse`, fits `coarseAnswer`. */
+  coarseMap?: Readonly<Record<string, string>>;
   /** The keyword rules' verdict on a normalised text. */
   rules: (text: string) => RulesVerdict;
   /** Every category code, so the model can name any of them. */
@@ -61,6 +66,8 @@ export interface OutOfFold {
   weighs: boolean;
   p: Float64Array;
   rules: RulesVerdict;
+  /** The row's coarse label and the coarse model's probabilities, for a row that has one. */
+  coarse?: { truth: string; p: readonly number[] };
 }
 
 /** Which fold a row belongs to: by its text, so a repeated message never sits on both sides. */
@@ -186,7 +193,15 @@ export function trainParserModel(input: PipelineInput): ParserModelData {
     rows.forEach((r, i) => {
       const source = input.fineRows[i];
       if (inFold[i] && source) {
-        oof.push({ truth: r.label, group: source.group ?? 'all', letter: source.letter ?? source.text.length >= LETTER_MIN_CHARS, weighs: source.weighs ?? true, p: model.probabilities(r.text, r.dense), rules: rulesOf[i] as RulesVerdict });
+        oof.push({
+          truth: r.label,
+          group: source.group ?? 'all',
+          letter: source.letter ?? source.text.length >= LETTER_MIN_CHARS,
+          weighs: source.weighs ?? true,
+          p: model.probabilities(r.text, r.dense),
+          rules: rulesOf[i] as RulesVerdict,
+          ...(source.coarse !== undefined && { coarse: { truth: source.coarse, p: r.dense ?? [] } }),
+        });
       }
     });
     log(`fold ${f + 1}/${folds} done`);
@@ -216,6 +231,10 @@ export function trainParserModel(input: PipelineInput): ParserModelData {
   }
   const accuracy = groups.reduce((s, g) => s + (groupMetrics[`${g}.outOfFoldAccuracy`] as number), 0) / Math.max(1, groups.length);
   const dispatch = autoDispatchOn(letters.crossCalibrated);
+  const coarseAnswer = input.coarseMap ? fitCoarseAnswer(coarse.labels, input.coarseMap, decided.filter((d) => d.row.letter)) : null;
+  if (coarseAnswer) {
+    log(`coarse answer: the category's coarse label while the coarse model gives it ≥ ${coarseAnswer.mappedMinProbability}: ${coarseAnswer.accuracy} right out of fold (coarse model alone ${coarseAnswer.modelAlone}, ${coarseAnswer.rows} letters)`);
+  }
   log(`letters: auto-dispatch at ≥ ${dispatch.threshold}: share right ${dispatch.precision}, covered letters dispatched ${dispatch.coverage} (out of fold, calibrated across halves)`);
   const fine = trainLinearModel(rows, fineOptions);
   return {
@@ -231,12 +250,14 @@ export function trainParserModel(input: PipelineInput): ParserModelData {
       'letters.autoPrecision': dispatch.precision,
       'letters.autoCoverage': dispatch.coverage,
       ...groupMetrics,
+      ...(coarseAnswer && { 'letters.outOfFoldCoarse': coarseAnswer.accuracy, 'letters.outOfFoldCoarseModelAlone': coarseAnswer.modelAlone }),
     },
     coarse: coarseData,
     fine,
     combine: short.params,
     calibration: short.calibration,
     letters: { minChars: LETTER_MIN_CHARS, combine: letters.params, calibration: letters.calibration },
+    ...(coarseAnswer && { coarseAnswer: { mappedMinProbability: coarseAnswer.mappedMinProbability } }),
   };
 }
 
@@ -289,3 +310,36 @@ export function autoDispatchOn(scored: ReadonlyArray<Scored & { dispatched: bool
 }
 
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+const COARSE_MIN_PROBABILITIES = Array.from({ length: 21 }, (_, i) => i * 0.05);
+
+/**
+ * How the parser answers the data set's coarse labels (src/parser/coarse.ts): its category's label unless
+ * the coarse model gives that label less than a minimum probability, then the coarse model's own label. The
+ * minimum is the one most often right on out-of-fold letters (lowest on a tie). On the rows the fine model
+ * was trained on its category is right more often than on new text, so only out-of-fold rows can choose it.
+ */
+export function fitCoarseAnswer(
+  coarseLabels: readonly string[],
+  coarseMap: Readonly<Record<string, string>>,
+  decided: ReadonlyArray<{ row: OutOfFold; category: string }>,
+): { mappedMinProbability: number; accuracy: number; modelAlone: number; rows: number } | null {
+  const rows = decided.flatMap((d) => {
+    if (!d.row.coarse) return [];
+    const { truth, p } = d.row.coarse;
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
+    // Rounded as the parser reports them (learned/model.ts), so the fitted minimum means the same there.
+    const probabilityOf = (label: string): number => Math.round((p[coarseLabels.indexOf(label)] ?? 0) * 1000) / 1000;
+    return [{ category: d.category, truth, coarse: { label: coarseLabels[best] as string, probabilityOf } }];
+  });
+  if (rows.length === 0) return null;
+  const shareRight = (minimum: number): number =>
+    round(rows.filter((r) => coarseAnswer(r.category, coarseMap, r.coarse, minimum) === r.truth).length / rows.length);
+  let best = { mappedMinProbability: 0, accuracy: -1 };
+  for (const minimum of COARSE_MIN_PROBABILITIES) {
+    const accuracy = shareRight(minimum);
+    if (accuracy > best.accuracy) best = { mappedMinProbability: round(minimum), accuracy };
+  }
+  return { ...best, modelAlone: round(rows.filter((r) => r.coarse.label === r.truth).length / rows.length), rows: rows.length };
+}

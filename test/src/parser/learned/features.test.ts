@@ -15,4 +15,15 @@ describe('learned model features', () => {
     const dogMeat = bucketCounts(gramHashes('卖狗', 3, ['卖狗']), { ...chars, words: true });
     expect([...dog.keys()].sort()).not.toEqual([...dogMeat.keys()].sort());
   });
+
+  it('leaves word pairs out when asked, and a model that reads no pairs sees the same features either way', () => {
+    const text = '小区门口卖狗肉的摊位占道经营';
+    const words = ['小区', '门口', '卖', '狗肉', '的', '摊位', '占道', '经营'];
+    const all = gramHashes(text, 3, words);
+    const withoutPairs = gramHashes(text, 3, words, false);
+    expect(all.length - withoutPairs.length).toBe(words.length - 1);
+    const wordsSpec = { buckets: 1 << 16, maxGram: 3, words: true };
+    expect([...bucketCounts(withoutPairs, wordsSpec)]).toEqual([...bucketCounts(all, wordsSpec)]);
+    expect(bucketCounts(withoutPairs, { ...wordsSpec, wordPairs: true }).size).toBeLessThan(bucketCounts(all, { ...wordsSpec, wordPairs: true }).size);
+  });
 });
