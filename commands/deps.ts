@@ -1,3 +1,4 @@
+import type { CaseWriteTurns } from './caseWriteTurns';
 import type { Case, CaseDraft, CommandContext, DeadlinePlanner, DuplicateRule, TimelineEvent } from '../src/cases';
 import type { RoutingTable } from '../src/routing';
 import type { OrgRepository } from '../store/orgRepository';
@@ -86,4 +87,6 @@ export interface LifecycleDeps {
   sideEffectFailed(failure: SideEffectFailure): void;
   /** Where each change's side effects wait until they ran (unset: a process that dies between a save and its effects loses them). */
   pendingEffects?: PendingEffects;
+  /** This process's writes of one case one after another (unset: they race through the version claims). */
+  caseTurns?: CaseWriteTurns;
 }

@@ -16,6 +16,16 @@ function latestEventAt(c: Case): number {
  * `loaded` saves the first read when the caller has just read the case.
  */
 export async function transact(deps: LifecycleDeps, load: () => Promise<Case | null>, command: CaseCommand, ctx: CommandContext, loaded?: Case): Promise<CommandResult> {
+  // One write of a case at a time in this process: after waiting for another, the case is read again.
+  const turn = loaded && deps.caseTurns ? await deps.caseTurns.take(loaded.id) : undefined;
+  try {
+    return await attempts(deps, load, command, ctx, turn?.waited ? undefined : loaded, () => turn?.release());
+  } finally {
+    turn?.release();
+  }
+}
+
+async function attempts(deps: LifecycleDeps, load: () => Promise<Case | null>, command: CaseCommand, ctx: CommandContext, loaded: Case | undefined, written: () => void): Promise<CommandResult> {
   for (let attempt = 0; attempt <= deps.config.maxConflictRetries; attempt++) {
     const before = attempt === 0 && loaded ? loaded : await load();
     if (!before) return NOT_FOUND;
@@ -26,6 +36,8 @@ export async function transact(deps: LifecycleDeps, load: () => Promise<Case | n
     // Written down first, so the effects of a stored change outlive a process that dies before they ran.
     const pending = await deps.pendingEffects?.begin({ before, after: result.case, events: result.events });
     const saved = await deps.cases.saveTransition(before, result.case, result.events);
+    // The next writer of the case need not wait for this change's side effects.
+    if (saved) written();
     if (saved) await afterTransition(deps, before, result.case, result.events);
     if (pending !== undefined) await deps.pendingEffects?.end(pending).catch(() => undefined); // left behind, the effects only run again (idempotent)
     if (saved) return result;

@@ -1,10 +1,13 @@
 import { TypedFastBitSet } from 'typedfastbitset';
 import { OPEN_CASE_STATES } from '../cases/types';
 import type { Urgency } from '../taxonomy';
-import type { Scope } from './access';
-import { getOrAdd, mergeSorted, partitionPoint } from './collections';
+import { canSee, type Scope } from './access';
+import { getOrAdd, partitionPoint } from './collections';
 import { findPage, matches, type CaseFilter, type CasePage, type CaseQuery } from './caseQuery';
-import type { LightRule } from './lights';
+import { FilterCounts } from './filterCounts';
+import { nextDue, overdue, type LightRule } from './lights';
+import { PostingFilter } from './postingFilter';
+import { SlotOrder, type Compare } from './slotOrder';
 import type { CaseSummary } from './summary';
 
 /**
@@ -16,55 +19,17 @@ export const DEFAULT_COUNT_LIMIT = 1_000;
 
 const URGENCY_ORDER: readonly Urgency[] = ['emergency', 'key', 'daily'];
 
-type Compare = (a: CaseSummary, b: CaseSummary) => number;
-
 const byId: Compare = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const createdKey: Compare = (a, b) => a.createdAt.getTime() - b.createdAt.getTime();
 const numberKey: Compare = (a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0);
+const dueKey: Compare = (a, b) => (nextDue(a)?.getTime() ?? 0) - (nextDue(b)?.getTime() ?? 0);
 const thenById = (key: Compare): Compare => (a, b) => key(a, b) || byId(a, b);
-
-/**
- * Slots in one order of their cases, kept lazily: new slots wait in `pending` and are merged in
- * at the next read (a district's cases mostly arrive in order, so that is an append); a case whose
- * key changed, or a freed slot, marks the order for a full sort (both are rare: a key never changes
- * in the lifecycle, a case is dropped only when the store no longer has it).
- */
-class SlotOrder {
-  private slots: number[] = [];
-  private pending: number[] = [];
-  private stale = false;
-
-  constructor(private readonly compare: Compare, private readonly caseAt: (slot: number) => CaseSummary | undefined) {}
-
-  added(slot: number): void {
-    this.pending.push(slot);
-  }
-
-  reorder(): void {
-    this.stale = true;
-  }
-
-  private compareSlots = (a: number, b: number): number => this.compare(this.caseAt(a) as CaseSummary, this.caseAt(b) as CaseSummary);
-
-  /** The live slots in order. */
-  ordered(): readonly number[] {
-    if (this.stale) {
-      this.slots = [...this.slots, ...this.pending].filter((s) => this.caseAt(s) !== undefined).sort(this.compareSlots);
-      this.pending = [];
-      this.stale = false;
-    } else if (this.pending.length > 0) {
-      const incoming = this.pending.sort(this.compareSlots);
-      this.pending = [];
-      const last = this.slots.at(-1);
-      if (last === undefined || this.compareSlots(last, incoming[0] as number) <= 0) for (const slot of incoming) this.slots.push(slot);
-      else this.slots = mergeSorted(this.slots, incoming, this.compareSlots);
-    }
-    return this.slots;
-  }
-}
+const hasDeadline = (c: CaseSummary): boolean => nextDue(c) !== undefined;
 
 function postingKeys(c: CaseSummary): string[] {
   const keys = [`state:${c.state}`, `urgency:${c.urgency}`, `street:${c.streetId}`];
+  if (c.open) keys.push('open');
+  if (hasDeadline(c)) keys.push('due');
   if (c.category !== undefined) keys.push(`category:${c.category}`);
   if (c.communityId !== undefined) keys.push(`community:${c.communityId}`);
   if (c.hardCase) keys.push('hard');
@@ -77,31 +42,106 @@ function decidedByPostings(filter: CaseFilter): boolean {
   return filter.q === undefined && filter.light === undefined;
 }
 
+/** True when a candidate must be read to know it matches: a text search, or a yellow light (red is the deadlines' alone). */
+function readsCandidates(filter: CaseFilter): boolean {
+  return filter.q !== undefined || filter.light === 'yellow';
+}
+
+/** The part of a filter the postings and the report order decide, and the scope: what a search's candidates match. */
+function candidateFilter(filter: CaseFilter): CaseFilter {
+  const { states, category, urgency, deptCode, streetId, communityId, from, to, hardCase } = filter;
+  return { states, category, urgency, deptCode, streetId, communityId, from, to, hardCase };
+}
+
+/** True when the two slots' cases have the same key in an order. */
+type SameKey = (a: number, b: number) => boolean;
+
+/**
+ * The slots of `span` of `order` that `has` takes, in order or in reverse — where ties on the key
+ * still go by id ascending, as `findPage` orders them, so each run of equal keys is turned back.
+ */
+function* inOrder(order: readonly number[], span: Span, direction: 'asc' | 'desc', has: (slot: number) => boolean, sameKey: SameKey): Generator<number> {
+  if (direction === 'asc') {
+    for (let i = span.start; i < span.end; i++) {
+      const slot = order[i] as number;
+      if (has(slot)) yield slot;
+    }
+    return;
+  }
+  // The run of equal keys met so far, last first (one buffer for the walk: a desc walk makes no garbage per case).
+  const run: number[] = [];
+  let runLength = 0;
+  for (let i = span.end - 1; i >= span.start; i--) {
+    const slot = order[i] as number;
+    if (!has(slot)) continue;
+    if (runLength > 0 && !sameKey(run[0] as number, slot)) {
+      for (let k = runLength - 1; k >= 0; k--) yield run[k] as number;
+      runLength = 0;
+    }
+    run[runLength++] = slot;
+  }
+  for (let k = runLength - 1; k >= 0; k--) yield run[k] as number;
+}
+
+/** A slot range of an order: the walk reads `order[start]` up to `order[end - 1]`. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * A search's candidates as tests on slots: the postings, the window of report dates (a span of the
+ * report order) and, for a red light, the earliest deadline passed.
+ */
+interface Candidates {
+  postings: PostingFilter;
+  reported: Span;
+  /** True when `reported` is narrower than every case, so a slot read in another order must check its date. */
+  windowed: boolean;
+  /** A slot of the report order's `reported` span is a candidate. */
+  inSpan: (slot: number) => boolean;
+  /** Any slot is a candidate. */
+  has: (slot: number) => boolean;
+}
+
 /**
  * The case list's index over a district's years of cases: a bitset of slots per state, category,
- * urgency, street, community, department and 疑难件, and the slots in order of report and of
- * number. A search intersects the bitsets of its filter and the viewer's scope (its count is their
- * size), then either reads the few candidates or walks the sort order until the page is full —
- * so a page of 1,000,000 cases costs about what a page of 10,000 does. A search by text or light
- * reads its candidates and, walking, stops counting past `countLimit` matches (the page is still
- * exact; its total says "at least"). `findPage` over the visible cases gives the same page
- * (a test holds the two together).
+ * urgency, street, community, department and 疑难件, and the slots in order of report, number, id
+ * and (for the cases with a running limit) deadline, all kept as cases change. A search walks the
+ * order it sorts by — over only the span of its report dates in the report order — and tests each
+ * slot's bits until its page is full, so its cost is its page and how rare its matches are, not the
+ * district's years; if its candidates are few it reads them instead. Its count is kept too
+ * (`FilterCounts`). A search by light tests each slot's earliest deadline (red) or reads the case
+ * (yellow), one by text reads it, and either, walking, stops counting past `countLimit` matches
+ * (the page is still exact; its total says "at least"). `findPage` over the visible cases gives the
+ * same page (a test holds the two together).
  */
 export class CaseListIndex {
   private readonly slotOf = new Map<string, number>();
   private readonly cases: (CaseSummary | undefined)[] = [];
   private readonly live = new TypedFastBitSet();
+  /**
+   * Each slot's earliest running deadline (ms; infinite without one: a case is red once it is
+   * passed) at `2 × slot`, and its report instant (ms: dates and ties in the report order) at
+   * `2 × slot + 1` — side by side, so that a walk testing both reads one place, not the case.
+   */
+  private readonly instants: number[] = [];
+  private readonly deadline = (slot: number) => this.instants[2 * slot] as number;
+  private readonly created = (slot: number) => this.instants[2 * slot + 1] as number;
   private readonly postings = new Map<string, TypedFastBitSet>();
   private readonly caseAt = (slot: number) => this.cases[slot];
   private readonly byCreated = new SlotOrder(thenById(createdKey), this.caseAt);
   private readonly byNumber = new SlotOrder(thenById(numberKey), this.caseAt);
+  private readonly byIdOrder = new SlotOrder(byId, this.caseAt);
+  private readonly byDue = new SlotOrder(thenById(dueKey), this.caseAt, hasDeadline);
+  private readonly orders = [this.byCreated, this.byNumber, this.byIdOrder, this.byDue];
+  private readonly counts = new FilterCounts();
 
   constructor(private readonly countLimit = DEFAULT_COUNT_LIMIT) {}
 
   /** Puts the cases added since the last search in order (after a load, so that no search waits for it). */
   settle(): void {
-    this.byCreated.ordered();
-    this.byNumber.ordered();
+    for (const order of this.orders) order.ordered();
   }
 
   /** A case's new summary replaces its old one (either may be missing: a new case, a dropped one). */
@@ -109,138 +149,159 @@ export class CaseListIndex {
     const id = (previous ?? next)?.id;
     if (id === undefined) return;
     let slot = this.slotOf.get(id);
-    if (slot !== undefined && previous) for (const key of postingKeys(previous)) this.postings.get(key)?.remove(slot);
-    if (!next) {
-      if (slot === undefined) return;
+    if (slot === undefined) {
+      if (!next) return;
+      slot = this.cases.length;
+      this.slotOf.set(id, slot);
+      this.cases.push(undefined);
+      this.instants.push(Infinity, 0);
+    }
+    const before = this.cases[slot];
+    const was = before ? postingKeys(before) : [];
+    const is = next ? postingKeys(next) : [];
+    if (before?.createdAt.getTime() !== next?.createdAt.getTime() || was.join() !== is.join()) this.counts.changed(before, next);
+    for (const key of was) this.postings.get(key)?.remove(slot);
+    for (const key of is) getOrAdd(this.postings, key, () => new TypedFastBitSet()).add(slot);
+    this.instants[2 * slot] = (next && nextDue(next)?.getTime()) ?? Infinity;
+    if (next) {
+      this.instants[2 * slot + 1] = next.createdAt.getTime();
+      this.cases[slot] = next;
+      this.live.add(slot);
+    } else {
       this.cases[slot] = undefined;
       this.live.remove(slot);
       this.slotOf.delete(id);
-      this.byCreated.reorder();
-      this.byNumber.reorder();
-      return;
     }
-    if (slot === undefined) {
-      slot = this.cases.length;
-      this.slotOf.set(id, slot);
-      this.cases.push(next);
-      this.byCreated.added(slot);
-      this.byNumber.added(slot);
-    } else {
-      this.cases[slot] = next;
-      if (previous && createdKey(previous, next) !== 0) this.byCreated.reorder();
-      if (previous && numberKey(previous, next) !== 0) this.byNumber.reorder();
-    }
-    this.live.add(slot);
-    for (const key of postingKeys(next)) {
-      getOrAdd(this.postings, key, () => new TypedFastBitSet()).add(slot);
-    }
+    for (const order of this.orders) order.changed(slot, before, next);
   }
 
   private posting(key: string): TypedFastBitSet {
     return this.postings.get(key) ?? new TypedFastBitSet();
   }
 
-  private anyOf(keys: readonly string[]): TypedFastBitSet {
-    const union = new TypedFastBitSet();
-    for (const key of keys) union.union(this.posting(key));
-    return union;
-  }
-
-  /** The slots reported in [from, to), from the report order. */
-  private reportedBetween(from: Date | undefined, to: Date | undefined): TypedFastBitSet {
+  /** The span of the report order reported in [from, to). */
+  private reportedBetween(from: Date | undefined, to: Date | undefined): Span {
     const order = this.byCreated.ordered();
-    const firstAtOrAfter = (t: number) => partitionPoint(order, (slot) => (this.cases[slot] as CaseSummary).createdAt.getTime() < t);
-    const start = from ? firstAtOrAfter(from.getTime()) : 0;
-    const end = to ? firstAtOrAfter(to.getTime()) : order.length;
-    const slots = new TypedFastBitSet();
-    for (let i = start; i < end; i++) slots.add(order[i] as number);
-    return slots;
+    const firstAtOrAfter = (t: number) => partitionPoint(order, (slot) => this.created(slot) < t);
+    return { start: from ? firstAtOrAfter(from.getTime()) : 0, end: to ? firstAtOrAfter(to.getTime()) : order.length };
   }
 
-  /** Every case the filter and the scope may match: exactly the matches when `decidedByPostings`. */
-  private candidates(scope: Scope, filter: CaseFilter): TypedFastBitSet {
-    const sets: TypedFastBitSet[] = [];
-    if (scope.kind === 'streets') sets.push(this.anyOf(scope.streetIds.map((id) => `street:${id}`)));
-    if (scope.kind === 'department') sets.push(this.posting(`dept:${scope.deptCode}`));
-    if (filter.states) sets.push(this.anyOf(filter.states.map((s) => `state:${s}`)));
+  /** Every case the filter and the scope may match: exactly the matches unless `readsCandidates`. */
+  private candidates(scope: Scope, filter: CaseFilter, now: Date): Candidates {
+    const clauses: TypedFastBitSet[][] = [];
+    if (scope.kind === 'streets') clauses.push(scope.streetIds.map((id) => this.posting(`street:${id}`)));
+    if (scope.kind === 'department') clauses.push([this.posting(`dept:${scope.deptCode}`)]);
+    const states = filter.states;
+    const everyOpenState = states !== undefined && OPEN_CASE_STATES.every((s) => states.includes(s)) && states.every((s) => OPEN_CASE_STATES.includes(s));
+    if (everyOpenState) clauses.push([this.posting('open')]);
+    else if (states) clauses.push(states.map((s) => this.posting(`state:${s}`)));
     // Only an open case has a light.
-    if (filter.light !== undefined) sets.push(this.anyOf(OPEN_CASE_STATES.map((s) => `state:${s}`)));
-    if (filter.category !== undefined) sets.push(this.posting(`category:${filter.category}`));
-    if (filter.urgency !== undefined) sets.push(this.posting(`urgency:${filter.urgency}`));
-    if (filter.streetId !== undefined) sets.push(this.posting(`street:${filter.streetId}`));
-    if (filter.communityId !== undefined) sets.push(this.posting(`community:${filter.communityId}`));
-    if (filter.deptCode !== undefined) sets.push(this.posting(`dept:${filter.deptCode}`));
-    if (filter.hardCase === true) sets.push(this.posting('hard'));
-    if (filter.from || filter.to) sets.push(this.reportedBetween(filter.from, filter.to));
-    sets.sort((a, b) => a.size() - b.size());
-    const result = (sets[0] ?? this.live).clone();
-    for (const set of sets.slice(1)) result.intersection(set);
-    if (sets.length > 0) result.intersection(this.live);
-    if (filter.hardCase === false) result.difference(this.posting('hard'));
-    return result;
+    if (filter.light !== undefined) clauses.push([this.posting('open')]);
+    if (filter.category !== undefined) clauses.push([this.posting(`category:${filter.category}`)]);
+    if (filter.urgency !== undefined) clauses.push([this.posting(`urgency:${filter.urgency}`)]);
+    if (filter.streetId !== undefined) clauses.push([this.posting(`street:${filter.streetId}`)]);
+    if (filter.communityId !== undefined) clauses.push([this.posting(`community:${filter.communityId}`)]);
+    if (filter.deptCode !== undefined) clauses.push([this.posting(`dept:${filter.deptCode}`)]);
+    if (filter.hardCase === true) clauses.push([this.posting('hard')]);
+    if (clauses.length === 0) clauses.push([this.live]);
+    const postings = new PostingFilter(clauses, filter.hardCase === false ? [this.posting('hard')] : []);
+    const reported = this.reportedBetween(filter.from, filter.to);
+    const windowed = reported.start > 0 || reported.end < this.byCreated.ordered().length;
+    const from = filter.from?.getTime() ?? -Infinity;
+    const to = filter.to?.getTime() ?? Infinity;
+    const inWindow = (slot: number) => {
+      const t = this.created(slot);
+      return t >= from && t < to;
+    };
+    const inSpan = filter.light === 'red' ? (slot: number) => postings.has(slot) && overdue(this.deadline(slot), now) : (slot: number) => postings.has(slot);
+    return { postings, reported, windowed, inSpan, has: windowed ? (slot) => inSpan(slot) && inWindow(slot) : inSpan };
+  }
+
+  /** How many cases the candidates hold, kept for the next search with the same filter and scope. */
+  private candidateCount(scope: Scope, filter: CaseFilter, candidates: Candidates): number {
+    const counted = candidateFilter(filter);
+    const openOnly = filter.light !== undefined;
+    const key = JSON.stringify({ scope, ...counted, openOnly });
+    const counts = (c: CaseSummary) => canSee(scope, c) && matches(c, counted, new Date(0)) && (!openOnly || c.open);
+    return this.counts.count(key, counts, () => {
+      if (!candidates.windowed) return candidates.postings.count();
+      const order = this.byCreated.ordered();
+      let count = 0;
+      for (let i = candidates.reported.start; i < candidates.reported.end; i++) if (candidates.postings.has(order[i] as number)) count += 1;
+      return count;
+    });
   }
 
   /** One page of the cases a viewer with `scope` sees that match `query`, in its order. */
   page(scope: Scope, query: CaseQuery, now: Date, rule?: LightRule): CasePage {
-    const candidates = this.candidates(scope, query);
-    const exact = decidedByPostings(query);
-    const size = candidates.size();
+    const candidates = this.candidates(scope, query, now);
+    const size = this.candidateCount(scope, query, candidates);
     const wanted = query.page * query.pageSize;
+    const walked = query.sort === 'createdAt' || query.sort === 'urgency' ? candidates.reported.end - candidates.reported.start : this.slotOf.size;
     // Reading every candidate costs per candidate; walking an order costs per slot walked, about
-    // `wanted × slots / candidates`: walk when that is the smaller (by a rough factor for the cheaper step).
-    const walkable = query.sort === 'createdAt' || query.sort === 'number' || query.sort === 'urgency';
-    if (!walkable || size * size < (wanted * this.cases.length) / 16) {
+    // `wanted × walked / candidates`: walk when that is the smaller (by a rough factor for the cheaper step).
+    if (query.sort === 'updatedAt' || size * size < (wanted * walked) / 16) {
       const read = (function* (cases: (CaseSummary | undefined)[]) {
-        for (const slot of candidates) yield cases[slot] as CaseSummary;
+        for (const slot of candidates.postings.slots()) yield cases[slot] as CaseSummary;
       })(this.cases);
       return findPage(read, query, now, rule);
     }
-    return this.walk(candidates, query, exact ? size : undefined, now, rule);
+    return this.walk(candidates, query, decidedByPostings(query) ? size : undefined, now, rule);
   }
 
-  private *ordered(query: CaseQuery, among: TypedFastBitSet): Generator<CaseSummary> {
-    if (query.sort === 'urgency') {
-      const urgencies = query.order === 'asc' ? URGENCY_ORDER : [...URGENCY_ORDER].reverse();
-      for (const urgency of urgencies) yield* this.inOrder(this.byCreated.ordered(), query.order, among.new_intersection(this.posting(`urgency:${urgency}`)), createdKey);
-      return;
-    }
-    const [order, key] = query.sort === 'number' ? [this.byNumber.ordered(), numberKey] : [this.byCreated.ordered(), createdKey];
-    yield* this.inOrder(order, query.order, among, key);
-  }
+  private readonly sameCreated: SameKey = (a, b) => this.created(a) === this.created(b);
+  private readonly sameDeadline: SameKey = (a, b) => this.deadline(a) === this.deadline(b);
+  private readonly sameNumber: SameKey = (a, b) => this.cases[a]?.number === this.cases[b]?.number;
 
-  /**
-   * The cases of `among` in `order`, or in reverse — where ties on the key still go by id
-   * ascending, as `findPage` orders them, so each run of equal keys is turned back.
-   */
-  private *inOrder(order: readonly number[], direction: 'asc' | 'desc', among: TypedFastBitSet, key: Compare): Generator<CaseSummary> {
-    if (direction === 'asc') {
-      for (const slot of order) if (among.has(slot)) yield this.cases[slot] as CaseSummary;
-      return;
-    }
-    let run: CaseSummary[] = [];
-    for (let i = order.length - 1; i >= 0; i--) {
-      const slot = order[i] as number;
-      if (!among.has(slot)) continue;
-      const c = this.cases[slot] as CaseSummary;
-      const head = run[0];
-      if (head !== undefined && key(head, c) !== 0) {
-        yield* run.reverse();
-        run = [];
+  /** The candidates' slots in the query's order. */
+  private *ordered(query: CaseQuery, candidates: Candidates): Generator<number> {
+    const { reported, inSpan, has } = candidates;
+    const everywhere = (order: readonly number[]): Span => ({ start: 0, end: order.length });
+    switch (query.sort) {
+      case 'urgency': {
+        const urgencies = query.order === 'asc' ? URGENCY_ORDER : [...URGENCY_ORDER].reverse();
+        for (const urgency of urgencies) {
+          if (query.urgency !== undefined && query.urgency !== urgency) continue;
+          const ofUrgency = this.posting(`urgency:${urgency}`);
+          yield* inOrder(this.byCreated.ordered(), reported, query.order, (slot) => ofUrgency.has(slot) && inSpan(slot), this.sameCreated);
+        }
+        return;
       }
-      run.push(c);
+      case 'due': {
+        // Cases without a running limit sort as if due last, ties (all of them) by id.
+        const withDeadline = this.byDue.ordered();
+        const withoutDeadline = this.byIdOrder.ordered();
+        const deadlines = this.posting('due');
+        const withoutHas = (slot: number) => !deadlines.has(slot) && has(slot);
+        if (query.order === 'asc') {
+          yield* inOrder(withDeadline, everywhere(withDeadline), 'asc', has, this.sameDeadline);
+          yield* inOrder(withoutDeadline, everywhere(withoutDeadline), 'asc', withoutHas, this.sameDeadline);
+        } else {
+          yield* inOrder(withoutDeadline, everywhere(withoutDeadline), 'asc', withoutHas, this.sameDeadline);
+          yield* inOrder(withDeadline, everywhere(withDeadline), 'desc', has, this.sameDeadline);
+        }
+        return;
+      }
+      case 'number': {
+        const order = this.byNumber.ordered();
+        yield* inOrder(order, everywhere(order), query.order, has, this.sameNumber);
+        return;
+      }
+      default:
+        yield* inOrder(this.byCreated.ordered(), reported, query.order, inSpan, this.sameCreated);
     }
-    yield* run.reverse();
   }
 
-  private walk(candidates: TypedFastBitSet, query: CaseQuery, knownTotal: number | undefined, now: Date, rule?: LightRule): CasePage {
+  private walk(candidates: Candidates, query: CaseQuery, knownTotal: number | undefined, now: Date, rule?: LightRule): CasePage {
     const start = (query.page - 1) * query.pageSize;
     const end = start + query.pageSize;
     const items: CaseSummary[] = [];
     let seen = 0;
     let stoppedCounting = false;
-    for (const c of this.ordered(query, candidates)) {
-      if (knownTotal === undefined && !matches(c, query, now, rule)) continue;
-      if (seen >= start && seen < end) items.push(c);
+    const reads = readsCandidates(query);
+    for (const slot of this.ordered(query, candidates)) {
+      if (reads && !matches(this.cases[slot] as CaseSummary, query, now, rule)) continue;
+      if (seen >= start && seen < end) items.push(this.cases[slot] as CaseSummary);
       seen += 1;
       if (seen >= end && (knownTotal !== undefined || seen >= this.countLimit)) {
         stoppedCounting = knownTotal === undefined;

@@ -52,19 +52,42 @@ export function matches(c: CaseSummary, f: CaseFilter, now: Date, rule?: LightRu
   if (f.to && c.createdAt >= f.to) return false;
   if (f.hardCase !== undefined && c.hardCase !== f.hardCase) return false;
   if (f.light !== undefined && caseLight(c, now, rule) !== f.light) return false;
-  if (f.q !== undefined && !containsQuery(c, f.q)) return false;
+  if (f.q !== undefined && !containsQuery(c, searchText(f, f.q))) return false;
   return true;
 }
 
+interface SearchText {
+  /** The query as asked. */
+  asked: string;
+  /** The query lower-cased. */
+  q: string;
+  /** True when the query has no letters (most are Chinese): the text is matched as it is. */
+  caseless: boolean;
+}
+
+const searchTexts = new WeakMap<CaseFilter, SearchText>();
+
+/** The filter's text query as `containsQuery` takes it, worked out once per filter rather than once per case. */
+function searchText(f: CaseFilter, query: string): SearchText {
+  let text = searchTexts.get(f);
+  if (text === undefined || text.asked !== query) {
+    const q = query.toLowerCase();
+    text = { asked: query, q, caseless: q === query.toUpperCase() };
+    searchTexts.set(f, text);
+  }
+  return text;
+}
+
 /** The case number, the place or the text contains `q`, letters matched in either case. */
-function containsQuery(c: CaseSummary, query: string): boolean {
-  const q = query.toLowerCase();
+function containsQuery(c: CaseSummary, { q, caseless }: SearchText): boolean {
   if (c.number.includes(q)) return true;
-  // A query without letters (most are Chinese) matches the text as it is: lower-casing 500
-  // characters of every case searched would cost more than the search.
-  const caseless = q === query.toUpperCase();
-  const inText = (text: string) => (caseless ? text : text.toLowerCase()).includes(q);
-  return inText(c.locationText ?? '') || inText(c.text);
+  // Lower-casing 500 characters of every case searched would cost more than the search: only when the query has letters.
+  return textContains(c.locationText ?? '', q, caseless) || textContains(c.text, q, caseless);
+}
+
+/** `text` contains the lower-cased `q` (lower-casing the text first unless `q` has no letters). */
+function textContains(text: string, q: string, caseless: boolean): boolean {
+  return (caseless ? text : text.toLowerCase()).includes(q);
 }
 
 function byKey(sort: CaseSortKey): (a: CaseSummary, b: CaseSummary) => number {

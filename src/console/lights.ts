@@ -10,10 +10,15 @@ export interface LightRule {
 
 export const DEFAULT_LIGHT_RULE: LightRule = { yellowAt: 0.8 };
 
+/** A limit falling due at `dueMs` is overdue (red) at `now`. */
+export function overdue(dueMs: number, now: Date): boolean {
+  return now.getTime() > dueMs;
+}
+
 export function clockLight(clock: RunningClock, now: Date, rule: LightRule = DEFAULT_LIGHT_RULE): Light {
   const t = now.getTime();
   const due = clock.due.getTime();
-  if (t > due) return 'red';
+  if (overdue(due, now)) return 'red';
   const since = clock.since.getTime();
   const span = due - since;
   if (span <= 0 || t >= since + span * rule.yellowAt) return 'yellow';

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { withSubscribers, type CaseChangeSubscriber } from '../../../commands/caseSubscribers';
+import { CaseWriteTurns } from '../../../commands/caseWriteTurns';
 import type { CaseStore, DeadlineSync, LifecycleConfig, LifecycleDeps, OrgDirectory, PendingEffects } from '../../../commands/deps';
 import type { Logger } from '../../../infra/logger';
 import type { CardActionEvent } from '../events';
@@ -54,6 +55,7 @@ export function createWecomLifecycle(options: WecomLifecycleOptions): WecomLifec
     deadlines: options.deadlines,
     clock,
     config: options.config,
+    caseTurns: new CaseWriteTurns(),
     ...(options.pendingEffects !== undefined && { pendingEffects: options.pendingEffects }),
     sideEffectFailed: ({ step, case: c, error }) =>
       options.logger?.error({ err: error, caseId: c.id, caseNumber: c.number, step }, 'a side effect failed after the case change was stored; the change stands (deadlines are re-synced by the sweeper, notices can be re-sent from the case)'),

@@ -61,6 +61,30 @@ describe('the case list index', () => {
     expect(nonEmpty).toBeGreaterThan(150);
   });
 
+  test('keeps its orders and the counts of searches asked before as a few cases change between searches', () => {
+    const index = new CaseListIndex(Number.MAX_SAFE_INTEGER);
+    const cases = new Map<string, CaseSummary>();
+    for (let step = 0; step < 300; step++) randomChange(cases, step, step + 1, (previous, next) => index.replace(previous, next));
+    index.settle();
+    // The same searches each time, so that their counts are the ones kept from the first time and changed since.
+    const asked = Array.from({ length: 12 }, () => ({ scope: pick(SCOPES), query: randomQuery() }));
+    let compared = 0, counted = 0;
+    for (let step = 300; step < 700;) {
+      const changes = 1 + Math.floor(random() * 4);
+      for (let k = 0; k < changes; k++, step++) randomChange(cases, step, step + 1, (previous, next) => index.replace(previous, next));
+      const now = at(random() * 40 - 20);
+      for (const { scope, query } of [...asked, { scope: pick(SCOPES), query: randomQuery() }]) {
+        const expected = findPage([...cases.values()].filter((c) => canSee(scope, c)), query, now);
+        const page = index.page(scope, query, now);
+        expect({ scope, query, total: page.total, items: ids(page.items) }).toEqual({ scope, query, total: expected.total, items: ids(expected.items) });
+        compared += 1;
+        if (expected.total > 0) counted += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+    expect(counted).toBeGreaterThan(compared / 3);
+  });
+
   test('a search by text stops counting past the limit, and still gives the right page', () => {
     const index = new CaseListIndex(30);
     const cases = new Map<string, CaseSummary>();
