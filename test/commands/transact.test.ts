@@ -63,6 +63,7 @@ test('two commands of one process on one case take turns: the second reads the c
   expect(await doubleTap({ ...base, caseTurns: new CaseWriteTurns() })).toBe(1);
 });
 
-test('without turns the same two race to the version claim, and the loser\'s claim fails (the same answers)', async () => {
-  expect(await doubleTap(base)).toBe(2);
+test('without turns the same two race to the version claim, and the loser\'s claim fails at least once (the same answers)', async () => {
+  // Twice or more: the loser may read the case again before the winner's update lands and lose once more.
+  expect(await doubleTap(base)).toBeGreaterThanOrEqual(2);
 });
