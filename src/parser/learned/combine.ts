@@ -28,6 +28,13 @@ export interface Combined {
 /** Probabilities below this count as this (the log of 0 would swamp every bonus). */
 export const FLOOR = 1e-6;
 
+/** The index of the largest value (the first on a tie); 0 for no values. */
+export function indexOfLargest(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) if ((values[k] as number) > (values[best] as number)) best = k;
+  return best;
+}
+
 export function combine(labels: readonly string[], modelP: Float64Array, rules: RulesVerdict, params: CombineParams): Combined {
   const scores = new Float64Array(labels.length);
   for (let k = 0; k < labels.length; k++) {
@@ -37,7 +44,6 @@ export function combine(labels: readonly string[], modelP: Float64Array, rules: 
     scores[k] = s;
   }
   const probabilities = softmax(scores);
-  let best = 0;
-  for (let k = 1; k < labels.length; k++) if ((probabilities[k] as number) > (probabilities[best] as number)) best = k;
+  const best = indexOfLargest(probabilities);
   return { category: labels[best] as string, raw: probabilities[best] as number, probabilities };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { applyCalibration, type CalibrationMap } from './calibration';
-import { combine, type CombineParams, type RulesVerdict } from './combine';
+import { combine, indexOfLargest, type CombineParams, type RulesVerdict } from './combine';
 import { gramHashes, readsWordPairs, readsWords } from './features';
 import { LinearModel, type LinearModelData } from './linearModel';
 import { defaultSegmenter, type Segmenter } from '../segmenter';
@@ -123,8 +123,7 @@ export class LearnedClassifier {
     const p = this.modelProbabilities(grams, coarse);
     const band = this.letters && text.length >= this.letters.minChars ? this.letters : this.chat;
     const combined = combine(this.fine.labels, p, rules, band.params);
-    let coarseBest = 0;
-    for (let k = 1; k < coarse.length; k++) if ((coarse[k] as number) > (coarse[coarseBest] as number)) coarseBest = k;
+    const coarseBest = indexOfLargest(coarse);
     const ranked = [...combined.probabilities]
       .map((probability, k) => ({ category: this.fine.labels[k] as string, probability }))
       .sort((a, b) => b.probability - a.probability)

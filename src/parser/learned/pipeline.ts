@@ -1,5 +1,5 @@
 import { expectedCalibrationError, fitIsotonic, applyCalibration, type CalibrationMap, type Scored } from './calibration';
-import { combine, FLOOR, type CombineParams, type RulesVerdict } from './combine';
+import { combine, FLOOR, indexOfLargest, type CombineParams, type RulesVerdict } from './combine';
 import { gramHashes, readsWords, type FeatureSpec } from './features';
 import { LinearModel, type LinearModelData } from './linearModel';
 import { defaultSegmenter, type Segmenter } from '../segmenter';
@@ -327,11 +327,9 @@ export function fitCoarseAnswer(
   const rows = decided.flatMap((d) => {
     if (!d.row.coarse) return [];
     const { truth, p } = d.row.coarse;
-    let best = 0;
-    for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
     // Rounded as the parser reports them (learned/model.ts), so the fitted minimum means the same there.
     const probabilityOf = (label: string): number => Math.round((p[coarseLabels.indexOf(label)] ?? 0) * 1000) / 1000;
-    return [{ category: d.category, truth, coarse: { label: coarseLabels[best] as string, probabilityOf } }];
+    return [{ category: d.category, truth, coarse: { label: coarseLabels[indexOfLargest(p)] as string, probabilityOf } }];
   });
   if (rows.length === 0) return null;
   const shareRight = (minimum: number): number =>
