@@ -31,9 +31,14 @@ export async function upsertRetryingFirstRace<T>(upsert: () => Promise<T>): Prom
  * Inserts `doc`; false when a document with its unique key is already there. Hot paths insert
  * instead of upserting: on FerretDB v1 an upsert reads the whole collection, an insert does not.
  */
-export async function insertUnlessPresent<T>(model: Model<T>, doc: T): Promise<boolean> {
+export function insertUnlessPresent<T>(model: Model<T>, doc: T): Promise<boolean> {
+  return insertedUnlessDuplicate(() => model.create(doc));
+}
+
+/** True when `insert` stored its document, false when its unique key was taken; any other error is thrown. */
+async function insertedUnlessDuplicate(insert: () => Promise<unknown>): Promise<boolean> {
   try {
-    await model.create(doc);
+    await insert();
     return true;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
@@ -47,12 +52,6 @@ export async function insertUnlessPresent<T>(model: Model<T>, doc: T): Promise<b
  * casts, defaults and validates it (a large share of the process's CPU on the hot paths, which
  * insert several such documents for every change). Undefined members are left out, not stored as null.
  */
-export async function insertPlainUnlessPresent<T>(model: Model<T>, doc: T & { _id: string }): Promise<boolean> {
-  try {
-    await model.collection.insertOne(withoutUndefined(doc) as never);
-    return true;
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-    return false;
-  }
+export function insertPlainUnlessPresent<T>(model: Model<T>, doc: T & { _id: string }): Promise<boolean> {
+  return insertedUnlessDuplicate(() => model.collection.insertOne(withoutUndefined(doc) as never));
 }
