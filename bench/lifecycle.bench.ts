@@ -456,7 +456,7 @@ async function run(args: Args, redisTarget: RedisTarget, mongoUri: string, postg
 
   const connection = bullConnectionFor({ env: redisTarget, redis: bullRedis ?? redis });
   const client = new WecomApiClient({ ...fake.credentials(), redis, keyPrefix: prefix, timeoutMs: 10_000 });
-  const outbox = createOutbox({ connection, prefix, backoffMs: 200 });
+  const outbox = createOutbox({ connection, redis, prefix, backoffMs: 200 });
   const outboxWorker = createOutboxWorker({ connection, prefix, client, redis, ratePerMinute: 6_000_000, robotLimit: null, memberLimit: null, concurrency: args.workers * 2 });
   const lifecycle = createWecomLifecycle({
     mongo: bench,

@@ -156,6 +156,8 @@ export class FakeWecomServer {
   private readonly directoryTokens = new Set<string>();
   private readonly tokenTtlSeconds: number;
   private readonly failures = new FailurePlan();
+  /** Path → the most a call there waits before it is handled (`jitter`). */
+  private readonly latency = new Map<string, number>();
   private readonly tokens = new Map<string, number>();
   private readonly calls: RecordedCall[] = [];
   private readonly robotSends = new Map<string, number[]>();
@@ -273,6 +275,16 @@ export class FakeWecomServer {
   clearFailures(): void {
     this.failures.clear();
     this.expireAfter = undefined;
+    this.latency.clear();
+  }
+
+  /**
+   * Calls to `path` take a random 0–`maxMs` before the fake handles them (and delivers what they send),
+   * as WeChat Work's answers vary: sends made side by side then arrive in any order. 0 turns it off.
+   */
+  jitter(path: string, maxMs: number): void {
+    if (maxMs > 0) this.latency.set(path, maxMs);
+    else this.latency.delete(path);
   }
 
   /** Every token issued so far is now expired (42001 on next use). */
@@ -345,6 +357,8 @@ export class FakeWecomServer {
     this.calls.push(request.call);
     request.call.body = this.describeBody(request);
 
+    const latency = this.latency.get(request.path);
+    if (latency !== undefined) await new Promise((resolve) => setTimeout(resolve, Math.random() * latency));
     const failure = request.path === '/__fake/state' ? undefined : this.failures.take(request.path);
     if (failure?.kind === 'hang') {
       request.call.outcome = { kind: 'hang' };

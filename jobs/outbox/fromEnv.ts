@@ -10,7 +10,7 @@ import { createOutboxWorker, type OutboxWorker } from './worker';
 
 /** The outbox queue as the web and worker roles use it (the process's Redis, QUEUE_PREFIX). */
 export function outboxFromEnv(runtime: { env: Env; redis: RedisClient }): Outbox {
-  return createOutbox({ connection: bullConnectionFor(runtime), prefix: runtime.env.QUEUE_PREFIX });
+  return createOutbox({ connection: bullConnectionFor(runtime), redis: runtime.redis, prefix: runtime.env.QUEUE_PREFIX });
 }
 
 /**

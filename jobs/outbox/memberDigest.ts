@@ -1,6 +1,6 @@
 import type { RedisClient } from '../../infra/redis';
 import { text, toUsers, type OutboundMessage } from '../../bots/wecom/messages';
-import { memberDigestKey } from './names';
+import { digestJobId, digestJobIdPrefix, memberDigestKey } from './names';
 
 /** A message merged into a member's digest: its own idempotency key (marked sent with the digest) and the message itself. */
 export interface DigestItem {
@@ -51,7 +51,8 @@ export function nextDigestMessage(userId: string, items: readonly DigestItem[]):
   return { message: toUsers([userId], text(digestText(taken.map((i) => contentOf(i.message))))), items: taken };
 }
 
-// KEYS[1] = the member's open-slot marker, KEYS[2] = the base of the slots' keys.
+// KEYS[1] = the member's open-slot marker, KEYS[2] = the base of the slots' keys, KEYS[3] = the member's
+// line (see memberOrder.ts), KEYS[4] = its lease hash.
 const ADD_ITEM = `
 local function add(at, key, item)
   local base = KEYS[2] .. ':' .. at
@@ -59,25 +60,40 @@ local function add(at, key, item)
   redis.call('PEXPIRE', base .. ':keys', ARGV[1])
   redis.call('PEXPIRE', base .. ':items', ARGV[1])
 end
-`;
-
-// Joins the open digest, if there is one: answers its slot, or 0.
-const JOIN = `${ADD_ITEM}
-local open = redis.call('GET', KEYS[1])
-if not open then return 0 end
-add(open, ARGV[2], ARGV[3])
-return tonumber(open)
-`;
-
-// Opens a digest at ARGV[4] unless another worker opened one meanwhile (then joins that); answers the slot.
-const OPEN = `${ADD_ITEM}
-local open = redis.call('GET', KEYS[1])
-if not open then
-  open = ARGV[4]
-  redis.call('SET', KEYS[1], open, 'PX', ARGV[5])
+local function behind(place)
+  return redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. place, '+inf', 'LIMIT', 0, 1)[1] or ''
 end
+`;
+
+// Joins the open digest when it is right ahead of this job (ARGV[4]) in the member's line: every
+// message between them has joined it already, so merging keeps the order. The job leaves the line.
+// Answers { slot, the job behind it } or false.
+const JOIN_BEHIND = `${ADD_ITEM}
+local open = redis.call('GET', KEYS[1])
+if not open then return false end
+local place = redis.call('ZSCORE', KEYS[3], ARGV[4])
+if not place then return false end
+local ahead = redis.call('ZREVRANGEBYSCORE', KEYS[3], '(' .. place, '-inf', 'LIMIT', 0, 1)[1]
+if ahead ~= ARGV[5] .. open then return false end
 add(open, ARGV[2], ARGV[3])
-return tonumber(open)
+redis.call('ZREM', KEYS[3], ARGV[4])
+redis.call('HDEL', KEYS[4], ARGV[4])
+return { open, behind(place) }
+`;
+
+// The head of the member's line (ARGV[6]) would have to wait: the digest job of slot ARGV[4] (ARGV[7])
+// takes its place in the line, opened with its message. Answers { slot, the job behind it } or false when
+// the job is no longer in the line.
+const OPEN_IN_PLACE = `${ADD_ITEM}
+local place = redis.call('ZSCORE', KEYS[3], ARGV[6])
+if not place then return false end
+redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+add(ARGV[4], ARGV[2], ARGV[3])
+redis.call('ZREM', KEYS[3], ARGV[6])
+redis.call('HDEL', KEYS[4], ARGV[6])
+redis.call('ZADD', KEYS[3], place, ARGV[7])
+redis.call('HSET', KEYS[4], ARGV[7], tonumber(ARGV[8]) + tonumber(ARGV[9]))
+return { ARGV[4], behind(place) }
 `;
 
 // The digest job of slot ARGV[1] starts: what arrives from now on opens the next digest.
@@ -86,27 +102,45 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0
 `;
 
+/** Where the member's line is (memberOrder.ts): digests take and leave places in it. */
+export interface MemberLines {
+  lineKey(userId: string): string;
+  leaseKey(userId: string): string;
+  readonly leaseMs: number;
+}
+
 /**
  * Per member, the messages that had to wait for the member's pace, merged into one delivery per
  * slot. State lives in Redis (marker + per-slot list) and the slot's BullMQ job, so it survives a
- * restart; an item joins with its idempotency key, so a retried job never adds it twice.
+ * restart; an item joins with its idempotency key, so a retried job never adds it twice. A digest
+ * holds the place in the member's line of the message that opened it, and only the messages right
+ * behind it join, so a digest never overtakes a card (or anything else) queued before one of its items.
  */
 export class MemberDigests {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    private readonly lines: MemberLines,
   ) {}
 
-  /** Adds the item to the member's open digest and answers its slot, or undefined when none is open. */
-  async join(userId: string, item: DigestItem): Promise<number | undefined> {
-    const at = Number(await this.redis.eval(JOIN, 2, ...this.keys(userId), ITEMS_TTL_MS, item.idempotencyKey, JSON.stringify(item)));
-    return at === 0 ? undefined : at;
+  /**
+   * Adds the item to the member's open digest if that digest is right ahead of the job in the member's
+   * line (the job then leaves the line): answers the slot and the job now behind the digest, or undefined.
+   */
+  async joinBehind(userId: string, jobId: string, item: DigestItem): Promise<{ at: number; behind: string } | undefined> {
+    const answer = (await this.redis.eval(JOIN_BEHIND, 4, ...this.keys(userId), ITEMS_TTL_MS, item.idempotencyKey, JSON.stringify(item), jobId, digestJobIdPrefix(userId))) as [string, string] | null;
+    return answer ? { at: Number(answer[0]), behind: answer[1] } : undefined;
   }
 
-  /** Opens the member's digest at `at` with this item (or joins one opened meanwhile); answers the digest's slot. */
-  async open(userId: string, at: number, item: DigestItem, now = Date.now()): Promise<number> {
+  /**
+   * Opens the member's digest at `at` with this item, its job (`digestJobId`, queued first) taking the
+   * place of `jobId` in the member's line: answers the job now behind the digest, or undefined when
+   * `jobId` is no longer in the line.
+   */
+  async openInPlace(userId: string, at: number, jobId: string, item: DigestItem, now = Date.now()): Promise<{ behind: string } | undefined> {
     const markerTtl = Math.max(1, at - now) + 10 * 60_000;
-    return Number(await this.redis.eval(OPEN, 2, ...this.keys(userId), ITEMS_TTL_MS, item.idempotencyKey, JSON.stringify(item), at, markerTtl));
+    const answer = (await this.redis.eval(OPEN_IN_PLACE, 4, ...this.keys(userId), ITEMS_TTL_MS, item.idempotencyKey, JSON.stringify(item), at, markerTtl, jobId, digestJobId(userId, at), now, this.lines.leaseMs)) as [string, string] | null;
+    return answer ? { behind: answer[1] } : undefined;
   }
 
   async close(userId: string, at: number): Promise<void> {
@@ -131,8 +165,8 @@ export class MemberDigests {
     await this.redis.del(`${base}:items`, `${base}:keys`);
   }
 
-  private keys(userId: string): [string, string] {
+  private keys(userId: string): [string, string, string, string] {
     const base = memberDigestKey(this.prefix, userId);
-    return [`${base}:open`, base];
+    return [`${base}:open`, base, this.lines.lineKey(userId), this.lines.leaseKey(userId)];
   }
 }

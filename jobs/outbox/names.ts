@@ -38,5 +38,20 @@ export function memberDigestKey(prefix: string, userId: string): string {
 
 /** One digest job per member and slot. */
 export function digestJobId(userId: string, at: number): string {
-  return `wecom-digest-${subjectDigest(userId)}-${at}`;
+  return `${digestJobIdPrefix(userId)}${at}`;
+}
+
+/** A member's line: their queued messages in the order they go out (and, with `:lease`, its head's lease). */
+export function memberOrderKey(prefix: string, userId: string): string {
+  return `${prefix}:wecom-outbox:order:${subjectDigest(userId)}`;
+}
+
+/** The one counter every line's places are drawn from. */
+export function memberOrderSeqKey(prefix: string): string {
+  return `${prefix}:wecom-outbox:order-seq`;
+}
+
+/** What a digest job's id starts with, before its slot. */
+export function digestJobIdPrefix(userId: string): string {
+  return `wecom-digest-${subjectDigest(userId)}-`;
 }

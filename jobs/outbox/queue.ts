@@ -1,5 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { OutboundMessage } from '../../bots/wecom/messages';
+import type { RedisClient } from '../../infra/redis';
+import { MemberOrder, orderedMembersOf } from './memberOrder';
 import { OUTBOX_JOB_NAME, OUTBOX_QUEUE_NAME, outboxJobId } from './names';
 
 export interface OutboxJobData {
@@ -18,6 +20,8 @@ export interface OutboxJobData {
 
 export interface OutboxQueueOptions {
   connection: ConnectionOptions;
+  /** Where the members' lines are kept (the process's Redis): a message takes its place in them as it is queued. */
+  redis: RedisClient;
   /** QUEUE_PREFIX (tests: a private prefix). */
   prefix: string;
   /** Attempts for transient failures (network, 5xx, busy); rate limits do not use them up. */
@@ -28,7 +32,10 @@ export interface OutboxQueueOptions {
 
 export interface Outbox {
   readonly queue: Queue<OutboxJobData>;
-  /** Queues a message; the same idempotency key queued again (while its job exists) is the same job. */
+  /**
+   * Queues a message; the same idempotency key queued again (while its job exists) is the same job. Once
+   * this resolves, the message goes out to each of its members (`touser`) after everything queued to them before.
+   */
   enqueueOutbound(message: OutboundMessage, idempotencyKey: string): Promise<{ jobId: string }>;
   close(): Promise<void>;
 }
@@ -46,11 +53,16 @@ export function outboxJobOptions(options: Pick<OutboxQueueOptions, 'attempts' | 
 export function createOutbox(options: OutboxQueueOptions): Outbox {
   const queue = new Queue<OutboxJobData>(OUTBOX_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
   const jobOptions = outboxJobOptions(options);
+  // The lease is the worker's business; registering never reads it.
+  const order = new MemberOrder(options.redis, options.prefix, queue, 0);
   return {
     queue,
     async enqueueOutbound(message, idempotencyKey) {
       const jobId = outboxJobId(idempotencyKey);
       await queue.add(OUTBOX_JOB_NAME, { idempotencyKey, message }, { ...jobOptions, jobId });
+      // After the job exists: a producer dying in between leaves no place without a job (the worker
+      // places a job it finds unplaced at the end of its lines).
+      await order.register(jobId, orderedMembersOf(message));
       return { jobId };
     },
     close: () => queue.close(),

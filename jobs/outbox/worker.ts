@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../../infra/redis';
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WecomApiClient } from '../../bots/wecom/apiClient';
 import { WecomApiError, WecomHttpError, WecomRateLimitError, isTransientWecomError } from '../../bots/wecom/apiErrors';
 import { deliverOutbound, type DeliveryResult } from '../../bots/wecom/outboundDelivery';
 import type { Logger } from '../../infra/logger';
 import { OUTBOX_QUEUE_NAME } from './names';
 import { digestibleMember, MemberDigests, nextDigestMessage, type DigestItem } from './memberDigest';
+import { MemberOrder, orderedMembersOf, type LineBlocker } from './memberOrder';
 import { memberPace, WECOM_MEMBER_LIMIT, type MemberLimit } from './memberPace';
-import { digestJobId, OUTBOX_JOB_NAME } from './names';
+import { digestJobId, digestJobIdPrefix, OUTBOX_JOB_NAME } from './names';
 import { outboxJobOptions, type OutboxJobData } from './queue';
 import { robotPace, WECOM_ROBOT_LIMIT, type RobotLimit } from './robotPace';
 import type { SendPace } from './sendPace';
@@ -40,6 +41,13 @@ export interface OutboxWorkerOptions {
   digestJobs?: { attempts?: number; backoffMs?: number };
   /** How long a crashed worker's job stays locked before another worker takes it over. */
   lockDurationMs?: number;
+  /**
+   * How long the next message to a member may be processed (from its latest start) before the member's
+   * later messages stop waiting for it and it is skipped. 3 × lockDurationMs by default: longer than a
+   * killed worker's job takes to be taken over, so a takeover keeps the order. Waiting for its send
+   * time or for a retry is not being processed: such a message is never skipped.
+   */
+  memberOrderLeaseMs?: number;
   /** Use one value for every worker of the queue: the first stalled check holds a Redis guard key that long. */
   stalledIntervalMs?: number;
   logger?: Logger;
@@ -59,6 +67,29 @@ export interface OutboxWorker {
 
 // Delayed jobs can be promoted a little early; a job that close to its slot waits in process.
 const SLOT_SLACK_MS = 50;
+// A job parked behind a member's earlier message wakes this long after that message's lease ends (if nobody woke it before).
+const PARK_SLACK_MS = 20;
+// Stale heads skipped in one claim at most, before the job parks and looks again.
+const MAX_SKIPS_PER_CLAIM = 16;
+
+const BULLMQ_DEFAULT_LOCK_MS = 30_000;
+
+function jobIdOf(job: Job<OutboxJobData, OutboxJobResult>): string {
+  if (!job.id) throw new Error('an outbox job without an id');
+  return job.id;
+}
+
+/** The members whose line the job stands in: a digest's member, or the named members of an app message. */
+function membersInLine(data: OutboxJobData): string[] {
+  return data.digest ? [data.digest.userId] : orderedMembersOf(data.message);
+}
+
+/** Whether BullMQ will not run the job again after this error: it leaves its members' lines now. */
+function isFinalFailure(job: Job<OutboxJobData, OutboxJobResult>, error: unknown): boolean {
+  if (error instanceof DelayedError || error instanceof RateLimitError) return false;
+  if (error instanceof UnrecoverableError) return true;
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
 
 /** The send time this job already reserved, if it is due (the job was woken for it). */
 function dueSlot(data: OutboxJobData): number | undefined {
@@ -91,20 +122,29 @@ function subjectsOf(message: OutboxJobData['message']): { kind: 'robot' | 'membe
  * delayed set until then, and a robot's 45009 pushes only that robot's messages a window on. A busy
  * department's chat therefore never holds up anyone else's messages. Neither uses up attempts.
  *
+ * Order. A member's messages go out one at a time, in the order they were queued (memberOrder.ts):
+ * a message that is not the next in each of its members' lines parks in the delayed set and is woken
+ * when the message ahead of it leaves the line — after its send is recorded, or when it is dropped or
+ * finally fails. A retried send keeps its place. The next message whose job is gone, or that has been
+ * processed for longer than `memberOrderLeaseMs`, is skipped (warn `outbox: skipped a member's earlier
+ * message`): it is not waited for, and if it is still sent it arrives after the later ones.
+ *
  * Members. WeChat Work silently drops app messages to one member beyond 30 a minute and 1,000 an
  * hour (it answers ok), so every app message to named members reserves a time that suits each of
- * them and waits in the delayed set until then; a member's messages keep their order. A plain text
- * or markdown message to one member that would have to wait joins that member's digest instead:
- * one digest job per member and slot sends everything that piled up by then as one numbered list
+ * them and waits in the delayed set until then. A plain text or markdown message to one member that
+ * would have to wait opens that member's digest instead, which takes its place in the member's line;
+ * the texts right behind it join it: one digest job per member and slot sends them as one numbered list
  * (as many as fit 2,048 bytes; the rest follow at the member's next free times), and marks each
- * merged message's idempotency key as sent. Cards are never merged.
+ * merged message's idempotency key as sent. Cards are never merged, and a text queued after a card
+ * that waits behind a digest does not jump into it.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const ledger = new SentLedger(options.redis, options.prefix);
   const robots = options.robotLimit === null ? undefined : robotPace(options.redis, options.prefix, options.robotLimit ?? WECOM_ROBOT_LIMIT);
   const members = options.memberLimit === null ? undefined : memberPace(options.redis, options.prefix, options.memberLimit ?? WECOM_MEMBER_LIMIT);
-  const digests = new MemberDigests(options.redis, options.prefix);
   const queue = new Queue<OutboxJobData>(OUTBOX_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+  const order = new MemberOrder(options.redis, options.prefix, queue, options.memberOrderLeaseMs ?? 3 * (options.lockDurationMs ?? BULLMQ_DEFAULT_LOCK_MS));
+  const digests = new MemberDigests(options.redis, options.prefix, order);
   const digestJobOptions = outboxJobOptions(options.digestJobs);
   const basePause = options.rateLimitPauseMs ?? 5_000;
   const maxPause = options.rateLimitMaxPauseMs ?? 120_000;
@@ -186,22 +226,81 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   };
 
-  /** A message that must wait for its member goes into the member's digest of the reserved slot (opened here when none is). */
-  const mergeIntoDigest = async (jobId: string | undefined, userId: string, item: DigestItem, at: number): Promise<OutboxJobResult> => {
+  /** The job leaves its members' lines; the messages that are next now are woken. */
+  const leaveLines = async (job: Job<OutboxJobData, OutboxJobResult>): Promise<void> => {
+    const members = membersInLine(job.data);
+    if (members.length > 0) await order.wake(await order.leave(jobIdOf(job), members));
+  };
+
+  /**
+   * Claims the job's turn in its members' lines: answers what is still ahead of it (nothing: its turn).
+   * Heads whose job is gone or finished, or that are processed past their lease, are skipped on the way.
+   */
+  const claimTurn = async (jobId: string, members: readonly string[]): Promise<LineBlocker[]> => {
+    for (let round = 0; ; round++) {
+      const { blockers, woken } = await order.claim(jobId, members);
+      await order.wake(woken);
+      if (round >= MAX_SKIPS_PER_CLAIM) return blockers;
+      let moved = false;
+      for (const blocker of blockers) {
+        const reason = await order.staleness(blocker);
+        if (reason === undefined) continue;
+        moved = true;
+        const next = await order.skip(blocker, reason);
+        if (next === undefined) continue; // the line moved on meanwhile: look again
+        options.logger?.warn(
+          { jobId, skippedJobId: blocker.headJobId, reason, leaseUntil: new Date(blocker.leaseUntil).toISOString() },
+          "outbox: skipped a member's earlier message; the later ones no longer wait for it (if it is still sent, it arrives after them)",
+        );
+        if (next !== '' && next !== jobId) await order.wake([next]);
+      }
+      if (!moved) return blockers;
+    }
+  };
+
+  /**
+   * Parks the job behind the messages ahead of it: the one that leaves the line wakes it; the timer
+   * (the end of that one's lease, or a lease from now when it is not being processed) is the fallback.
+   */
+  const parkBehind = async (job: Job<OutboxJobData, OutboxJobResult>, token: string | undefined, members: readonly string[], blockers: LineBlocker[]): Promise<never> => {
+    const now = Date.now();
+    const wakeAt = Math.min(...blockers.map((b) => (b.leaseUntil > now ? b.leaseUntil + PARK_SLACK_MS : now + order.leaseMs)));
+    await job.moveToDelayed(wakeAt, token);
+    // Whoever left the line between the claim and the park could not wake a job that was not parked yet.
+    const again = await order.claim(jobIdOf(job), members);
+    await order.wake(again.woken);
+    const unchanged = again.blockers.length === blockers.length && again.blockers.every((b, i) => b.headJobId === blockers[i]?.headJobId && b.aheadJobId === blockers[i]?.aheadJobId);
+    if (!unchanged) await order.wake([jobIdOf(job)]);
+    throw new DelayedError();
+  };
+
+  /**
+   * The head of a member's line would have to wait for its send time: it opens the member's digest of
+   * that slot, whose job takes its place in the line. Undefined when it is no longer in the line.
+   */
+  const openDigest = async (job: Job<OutboxJobData, OutboxJobResult>, userId: string, item: DigestItem, at: number): Promise<OutboxJobResult | undefined> => {
     // The job first, so an opened digest always has one (one that finds its slot empty does nothing).
     await queue.add(OUTBOX_JOB_NAME, { idempotencyKey: `digest:${userId}:${at}`, message: item.message, digest: { userId, at } }, { ...digestJobOptions, jobId: digestJobId(userId, at), delay: Math.max(0, at - Date.now()) });
-    const slot = await digests.open(userId, at, item);
-    options.logger?.info({ jobId, digestJobId: digestJobId(userId, slot), slotAt: new Date(slot).toISOString() }, 'member at the app-message limit; message merged into their digest');
-    return { digested: { at: slot } };
+    const opened = await digests.openInPlace(userId, at, jobIdOf(job), item);
+    if (!opened) return undefined;
+    await order.wake([opened.behind]);
+    options.logger?.info({ jobId: job.id, digestJobId: digestJobId(userId, at), slotAt: new Date(at).toISOString() }, 'member at the app-message limit; message merged into their digest');
+    return { digested: { at } };
   };
 
   const processDigest = async (job: Job<OutboxJobData, OutboxJobResult>, token: string | undefined, digest: { userId: string; at: number }): Promise<OutboxJobResult> => {
+    // A digest with items stands in its member's line (in the place of the message that opened it).
+    if ((await digests.items(digest.userId, digest.at)).length > 0) {
+      const blockers = await claimTurn(jobIdOf(job), [digest.userId]);
+      if (blockers.length > 0) return parkBehind(job, token, [digest.userId], blockers);
+    }
     await digests.close(digest.userId, digest.at);
     const stored = await digests.items(digest.userId, digest.at);
     const pending: { raw: string; item: DigestItem }[] = [];
     for (const entry of stored) if (!(await ledger.wasSent(entry.item.idempotencyKey))) pending.push(entry);
     if (pending.length === 0) {
       await digests.clear(digest.userId, digest.at);
+      await leaveLines(job);
       return { skipped: 'digest-empty' };
     }
     const next = nextDigestMessage(digest.userId, pending.map((p) => p.item));
@@ -211,20 +310,43 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     await digests.remove(digest.userId, digest.at, pending.slice(0, next.items.length).map((p) => p.raw));
     reportSkipped(job.id, result);
     if (pending.length > next.items.length && members) {
-      // What did not fit goes at the member's next free time, from this same job.
+      // What did not fit goes at the member's next free time, from this same job (still the member's next in line).
       return waitForSlot(job, token, await members.reserve([digest.userId]));
     }
     if (pending.length > next.items.length) return processDigest(job, token, digest);
     await digests.clear(digest.userId, digest.at);
+    await leaveLines(job);
     return { ...result, merged: next.items.length };
   };
 
-  const processJob = async (job: Job<OutboxJobData, OutboxJobResult>, token?: string): Promise<OutboxJobResult> => {
+  const alreadySent = async (job: Job<OutboxJobData, OutboxJobResult>): Promise<OutboxJobResult> => {
+    options.logger?.info({ jobId: job.id }, 'outbox message already sent; skipping');
+    await leaveLines(job);
+    return { skipped: 'already-sent' };
+  };
+
+  const processMessage = async (job: Job<OutboxJobData, OutboxJobResult>, token?: string): Promise<OutboxJobResult> => {
     const { idempotencyKey, message, digest } = job.data;
     if (digest) return processDigest(job, token, digest);
-    if (await ledger.wasSent(idempotencyKey)) {
-      options.logger?.info({ jobId: job.id }, 'outbox message already sent; skipping');
-      return { skipped: 'already-sent' };
+    if (await ledger.wasSent(idempotencyKey)) return alreadySent(job);
+    const item = { idempotencyKey, message };
+    const inLine = orderedMembersOf(message);
+    if (inLine.length > 0) {
+      const blockers = await claimTurn(jobIdOf(job), inLine);
+      if (blockers.length > 0) {
+        // Right behind the member's open digest, a text joins it rather than waiting.
+        const member = digestibleMember(message);
+        if (member !== undefined && blockers[0]?.aheadJobId.startsWith(digestJobIdPrefix(member))) {
+          const joined = await digests.joinBehind(member, jobIdOf(job), item);
+          if (joined) {
+            await order.wake([joined.behind]);
+            return { digested: { at: joined.at } };
+          }
+        }
+        return parkBehind(job, token, inLine, blockers);
+      }
+      // A digest ahead of it may have sent it while it waited.
+      if (await ledger.wasSent(idempotencyKey)) return alreadySent(job);
     }
     const counted = subjectsOf(message);
     const pace = counted && paceFor(counted.kind);
@@ -232,19 +354,28 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (counted && pace) {
       const due = dueSlot(job.data);
       const member = due === undefined && counted.kind === 'member' ? digestibleMember(message) : undefined;
-      const item = { idempotencyKey, message };
-      if (member !== undefined) {
-        const joined = await digests.join(member, item);
-        if (joined !== undefined) return { digested: { at: joined } };
-      }
       const at = due ?? (await pace.reserve(counted.subjects));
-      if (member !== undefined && at > Date.now() + SLOT_SLACK_MS) return mergeIntoDigest(job.id, member, item, at);
+      if (member !== undefined && at > Date.now() + SLOT_SLACK_MS) {
+        const digested = await openDigest(job, member, item, at);
+        if (digested) return digested;
+      }
       turn = await awaitTurn(job, token, pace, counted.subjects, at);
     }
     const result = await send(job, token, message, robots, turn);
     await ledger.markSent(idempotencyKey, { jobId: job.id, ...result });
     reportSkipped(job.id, result);
+    await leaveLines(job);
     return result;
+  };
+
+  const processJob = async (job: Job<OutboxJobData, OutboxJobResult>, token?: string): Promise<OutboxJobResult> => {
+    try {
+      return await processMessage(job, token);
+    } catch (error) {
+      // Dropped or finally failed: the member's later messages no longer wait for it.
+      if (isFinalFailure(job, error)) await leaveLines(job);
+      throw error;
+    }
   };
 
   const worker = new Worker<OutboxJobData, OutboxJobResult>(OUTBOX_QUEUE_NAME, processJob, {

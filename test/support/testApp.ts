@@ -174,7 +174,7 @@ export class TestApp {
     // The app builds its indexes lazily (autoIndex); tests wait for them so a unique index is there from the first case.
     await this.repo.ensureIndexes();
     this.inboundQueue = new InboundQueue({ connection: bullConnection(this.env.REDIS_URL), prefix: this.env.QUEUE_PREFIX });
-    this.outbox = createOutbox({ connection: bullConnection(this.env.REDIS_URL), prefix: this.env.QUEUE_PREFIX });
+    this.outbox = createOutbox({ connection: bullConnection(this.env.REDIS_URL), redis: this.runtime.redis, prefix: this.env.QUEUE_PREFIX });
     if (this.runtime.url) {
       this.callbacks = new CallbackSender({ url: `${this.runtime.url}/wecom/callback`, ...callback, corpId: this.fake.corpId, agentId: this.fake.agentId });
       this.inbound = new MemberCallbacks(this.fake, this.callbacks, this.inboundQueue);

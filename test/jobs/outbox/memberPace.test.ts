@@ -115,7 +115,9 @@ describe('app messages to one member are paced to WeChat Work\'s per-member limi
 
   it('sends WeChat Work refused (HTTP 5xx) give their turn back: retries do not use up the member\'s minute', async () => {
     const h = await start(DIGEST_WINDOWS);
-    h.fake.failNext('server-error', 20, { path: '/cgi-bin/message/send' });
+    // A member's messages go out one at a time, in order, so 20 refusals in a row would all fall on the
+    // first two (using up their attempts): every other send is refused instead, 20 times.
+    for (let i = 0; i < 20; i++) h.fake.failNext('server-error', 1, { path: '/cgi-bin/message/send', skip: i === 0 ? 0 : 1 });
     for (let i = 0; i < 30; i++) await outbox.enqueueOutbound(toUsers(['retry-lead'], text(`第${i}条通知`)), `retry-${i}`);
     h.worker({ memberLimit: paced(DIGEST_WINDOWS), concurrency: 4 });
     await waitFor('every notice sent', queueIsEmpty, 40_000);

@@ -83,7 +83,7 @@ export class DeadlineHarness {
     for (const [chatId, userIds] of Object.entries(APP_CHATS)) await client.createAppChat(appChatCreateBody({ chatId, userIds }));
 
     const connection = bullConnectionFor({ env: { REDIS_URL: this.redisUrl }, redis: this.redis });
-    this.outbox = createOutbox({ connection, prefix: this.prefix, backoffMs: 100 });
+    this.outbox = createOutbox({ connection, redis: this.redis, prefix: this.prefix, backoffMs: 100 });
     const outboxWorker = createOutboxWorker({ connection, prefix: this.prefix, client, redis: this.redis, ratePerMinute: 60_000 });
     this.closers.push(() => this.outbox.close(), () => outboxWorker.close());
 

@@ -7,6 +7,7 @@ import { calendarFor } from '../../../../src/sla';
 import { createDeadlineWorker, MongoDeadlineCaseStore, OutboxDeadlineNotifier } from '../../../../jobs/deadlines';
 import { bullConnection, createOutbox } from '../../../../jobs/outbox';
 import { connectMongo } from '../../../../store/connection';
+import { createRedis } from '../../../../infra/redis';
 import { OrgRepository } from '../../../../store/orgRepository';
 import { DEFAULT_TEST_TIMES, testSla } from './fixtures';
 import { requiredEnv } from '../../../support/wait';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const accept = Number(requiredEnv('ACCEPT_SECONDS'));
   const sla = testSla({ ...DEFAULT_TEST_TIMES, accept, finish: 2 * accept, verify: accept });
   const mongo = await connectMongo(requiredEnv('MONGODB_URI'));
-  const outbox = createOutbox({ connection: bullConnection(redisUrl), prefix });
+  const outbox = createOutbox({ connection: bullConnection(redisUrl), redis: createRedis(redisUrl), prefix });
   const inner = new OutboxDeadlineNotifier({ outbox, org: new OrgRepository(mongo), timeZone: sla.timeZone });
   const worker = createDeadlineWorker({
     connection: bullConnection(redisUrl),

@@ -49,7 +49,7 @@ export class OutboundHarness {
   }
 
   outbox(): Outbox {
-    const outbox = createOutbox({ connection: this.bullConnection(), prefix: this.prefix, backoffMs: 100 });
+    const outbox = createOutbox({ connection: this.bullConnection(), redis: this.redis(), prefix: this.prefix, backoffMs: 100 });
     this.closers.push(() => outbox.close());
     return outbox;
   }

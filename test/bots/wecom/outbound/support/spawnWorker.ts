@@ -5,7 +5,7 @@ import type { OutboundHarness } from './harness';
 /** Starts `workerProcess.ts` (an outbox worker in its own process, to be SIGKILLed) against the harness's fake and Redis. */
 export function startWorkerProcess(
   h: OutboundHarness,
-  options: { lockMs: number; stalledMs: number; concurrency?: number },
+  options: { lockMs: number; stalledMs: number; concurrency?: number; orderLeaseMs?: number },
 ): { child: ChildProcess; output: () => string } {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'workerProcess.ts')], {
@@ -21,6 +21,7 @@ export function startWorkerProcess(
       LOCK_MS: String(options.lockMs),
       STALLED_MS: String(options.stalledMs),
       ...(options.concurrency === undefined ? {} : { CONCURRENCY: String(options.concurrency) }),
+      ...(options.orderLeaseMs === undefined ? {} : { ORDER_LEASE_MS: String(options.orderLeaseMs) }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

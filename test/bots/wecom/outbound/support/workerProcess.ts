@@ -1,7 +1,7 @@
 /**
  * An outbox worker in its own process, so a test can SIGKILL it mid-send. Configured by env:
  * REDIS_URL, OUTBOX_PREFIX, WECOM_API_BASE, WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID, LOCK_MS, STALLED_MS
- * and optionally CONCURRENCY (the worker's default otherwise).
+ * and optionally CONCURRENCY and ORDER_LEASE_MS (the worker's defaults otherwise).
  */
 import Redis from 'ioredis';
 import { WecomApiClient } from '../../../../../bots/wecom/apiClient';
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     lockDurationMs: Number(requiredEnv('LOCK_MS')),
     stalledIntervalMs: Number(requiredEnv('STALLED_MS')),
     ...(process.env.CONCURRENCY ? { concurrency: Number(process.env.CONCURRENCY) } : {}),
+    ...(process.env.ORDER_LEASE_MS ? { memberOrderLeaseMs: Number(process.env.ORDER_LEASE_MS) } : {}),
   });
   worker.on('active', (job) => process.stdout.write(`active ${job.id ?? ''}\n`));
   await worker.waitUntilReady();
