@@ -1,7 +1,7 @@
 import { ErrorCode, type JobState } from 'bullmq';
 import type { RedisClient } from '../../infra/redis';
 import type { OutboundMessage } from '../../bots/wecom/messages';
-import { memberOrderKey, memberOrderSeqKey } from './names';
+import { memberOrderKey, memberOrderSeqKey, sentLedgerKey } from './names';
 
 /**
  * The members whose messages must keep their order: the named members (`touser`) of an app message.
@@ -34,12 +34,15 @@ for i = 3, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 return 1
 `;
 
-// Worker: is this job the head of every line? KEYS[1] = counter, then n lines, then their n lease hashes.
+// Worker: is this job the head of every line? KEYS[1] = counter, then n lines, then their n lease hashes,
+// then the queue's delayed set and the message's sent-ledger key.
 // A job missing from any of its lines (never registered, or skipped) takes a fresh place at the end of
 // all of them, so its places stay equal. The head renews its lease; a head met without one gets one now.
-// Answers { blockers: [line index, head, its lease, the job right ahead of this one]..., woken: heads that took over from this job }.
+// Answers { blockers: [line index, head, its lease, the job right ahead of this one]..., woken: parked
+// heads that took over from this job, 1 if the message was sent already }.
 const CLAIM = `
-local n = (#KEYS - 1) / 2
+local n = (#KEYS - 3) / 2
+local delayed, sent = KEYS[#KEYS - 1], KEYS[#KEYS]
 local id, now, lease, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local woken = {}
 local present = 0
@@ -55,7 +58,7 @@ if present < n then
       local next = redis.call('ZRANGE', line, 0, 0)[1]
       if next ~= id then
         redis.call('HSET', leases, next, now + lease)
-        table.insert(woken, next)
+        if redis.call('ZSCORE', delayed, next) then table.insert(woken, next) end
       end
     end
   end
@@ -82,13 +85,13 @@ for i = 1, n do
   redis.call('PEXPIRE', line, ttl)
   redis.call('PEXPIRE', leases, ttl)
 end
-return { blockers, woken }
+return { blockers, woken, redis.call('EXISTS', sent) }
 `;
 
-// The job is done with its lines (sent, dropped, finally failed). KEYS = n lines, then their lease hashes.
-// Answers the heads that took over from it.
+// The job is done with its lines (sent, dropped, finally failed). KEYS = n lines, then their lease hashes,
+// then the queue's delayed set. Answers the parked heads that took over from it (to wake).
 const LEAVE = `
-local n = #KEYS / 2
+local n = (#KEYS - 1) / 2
 local id, now, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local woken = {}
 for i = 1, n do
@@ -100,7 +103,7 @@ for i = 1, n do
     local next = redis.call('ZRANGE', line, 0, 0)[1]
     if next then
       redis.call('HSET', leases, next, now + lease)
-      table.insert(woken, next)
+      if redis.call('ZSCORE', KEYS[#KEYS], next) then table.insert(woken, next) end
     end
   end
 end
@@ -108,7 +111,8 @@ return woken
 `;
 
 // Takes a head out of its line, if it still is the head (and, for an expired lease, still has that lease).
-// KEYS[1] = line, KEYS[2] = its lease hash. Answers the new head, '' when the line is empty, or false.
+// KEYS[1] = line, KEYS[2] = its lease hash, KEYS[3] = the queue's delayed set. Answers the new head when
+// it is parked (to wake), '' when it is not or the line is empty, or false.
 const SKIP = `
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if head ~= ARGV[1] then return false end
@@ -118,7 +122,8 @@ redis.call('HDEL', KEYS[2], head)
 local next = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if not next then return '' end
 redis.call('HSET', KEYS[2], next, tonumber(ARGV[3]) + tonumber(ARGV[4]))
-return next
+if redis.call('ZSCORE', KEYS[3], next) then return next end
+return ''
 `;
 
 /** What the lines need of the outbox's BullMQ queue. */
@@ -162,21 +167,25 @@ export class MemberOrder {
     await this.redis.eval(REGISTER, 2 + members.length, memberOrderSeqKey(this.prefix), this.queue.toKey(jobId), ...members.map((m) => this.lineKey(m)), jobId, LINE_TTL_MS);
   }
 
-  /** Whether the job heads all its members' lines (renewing its lease there); otherwise who is ahead. */
-  async claim(jobId: string, members: readonly string[], now = Date.now()): Promise<{ blockers: LineBlocker[]; woken: string[] }> {
-    const keys = [memberOrderSeqKey(this.prefix), ...members.map((m) => this.lineKey(m)), ...members.map((m) => this.leaseKey(m))];
-    const [flat, woken] = (await this.redis.eval(CLAIM, keys.length, ...keys, jobId, now, this.leaseMs, LINE_TTL_MS)) as [string[], string[]];
+  /**
+   * Whether the job heads all its members' lines (renewing its lease there); otherwise who is ahead. Also
+   * whether its message (`idempotencyKey`) was sent already, and the parked jobs to wake that took over
+   * from it (when it moved to the end of its lines).
+   */
+  async claim(jobId: string, idempotencyKey: string, members: readonly string[], now = Date.now()): Promise<{ blockers: LineBlocker[]; woken: string[]; sent: boolean }> {
+    const keys = [memberOrderSeqKey(this.prefix), ...members.map((m) => this.lineKey(m)), ...members.map((m) => this.leaseKey(m)), this.queue.toKey('delayed'), sentLedgerKey(this.prefix, idempotencyKey)];
+    const [flat, woken, sent] = (await this.redis.eval(CLAIM, keys.length, ...keys, jobId, now, this.leaseMs, LINE_TTL_MS)) as [string[], string[], number];
     const blockers: LineBlocker[] = [];
     for (let i = 0; i + 3 < flat.length; i += 4) {
       blockers.push({ member: members[Number(flat[i])] ?? '', headJobId: String(flat[i + 1]), leaseUntil: Number(flat[i + 2]), aheadJobId: String(flat[i + 3]) });
     }
-    return { blockers, woken };
+    return { blockers, woken, sent: sent === 1 };
   }
 
   /** The job no longer holds its members' lines; answers the heads that took over (to wake them). */
   async leave(jobId: string, members: readonly string[], now = Date.now()): Promise<string[]> {
     if (members.length === 0) return [];
-    const keys = [...members.map((m) => this.lineKey(m)), ...members.map((m) => this.leaseKey(m))];
+    const keys = [...members.map((m) => this.lineKey(m)), ...members.map((m) => this.leaseKey(m)), this.queue.toKey('delayed')];
     return (await this.redis.eval(LEAVE, keys.length, ...keys, jobId, now, this.leaseMs)) as string[];
   }
 
@@ -186,7 +195,7 @@ export class MemberOrder {
    */
   async skip(blocker: LineBlocker, reason: SkipReason, now = Date.now()): Promise<string | undefined> {
     const expected = reason === 'lease-expired' ? String(blocker.leaseUntil) : '';
-    const next = (await this.redis.eval(SKIP, 2, this.lineKey(blocker.member), this.leaseKey(blocker.member), blocker.headJobId, expected, now, this.leaseMs)) as string | null;
+    const next = (await this.redis.eval(SKIP, 3, this.lineKey(blocker.member), this.leaseKey(blocker.member), this.queue.toKey('delayed'), blocker.headJobId, expected, now, this.leaseMs)) as string | null;
     return next ?? undefined;
   }
 
@@ -199,7 +208,7 @@ export class MemberOrder {
     return undefined;
   }
 
-  /** Wakes jobs parked in the delayed set to wait for their turn; a job not parked (waiting, running, gone) needs no waking. */
+  /** Wakes jobs parked in the delayed set to wait for their turn; one no longer parked (woken already, gone) needs no waking. */
   async wake(jobIds: readonly string[]): Promise<void> {
     for (const jobId of jobIds) {
       if (!jobId) continue;

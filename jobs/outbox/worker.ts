@@ -236,11 +236,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
    * Claims the job's turn in its members' lines: answers what is still ahead of it (nothing: its turn).
    * Heads whose job is gone or finished, or that are processed past their lease, are skipped on the way.
    */
-  const claimTurn = async (jobId: string, members: readonly string[]): Promise<LineBlocker[]> => {
+  const claimTurn = async (job: Job<OutboxJobData, OutboxJobResult>, members: readonly string[]): Promise<{ blockers: LineBlocker[]; sent: boolean }> => {
+    const jobId = jobIdOf(job);
     for (let round = 0; ; round++) {
-      const { blockers, woken } = await order.claim(jobId, members);
+      const { blockers, woken, sent } = await order.claim(jobId, job.data.idempotencyKey, members);
       await order.wake(woken);
-      if (round >= MAX_SKIPS_PER_CLAIM) return blockers;
+      if (sent || round >= MAX_SKIPS_PER_CLAIM) return { blockers, sent };
       let moved = false;
       for (const blocker of blockers) {
         const reason = await order.staleness(blocker);
@@ -254,7 +255,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         );
         if (next !== '' && next !== jobId) await order.wake([next]);
       }
-      if (!moved) return blockers;
+      if (!moved) return { blockers, sent };
     }
   };
 
@@ -267,7 +268,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const wakeAt = Math.min(...blockers.map((b) => (b.leaseUntil > now ? b.leaseUntil + PARK_SLACK_MS : now + order.leaseMs)));
     await job.moveToDelayed(wakeAt, token);
     // Whoever left the line between the claim and the park could not wake a job that was not parked yet.
-    const again = await order.claim(jobIdOf(job), members);
+    const again = await order.claim(jobIdOf(job), job.data.idempotencyKey, members);
     await order.wake(again.woken);
     const unchanged = again.blockers.length === blockers.length && again.blockers.every((b, i) => b.headJobId === blockers[i]?.headJobId && b.aheadJobId === blockers[i]?.aheadJobId);
     if (!unchanged) await order.wake([jobIdOf(job)]);
@@ -291,7 +292,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const processDigest = async (job: Job<OutboxJobData, OutboxJobResult>, token: string | undefined, digest: { userId: string; at: number }): Promise<OutboxJobResult> => {
     // A digest with items stands in its member's line (in the place of the message that opened it).
     if ((await digests.items(digest.userId, digest.at)).length > 0) {
-      const blockers = await claimTurn(jobIdOf(job), [digest.userId]);
+      const { blockers } = await claimTurn(job, [digest.userId]);
       if (blockers.length > 0) return parkBehind(job, token, [digest.userId], blockers);
     }
     await digests.close(digest.userId, digest.at);
@@ -328,11 +329,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const processMessage = async (job: Job<OutboxJobData, OutboxJobResult>, token?: string): Promise<OutboxJobResult> => {
     const { idempotencyKey, message, digest } = job.data;
     if (digest) return processDigest(job, token, digest);
-    if (await ledger.wasSent(idempotencyKey)) return alreadySent(job);
     const item = { idempotencyKey, message };
     const inLine = orderedMembersOf(message);
     if (inLine.length > 0) {
-      const blockers = await claimTurn(jobIdOf(job), inLine);
+      // The claim also reads the sent ledger: a digest ahead of it may have sent it while it waited.
+      const { blockers, sent } = await claimTurn(job, inLine);
+      if (sent) return alreadySent(job);
       if (blockers.length > 0) {
         // Right behind the member's open digest, a text joins it rather than waiting.
         const member = digestibleMember(message);
@@ -345,8 +347,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         }
         return parkBehind(job, token, inLine, blockers);
       }
-      // A digest ahead of it may have sent it while it waited.
-      if (await ledger.wasSent(idempotencyKey)) return alreadySent(job);
+    } else if (await ledger.wasSent(idempotencyKey)) {
+      return alreadySent(job);
     }
     const counted = subjectsOf(message);
     const pace = counted && paceFor(counted.kind);
