@@ -34,13 +34,25 @@ for i = 3, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 return 1
 `;
 
+// A line's head has just left it: the new head, if any, gets a lease from now. Answers the new head when it
+// is parked in the queue's delayed set (to wake), else nil.
+const HAND_OVER = `
+local function handOver(line, leases, delayed, now, lease)
+  local next = redis.call('ZRANGE', line, 0, 0)[1]
+  if not next then return nil end
+  redis.call('HSET', leases, next, now + lease)
+  if redis.call('ZSCORE', delayed, next) then return next end
+  return nil
+end
+`;
+
 // Worker: is this job the head of every line? KEYS[1] = counter, then n lines, then their n lease hashes,
 // then the queue's delayed set and the message's sent-ledger key.
 // A job missing from any of its lines (never registered, or skipped) takes a fresh place at the end of
 // all of them, so its places stay equal. The head renews its lease; a head met without one gets one now.
 // Answers { blockers: [line index, head, its lease, the job right ahead of this one]..., woken: parked
 // heads that took over from this job, 1 if the message was sent already }.
-const CLAIM = `
+const CLAIM = `${HAND_OVER}
 local n = (#KEYS - 3) / 2
 local delayed, sent = KEYS[#KEYS - 1], KEYS[#KEYS]
 local id, now, lease, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
@@ -55,11 +67,8 @@ if present < n then
     redis.call('ZADD', line, place, id)
     if head == id then
       redis.call('HDEL', leases, id)
-      local next = redis.call('ZRANGE', line, 0, 0)[1]
-      if next ~= id then
-        redis.call('HSET', leases, next, now + lease)
-        if redis.call('ZSCORE', delayed, next) then table.insert(woken, next) end
-      end
+      local next = handOver(line, leases, delayed, now, lease)
+      if next and next ~= id then table.insert(woken, next) end
     end
   end
 end
@@ -90,7 +99,7 @@ return { blockers, woken, redis.call('EXISTS', sent) }
 
 // The job is done with its lines (sent, dropped, finally failed). KEYS = n lines, then their lease hashes,
 // then the queue's delayed set. Answers the parked heads that took over from it (to wake).
-const LEAVE = `
+const LEAVE = `${HAND_OVER}
 local n = (#KEYS - 1) / 2
 local id, now, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local woken = {}
@@ -100,11 +109,8 @@ for i = 1, n do
   redis.call('ZREM', line, id)
   redis.call('HDEL', leases, id)
   if head == id then
-    local next = redis.call('ZRANGE', line, 0, 0)[1]
-    if next then
-      redis.call('HSET', leases, next, now + lease)
-      if redis.call('ZSCORE', KEYS[#KEYS], next) then table.insert(woken, next) end
-    end
+    local next = handOver(line, leases, KEYS[#KEYS], now, lease)
+    if next then table.insert(woken, next) end
   end
 end
 return woken
@@ -113,17 +119,13 @@ return woken
 // Takes a head out of its line, if it still is the head (and, for an expired lease, still has that lease).
 // KEYS[1] = line, KEYS[2] = its lease hash, KEYS[3] = the queue's delayed set. Answers the new head when
 // it is parked (to wake), '' when it is not or the line is empty, or false.
-const SKIP = `
+const SKIP = `${HAND_OVER}
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if head ~= ARGV[1] then return false end
 if ARGV[2] ~= '' and redis.call('HGET', KEYS[2], head) ~= ARGV[2] then return false end
 redis.call('ZREM', KEYS[1], head)
 redis.call('HDEL', KEYS[2], head)
-local next = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-if not next then return '' end
-redis.call('HSET', KEYS[2], next, tonumber(ARGV[3]) + tonumber(ARGV[4]))
-if redis.call('ZSCORE', KEYS[3], next) then return next end
-return ''
+return handOver(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[3]), tonumber(ARGV[4])) or ''
 `;
 
 /** What the lines need of the outbox's BullMQ queue. */
