@@ -93,7 +93,7 @@ describe('LinearModel', () => {
     };
     const shapes: LinearModelData[][] = [
       [synthetic(8, { buckets: 4096, maxGram: 2, tfidf: true }, 0, 1), synthetic(3, { buckets: 2048, maxGram: 3, words: true }, 8, 2)],
-      [synthetic(5, { buckets: 3001, maxGram: 3, tfidf: true }, 0, 3), synthetic(12, { buckets: 1024, maxGram: 1 }, 5, 4)],
+      [synthetic(5, { buckets: 3001, maxGram: 3, tfidf: true }, 0, 3), synthetic(12, { buckets: 1000, maxGram: 1 }, 5, 4)],
       [synthetic(7, { buckets: 1024, maxGram: 3, tfidf: true }, 0, 5), synthetic(60, { buckets: 1024, maxGram: 3, words: true, wordPairs: true }, 7, 6)],
     ];
     for (const [first, second] of shapes as Array<[LinearModelData, LinearModelData]>) {
