@@ -22,7 +22,7 @@ export interface LinearModelData {
  * `(b & (2^blockBits - 1)) * blockBytes + (b >>> blockBits) * rowBytes + offset` of `bytes`.
  * Alone, a model's rows follow one another (`blockBits` 31). Two models over the same gram hashes with
  * power-of-two bucket counts can share blocks (`placeTogether`): the rows a gram touches in either model
- * then sit in one cache line.
+ * then sit side by side, where apart each would cost a cache miss of its own.
  */
 export interface RowPlacement {
   bytes: Int8Array;
@@ -31,20 +31,7 @@ export interface RowPlacement {
   offset: number;
 }
 
-// Not in the TypeScript libraries this project compiles against (no DOM); Node has it.
-declare const WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer } };
-
 const CACHE_LINE = 64;
-const WASM_PAGE = 65536;
-
-/**
- * Zeroed bytes starting on a cache line. WebAssembly memory starts on a page boundary; a plain ArrayBuffer
- * that large comes from malloc, 16 bytes past one, so that every other 32-byte row would straddle two lines.
- */
-function lineAlignedBytes(length: number): Int8Array {
-  const pages = Math.max(1, Math.ceil(length / WASM_PAGE));
-  return new Int8Array(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer, 0, length);
-}
 
 /** Bytes of one bucket's row: a weight per label, then (TF-IDF) the bucket's idf byte, rounded up to 8. */
 export function rowBytes(data: LinearModelData): number {
@@ -56,13 +43,13 @@ const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 /** Each model's rows in memory of its own, one after another. */
 function placeAlone(data: LinearModelData): RowPlacement {
   const bytes = rowBytes(data);
-  return { bytes: lineAlignedBytes(data.spec.buckets * bytes), blockBits: 31, blockBytes: bytes, offset: 0 };
+  return { bytes: new Int8Array(data.spec.buckets * bytes), blockBits: 31, blockBytes: bytes, offset: 0 };
 }
 
 /**
  * Placements for models read over the same gram hashes: when every bucket count is a power of two and one
  * block of all their rows fits a cache line, gram h's rows in every model sit in block h mod the smallest
- * bucket count (one cache line, where apart they would be one each); otherwise each model apart.
+ * bucket count; otherwise each model apart.
  */
 export function placeTogether(models: readonly LinearModelData[]): RowPlacement[] {
   const buckets = models.map((m) => m.spec.buckets);
@@ -73,7 +60,10 @@ export function placeTogether(models: readonly LinearModelData[]): RowPlacement[
   if (used > CACHE_LINE) return models.map(placeAlone);
   let blockBytes = 8;
   while (blockBytes < used) blockBytes *= 2;
-  const bytes = lineAlignedBytes(fewest * blockBytes);
+  // A block is at most a cache line, so it spans one or two lines however the array is aligned (one when
+  // the array starts on a line, or when it starts 16 bytes past one, as large malloc blocks do, and the
+  // block uses 48 bytes or fewer: the coarse and the fine model here use 16 + 32).
+  const bytes = new Int8Array(fewest * blockBytes);
   const blockBits = Math.log2(fewest);
   let offset = 0;
   return parts.map((part) => {
