@@ -1,4 +1,4 @@
-import { decodeIdf, FeatureScratch, gramHashes, sparseFeatures, type FeatureSpec } from './features';
+import { FeatureScratch, gramHashes, idfCodes, idfLevels, type FeatureSpec } from './features';
 
 /**
  * A multinomial logistic regression over hashed character n-grams, plus optional dense inputs (another
@@ -17,36 +17,133 @@ export interface LinearModelData {
   idf?: string;
 }
 
+/**
+ * Where a model's bucket rows sit in memory: the row of bucket b starts at
+ * `(b & (2^blockBits - 1)) * blockBytes + (b >>> blockBits) * rowBytes + offset` of `bytes`.
+ * Alone, a model's rows follow one another (`blockBits` 31). Two models over the same gram hashes with
+ * power-of-two bucket counts can share blocks (`placeTogether`): the rows a gram touches in either model
+ * then sit in one cache line.
+ */
+export interface RowPlacement {
+  bytes: Int8Array;
+  blockBits: number;
+  blockBytes: number;
+  offset: number;
+}
+
+// Not in the TypeScript libraries this project compiles against (no DOM); Node has it.
+declare const WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer } };
+
+const CACHE_LINE = 64;
+const WASM_PAGE = 65536;
+
+/**
+ * Zeroed bytes starting on a cache line. WebAssembly memory starts on a page boundary; a plain ArrayBuffer
+ * that large comes from malloc, 16 bytes past one, so that every other 32-byte row would straddle two lines.
+ */
+function lineAlignedBytes(length: number): Int8Array {
+  const pages = Math.max(1, Math.ceil(length / WASM_PAGE));
+  return new Int8Array(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer, 0, length);
+}
+
+/** Bytes of one bucket's row: a weight per label, then (TF-IDF) the bucket's idf byte, rounded up to 8. */
+export function rowBytes(data: LinearModelData): number {
+  return Math.ceil((data.labels.length + (data.spec.tfidf ? 1 : 0)) / 8) * 8;
+}
+
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+
+/** Each model's rows in memory of its own, one after another. */
+function placeAlone(data: LinearModelData): RowPlacement {
+  const bytes = rowBytes(data);
+  return { bytes: lineAlignedBytes(data.spec.buckets * bytes), blockBits: 31, blockBytes: bytes, offset: 0 };
+}
+
+/**
+ * Placements for models read over the same gram hashes: when every bucket count is a power of two and one
+ * block of all their rows fits a cache line, gram h's rows in every model sit in block h mod the smallest
+ * bucket count (one cache line, where apart they would be one each); otherwise each model apart.
+ */
+export function placeTogether(models: readonly LinearModelData[]): RowPlacement[] {
+  const buckets = models.map((m) => m.spec.buckets);
+  if (!buckets.every(isPowerOfTwo)) return models.map(placeAlone);
+  const fewest = Math.min(...buckets);
+  const parts = models.map((m) => (m.spec.buckets / fewest) * rowBytes(m));
+  const used = parts.reduce((a, b) => a + b, 0);
+  if (used > CACHE_LINE) return models.map(placeAlone);
+  let blockBytes = 8;
+  while (blockBytes < used) blockBytes *= 2;
+  const bytes = lineAlignedBytes(fewest * blockBytes);
+  const blockBits = Math.log2(fewest);
+  let offset = 0;
+  return parts.map((part) => {
+    const placement = { bytes, blockBits, blockBytes, offset };
+    offset += part;
+    return placement;
+  });
+}
+
 export class LinearModel {
   readonly labels: readonly string[];
-  private readonly width: number;
-  /** Feature-major: the weights of one feature for every label sit together, `stride` apart. */
-  private readonly weights: Int8Array;
-  /** Labels rounded up to a multiple of 8, so that one feature's row never straddles more cache lines than it must. */
+  /** Bytes of a bucket's row (see `rowBytes`); the sums below run over whole 8-label blocks of it. */
   private readonly stride: number;
-  private readonly idf: Float32Array | undefined;
-  private readonly scratch: FeatureScratch;
+  private readonly rows: Int8Array;
+  /** The same memory as `rows`, unsigned: where the idf bytes are read. */
+  private readonly rowCodes: Uint8Array;
+  private readonly blockMask: number;
+  private readonly blockBits: number;
+  private readonly blockBytes: number;
+  private readonly offset: number;
+  /** The dense inputs' weights, input-major, `stride` apart. */
+  private readonly denseWeights: Int8Array;
+  /** The idf of each idf byte, for a TF-IDF model. */
+  private readonly idfOfCode: Float64Array | null;
+  private readonly scratch = new FeatureScratch();
+  /** Row start per feature of the message being read. */
+  private rowOf = new Int32Array(256);
+  /** Per weight byte, its product with the message's one feature value (`binarySums`). */
+  private readonly productOf = new Float64Array(256);
+  /** What the touching loop read: kept, so that the loop is not optimised away. */
+  touched = 0;
 
-  constructor(private readonly data: LinearModelData) {
+  constructor(
+    private readonly data: LinearModelData,
+    placement: RowPlacement = placeAlone(data),
+  ) {
     this.labels = data.labels;
-    this.width = data.spec.buckets + data.dense;
+    const { buckets } = data.spec;
+    const width = buckets + data.dense;
     const bytes = Buffer.from(data.weights, 'base64');
     const labelMajor = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     const K = this.labels.length;
-    if (labelMajor.length !== K * this.width) {
-      throw new Error(`model weights hold ${labelMajor.length} values, expected ${K * this.width}`);
+    if (labelMajor.length !== K * width) {
+      throw new Error(`model weights hold ${labelMajor.length} values, expected ${K * width}`);
     }
-    // Stored label-major; read feature-major, so the weights of one feature for every label sit together.
-    this.stride = Math.ceil(K / 8) * 8;
-    this.weights = new Int8Array(this.width * this.stride);
-    for (let k = 0; k < K; k++) {
-      const row = k * this.width;
-      for (let f = 0; f < this.width; f++) this.weights[f * this.stride + k] = labelMajor[row + f] as number;
+    if (data.bias.length !== K) throw new Error('model bias does not match its labels');
+    const codes = data.idf === undefined ? undefined : idfCodes(data.idf);
+    if (data.spec.tfidf && codes?.length !== buckets) throw new Error('TF-IDF model without an idf per bucket');
+    this.stride = rowBytes(data);
+    this.rows = placement.bytes;
+    this.rowCodes = new Uint8Array(placement.bytes.buffer, placement.bytes.byteOffset, placement.bytes.length);
+    this.blockBits = placement.blockBits;
+    this.blockMask = placement.blockBits >= 31 ? 0x7fffffff : (1 << placement.blockBits) - 1;
+    this.blockBytes = placement.blockBytes;
+    this.offset = placement.offset;
+    // Stored label-major; read bucket-major, so the weights of one bucket for every label sit together.
+    for (let b = 0; b < buckets; b++) {
+      const row = this.rowStart(b);
+      for (let k = 0; k < K; k++) this.rows[row + k] = labelMajor[k * width + b] as number;
+      if (codes && data.spec.tfidf) this.rowCodes[row + K] = codes[b] as number;
     }
-    this.scratch = new FeatureScratch(data.spec.buckets);
-    if (data.bias.length !== this.labels.length) throw new Error('model bias does not match its labels');
-    this.idf = data.idf === undefined ? undefined : decodeIdf(data.idf);
-    if (data.spec.tfidf && this.idf?.length !== data.spec.buckets) throw new Error('TF-IDF model without an idf per bucket');
+    this.denseWeights = new Int8Array(data.dense * this.stride);
+    for (let d = 0; d < data.dense; d++) {
+      for (let k = 0; k < K; k++) this.denseWeights[d * this.stride + k] = labelMajor[k * width + buckets + d] as number;
+    }
+    this.idfOfCode = data.spec.tfidf ? idfLevels() : null;
+  }
+
+  private rowStart(bucket: number): number {
+    return (bucket & this.blockMask) * this.blockBytes + (bucket >>> this.blockBits) * this.stride + this.offset;
   }
 
   /** Raw scores (logits) per label. */
@@ -54,15 +151,60 @@ export class LinearModel {
   logits(text: string | readonly number[], dense: readonly number[] = []): Float64Array {
     const { spec } = this.data;
     const hashes = typeof text === 'string' ? gramHashes(text, spec.maxGram) : text;
-    const n = sparseFeatures(hashes, spec, this.scratch, this.idf);
-    const { index, values } = this.scratch;
+    const scratch = this.scratch;
+    const n = spec.tfidf ? scratch.countBuckets(hashes, spec) : scratch.distinctBuckets(hashes, spec);
+    const { index, counts, values } = scratch;
+    if (this.rowOf.length < n) this.rowOf = new Int32Array(Math.max(n, this.rowOf.length * 2));
+    const rowOf = this.rowOf;
     const K = this.labels.length;
     const stride = this.stride;
-    const weights = this.weights;
+    const weights = this.rows;
+    const { blockMask, blockBits, blockBytes, offset } = this;
+    // Every row the message needs, read once in a loop this tight so that many of the (cache-missing) reads
+    // are in flight together; the loops below then find them in cache.
+    let touched = 0;
+    for (let i = 0; i < n; i++) {
+      const b = index[i] as number;
+      const row = (b & blockMask) * blockBytes + (b >>> blockBits) * stride + offset;
+      rowOf[i] = row;
+      touched += weights[row] as number;
+    }
+    this.touched = touched;
+    // featuresOf's values: count × idf (TF-IDF) or 1, scaled to unit length, in the same order.
+    let norm = 0;
+    const idfOfCode = this.idfOfCode;
+    const codes = this.rowCodes;
+    for (let i = 0; i < n; i++) {
+      const v = idfOfCode ? (counts[i] as number) * (idfOfCode[codes[(rowOf[i] as number) + K] as number] as number) : 1;
+      values[i] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < n; i++) values[i] = (values[i] as number) / norm;
     const out = new Float64Array(stride);
     // Eight labels at a time (four for the last block when that covers the rest), their sums in locals
     // (registers) rather than in `out`: each label's sum still adds the features one by one in the order
-    // featuresOf gives, so the result is the same to the bit. Labels past K (row padding) have zero weights.
+    // featuresOf gives, so the result is the same to the bit. Sums past K (a row's padding or idf byte) are
+    // never read.
+    if (idfOfCode) this.sums(n, out);
+    else this.binarySums(n, values[0] ?? 0, out);
+    const denseWeights = this.denseWeights;
+    for (let d = 0; d < this.data.dense; d++) {
+      const base = d * stride;
+      const v = dense[d] ?? 0;
+      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (denseWeights[base + k] as number) * v;
+    }
+    const logits = new Float64Array(K);
+    for (let k = 0; k < K; k++) logits[k] = (out[k] as number) * this.data.scale + (this.data.bias[k] as number);
+    return logits;
+  }
+
+  /** The sparse part of the sums: every feature's weights times its value, label by label in feature order. */
+  private sums(n: number, out: Float64Array): void {
+    const K = this.labels.length;
+    const weights = this.rows;
+    const { rowOf } = this;
+    const { values } = this.scratch;
     const blocks = Math.ceil(K / 4) * 4;
     let k = 0;
     for (; k + 8 <= blocks; k += 8) {
@@ -75,7 +217,7 @@ export class LinearModel {
       let a6 = 0;
       let a7 = 0;
       for (let i = 0; i < n; i++) {
-        const base = (index[i] as number) * stride + k;
+        const base = (rowOf[i] as number) + k;
         const v = values[i] as number;
         a0 += (weights[base] as number) * v;
         a1 += (weights[base + 1] as number) * v;
@@ -101,7 +243,7 @@ export class LinearModel {
       let a2 = 0;
       let a3 = 0;
       for (let i = 0; i < n; i++) {
-        const base = (index[i] as number) * stride + k;
+        const base = (rowOf[i] as number) + k;
         const v = values[i] as number;
         a0 += (weights[base] as number) * v;
         a1 += (weights[base + 1] as number) * v;
@@ -113,14 +255,65 @@ export class LinearModel {
       out[k + 2] = a2;
       out[k + 3] = a3;
     }
-    for (let d = 0; d < this.data.dense; d++) {
-      const base = (spec.buckets + d) * stride;
-      const v = dense[d] ?? 0;
-      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (weights[base + k] as number) * v;
+  }
+
+  /**
+   * `sums` when every feature has the same value (a model without TF-IDF): a weight is one of 256 bytes, so
+   * its product with that value is looked up rather than computed (the same product, so the same sums).
+   */
+  private binarySums(n: number, value: number, out: Float64Array): void {
+    const K = this.labels.length;
+    const codes = this.rowCodes;
+    const { rowOf, productOf } = this;
+    for (let code = 0; code < 256; code++) productOf[code] = (code < 128 ? code : code - 256) * value;
+    const blocks = Math.ceil(K / 4) * 4;
+    let k = 0;
+    for (; k + 8 <= blocks; k += 8) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let a4 = 0;
+      let a5 = 0;
+      let a6 = 0;
+      let a7 = 0;
+      for (let i = 0; i < n; i++) {
+        const base = (rowOf[i] as number) + k;
+        a0 += productOf[codes[base] as number] as number;
+        a1 += productOf[codes[base + 1] as number] as number;
+        a2 += productOf[codes[base + 2] as number] as number;
+        a3 += productOf[codes[base + 3] as number] as number;
+        a4 += productOf[codes[base + 4] as number] as number;
+        a5 += productOf[codes[base + 5] as number] as number;
+        a6 += productOf[codes[base + 6] as number] as number;
+        a7 += productOf[codes[base + 7] as number] as number;
+      }
+      out[k] = a0;
+      out[k + 1] = a1;
+      out[k + 2] = a2;
+      out[k + 3] = a3;
+      out[k + 4] = a4;
+      out[k + 5] = a5;
+      out[k + 6] = a6;
+      out[k + 7] = a7;
     }
-    const logits = new Float64Array(K);
-    for (let k = 0; k < K; k++) logits[k] = (out[k] as number) * this.data.scale + (this.data.bias[k] as number);
-    return logits;
+    if (k < blocks) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let i = 0; i < n; i++) {
+        const base = (rowOf[i] as number) + k;
+        a0 += productOf[codes[base] as number] as number;
+        a1 += productOf[codes[base + 1] as number] as number;
+        a2 += productOf[codes[base + 2] as number] as number;
+        a3 += productOf[codes[base + 3] as number] as number;
+      }
+      out[k] = a0;
+      out[k + 1] = a1;
+      out[k + 2] = a2;
+      out[k + 3] = a3;
+    }
   }
 
   probabilities(text: string | readonly number[], dense: readonly number[] = [], temperature = 1): Float64Array {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { applyCalibration, type CalibrationMap } from './calibration';
 import { combine, indexOfLargest, type CombineParams, type RulesVerdict } from './combine';
 import { gramHashes, readsWordPairs, readsWords } from './features';
-import { LinearModel, type LinearModelData } from './linearModel';
+import { LinearModel, placeTogether, type LinearModelData } from './linearModel';
 import { defaultSegmenter, type Segmenter } from '../segmenter';
 
 /**
@@ -82,8 +82,10 @@ export class LearnedClassifier {
   ) {
     const parsed = parserModelSchema.parse(data);
     this.version = parsed.version;
-    this.coarse = new LinearModel(parsed.coarse as LinearModelData);
-    this.fine = new LinearModel(parsed.fine as LinearModelData);
+    // Both models read the same gram hashes: a gram's rows in both sit in one cache line.
+    const [coarseRows, fineRows] = placeTogether([parsed.coarse as LinearModelData, parsed.fine as LinearModelData]);
+    this.coarse = new LinearModel(parsed.coarse as LinearModelData, coarseRows);
+    this.fine = new LinearModel(parsed.fine as LinearModelData, fineRows);
     if (parsed.fine.dense !== parsed.coarse.labels.length) throw new Error('fine model does not read the coarse model it ships with');
     this.chat = { params: parsed.combine, calibration: parsed.calibration };
     this.letters = parsed.letters ? { minChars: parsed.letters.minChars, params: parsed.letters.combine, calibration: parsed.letters.calibration } : null;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseModel, LearnedClassifier } from '../../../../src/parser';
-import { decodeIdf, featuresOf, gramHashes } from '../../../../src/parser/learned/features';
-import { LinearModel, type LinearModelData } from '../../../../src/parser/learned/linearModel';
+import { baseModel, defaultSegmenter, LearnedClassifier } from '../../../../src/parser';
+import { decodeIdf, featuresOf, fitIdf, gramHashes, idfLevels, type FeatureSpec } from '../../../../src/parser/learned/features';
+import { LinearModel, placeTogether, type LinearModelData } from '../../../../src/parser/learned/linearModel';
 
 const fixture = (file: string): string[] =>
   readFileSync(join(__dirname, '../../../fixtures', file), 'utf8')
@@ -58,6 +58,61 @@ describe('LinearModel', () => {
       // A string is read as its character n-grams, as featuresOf reads it.
       expect([...coarse.logits(text)]).toEqual([...straightforwardLogits(model.coarse as LinearModelData, gramHashes(text, model.coarse.spec.maxGram), [])]);
     }
+  });
+
+  it('gives the same logits, to the bit, with both models\' rows placed together (as the classifier places them)', () => {
+    const [coarseRows, fineRows] = placeTogether([model.coarse as LinearModelData, model.fine as LinearModelData]);
+    expect(coarseRows?.bytes).toBe(fineRows?.bytes);
+    const coarse = new LinearModel(model.coarse as LinearModelData, coarseRows);
+    const fine = new LinearModel(model.fine as LinearModelData, fineRows);
+    for (const text of sample) {
+      const grams = classifier.grams(text);
+      const dense = [...coarse.probabilities(grams)];
+      expect([...coarse.logits(grams)]).toEqual([...straightforwardLogits(model.coarse as LinearModelData, grams, [])]);
+      expect([...fine.logits(grams, dense)]).toEqual([...straightforwardLogits(model.fine as LinearModelData, grams, dense)]);
+    }
+  });
+
+  it('gives the same logits for other shapes: 8 labels and an idf byte, buckets not a power of two, rows that do not share a line', () => {
+    const texts = sample.slice(0, 40);
+    const synthetic = (labels: number, spec: FeatureSpec, dense: number, seed: number): LinearModelData => {
+      let state = seed;
+      const weights = Int8Array.from({ length: labels * (spec.buckets + dense) }, () => {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        return (state >>> 24) - 128;
+      });
+      return {
+        labels: Array.from({ length: labels }, (_, k) => `label${k}`),
+        spec,
+        dense,
+        scale: 0.01,
+        weights: Buffer.from(weights.buffer).toString('base64'),
+        bias: Array.from({ length: labels }, (_, k) => k / 10),
+        ...(spec.tfidf ? { idf: fitIdf(texts, spec) } : {}),
+      };
+    };
+    const shapes: LinearModelData[][] = [
+      [synthetic(8, { buckets: 4096, maxGram: 2, tfidf: true }, 0, 1), synthetic(3, { buckets: 2048, maxGram: 3, words: true }, 8, 2)],
+      [synthetic(5, { buckets: 3001, maxGram: 3, tfidf: true }, 0, 3), synthetic(12, { buckets: 1000, maxGram: 1 }, 5, 4)],
+      [synthetic(7, { buckets: 1024, maxGram: 3, tfidf: true }, 0, 5), synthetic(60, { buckets: 1024, maxGram: 3, words: true, wordPairs: true }, 7, 6)],
+    ];
+    for (const [first, second] of shapes as Array<[LinearModelData, LinearModelData]>) {
+      const placements = placeTogether([first, second]);
+      const models = [first, second].flatMap((data, i) => [new LinearModel(data), new LinearModel(data, placements[i])]);
+      for (const text of texts) {
+        const grams = gramHashes(text, 3, defaultSegmenter(text));
+        const dense = Array.from({ length: 8 }, (_, d) => (d + 1) / 36);
+        for (const [i, linear] of models.entries()) {
+          const data = i < 2 ? first : second;
+          expect([...linear.logits(grams, dense.slice(0, data.dense))]).toEqual([...straightforwardLogits(data, grams, dense.slice(0, data.dense))]);
+        }
+      }
+    }
+  });
+
+  it('reads a stored idf byte as the idf decodeIdf gives it', () => {
+    const every = Buffer.from(Uint8Array.from({ length: 256 }, (_, q) => q)).toString('base64');
+    expect([...idfLevels()]).toEqual([...decodeIdf(every)]);
   });
 
   it('is not disturbed by the message before (its buffers are left clean)', () => {
