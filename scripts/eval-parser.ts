@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { activeModelVersion, baseModel, normalizeReportText, parseReport } from '../src/parser';
 import { evaluate, formatEvaluation, type LabelledMessage } from '../src/parser/evaluation';
 import { formatRealMeasures, measureReal } from '../src/parser/realEvaluation';
+import { formatShare } from '../src/parser/uncertainty';
 import { defaultRoutingTable } from '../src/routing/defaults';
 import { fixture, gridUrgency, realHoldout, realTune, repoRoot } from './parser/data';
 
@@ -42,7 +43,8 @@ if (files.length > 0) {
   gridSets(files);
 } else {
   console.log(`model ${activeModelVersion()} (trained ${baseModel().trainedAt}); auto-dispatch threshold ${threshold} (config/routing.json)`);
-  console.log(`model's own out-of-fold figures: ${JSON.stringify(baseModel().metrics)}\n`);
+  console.log(`model's own out-of-fold figures: ${JSON.stringify(baseModel().metrics)}`);
+  console.log('shares are printed as value (right/of; 95 % Wilson interval): a move inside the interval is noise\n');
   const holdout = measureReal(realHoldout(), parse, threshold);
   console.log(formatRealMeasures('test/fixtures/tipdm-dev-holdout.jsonl (labelled dev rows, never trained or tuned on)', holdout));
   if (showErrors) {
@@ -54,7 +56,7 @@ if (files.length > 0) {
   console.log('auto-dispatch at other thresholds (share right / covered messages dispatched without a person):');
   for (const t of [0.7, 0.8, 0.9, 0.95]) {
     const m = measureReal(realHoldout(), parse, t);
-    console.log(`  ≥ ${t.toFixed(2)}: ${m.autoPrecision.toFixed(3)} / ${m.autoCoverage.toFixed(3)}`);
+    console.log(`  ≥ ${t.toFixed(2)}: ${formatShare(m.counts.autoPrecision.right, m.counts.autoPrecision.of)} / ${formatShare(m.counts.autoCoverage.right, m.counts.autoCoverage.of)}`);
   }
   console.log('');
   const tune = measureReal(realTune(), parse, threshold);

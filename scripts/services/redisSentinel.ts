@@ -102,6 +102,9 @@ export async function startRedisSentinel(options: { dir: string; masterName?: st
   }
 }
 
+/** How long a new sentinel set may take until every sentinel knows the master, the replica and the others. */
+const SENTINEL_SET_READY_MS = 45_000;
+
 /**
  * Starts what a city runs for Redis failover, on loopback under `dir`: a master, one replica (`replicaof` the master) and
  * `sentinels` sentinels (3 by default, quorum 2) watching the master as `masterName`, quick to fail over by default
@@ -142,7 +145,9 @@ export async function startRedisSentinelSet(options: {
       started.push(sentinel);
     }
     const sentinels = started.map((s) => s.node);
-    // Each sentinel learns of the replica from the master's INFO and of the others through the master's hello channel.
+    // Each sentinel learns of the replica from the master's INFO (sent every 10 s) and of the others through the
+    // master's hello channel (every 2 s): one shared deadline, so a loaded machine's slow first INFO is waited for.
+    const deadline = Date.now() + SENTINEL_SET_READY_MS;
     for (const { node: sentinel, pid } of started) {
       await waitUntil(
         async () => {
@@ -153,7 +158,7 @@ export async function startRedisSentinelSet(options: {
           }));
           return known !== null && known.replicas >= 1 && known.sentinels >= count - 1;
         },
-        20_000,
+        Math.max(1_000, deadline - Date.now()),
         `Redis Sentinel on port ${sentinel.port} knowing the master, its replica and the other sentinels`,
         pid,
       );

@@ -1,5 +1,6 @@
 import { expectedCalibrationError } from './learned/calibration';
 import type { ParsedReport } from './types';
+import { formatShare } from './uncertainty';
 
 /** A real message labelled with our codes (test/fixtures/tipdm-dev-*.jsonl). */
 export interface RealLabelled {
@@ -8,8 +9,16 @@ export interface RealLabelled {
   department: string;
 }
 
+/** `right` of `of` rows: the count behind a share, for its interval. */
+export interface Count {
+  right: number;
+  of: number;
+}
+
 export interface RealMeasures {
   total: number;
+  /** The counts behind the shares below. */
+  counts: Record<'category' | 'covered' | 'otherRecall' | 'leadDepartment' | 'autoPrecision' | 'autoCoverage', Count>;
   category: number;
   /** Of messages whose problem a category covers (label is not `other`): category right. */
   covered: number;
@@ -76,6 +85,14 @@ export function measureReal(rows: readonly RealLabelled[], parse: (text: string)
   }
   return {
     total: rows.length,
+    counts: {
+      category: { right: category, of: rows.length },
+      covered: { right: coveredOk, of: coveredN },
+      otherRecall: { right: otherOk, of: otherN },
+      leadDepartment: { right: lead, of: rows.length },
+      autoPrecision: { right: autoOk, of: autoN },
+      autoCoverage: { right: autoCovered, of: coveredN },
+    },
     category: ratio(category, rows.length),
     covered: ratio(coveredOk, coveredN),
     otherRecall: ratio(otherOk, otherN),
@@ -93,17 +110,18 @@ export function measureReal(rows: readonly RealLabelled[], parse: (text: string)
 }
 
 const f3 = (x: number): string => x.toFixed(3);
+const share = (c: Count): string => formatShare(c.right, c.of);
 
 export function formatRealMeasures(name: string, m: RealMeasures): string {
   const lines = [
     `== ${name}: ${m.total} real messages`,
-    `real messages: category, all rows                     ${f3(m.category)}   (target ≥ 0.85)`,
-    `real messages whose problem a category covers         ${f3(m.covered)}   (target ≥ 0.90)`,
-    `real messages no department handles → other          ${f3(m.otherRecall)}   (target ≥ 0.80)`,
-    `real messages: lead department (departments[0])       ${f3(m.leadDepartment)}   (target ≥ 0.85)`,
+    `real messages: category, all rows                     ${share(m.counts.category)}   (target ≥ 0.85)`,
+    `real messages whose problem a category covers         ${share(m.counts.covered)}   (target ≥ 0.90)`,
+    `real messages no department handles → other          ${share(m.counts.otherRecall)}   (target ≥ 0.80)`,
+    `real messages: lead department (departments[0])       ${share(m.counts.leadDepartment)}   (target ≥ 0.85)`,
     `real messages answered other                          ${f3(m.answeredOther)}   (${f3(m.expectedOther)} expected)`,
-    `confidence ≥ ${m.threshold} (auto-dispatch): share right        ${f3(m.autoPrecision)}   (target ≥ 0.97)`,
-    `  messages a category covers dispatched without a person ${f3(m.autoCoverage)}   (target ≥ 0.60)`,
+    `confidence ≥ ${m.threshold} (auto-dispatch): share right        ${share(m.counts.autoPrecision)}   (target ≥ 0.97)`,
+    `  messages a category covers dispatched without a person ${share(m.counts.autoCoverage)}   (target ≥ 0.60)`,
     `calibration error (ECE, 10 bins)                      ${f3(m.ece)}`,
     `median confidence: right ${f3(m.medianConfidenceRight)}, wrong ${f3(m.medianConfidenceWrong)}`,
     'category confusion (expected: right/total, then wrong predictions):',
