@@ -24,6 +24,8 @@ export class KeywordTrie<T> {
   private edgeChildren = new Int32Array(0);
   private shift = 32;
   private mask = 0;
+  /** Per node, 1 when a word ends there: what a walk asks at every step, denser than `values`. */
+  private ends = new Uint8Array(0);
   /** Whether words were added since the table was built. */
   private stale = true;
   /**
@@ -93,8 +95,7 @@ export class KeywordTrie<T> {
       for (let i = start; i < text.length; i++) {
         node = this.child(node, text.charCodeAt(i));
         if (node === NONE) break;
-        const values = this.values[node];
-        if (values) for (const value of values) out.add(value);
+        if (this.ends[node] === 1) for (const value of this.values[node] as T[]) out.add(value);
       }
     }
     return out;
@@ -114,7 +115,7 @@ export class KeywordTrie<T> {
     for (let i = start; i < text.length; i++) {
       node = this.child(node, text.charCodeAt(i));
       if (node === NONE) break;
-      if (this.values[node] !== null) {
+      if (this.ends[node] === 1) {
         found.end = i + 1;
         found.node = node;
       }
@@ -154,6 +155,7 @@ export class KeywordTrie<T> {
       this.edgeCodes[slot] = code;
       this.edgeChildren[slot] = child;
     }
+    this.ends = Uint8Array.from(this.values, (values) => (values === null ? 0 : 1));
     this.stale = false;
   }
 }
