@@ -81,7 +81,8 @@ export class LocationExtractor {
   private readonly relative = new KeywordTrie<boolean>();
   private readonly generic: ReadonlySet<string>;
   private readonly shortAllowed: ReadonlySet<string>;
-  private readonly boundary: ReadonlySet<string>;
+  /** A byte per UTF-16 code unit: 1 for the boundary characters (`boundaryChars`) that cut a name on the left. */
+  private readonly boundary = new Uint8Array(0x10000);
   private readonly fillers = new KeywordTrie<true>();
   private readonly cuts = new KeywordTrie<true>();
   private readonly joiners: ReadonlySet<string>;
@@ -99,7 +100,8 @@ export class LocationExtractor {
     for (const w of vocab.relativeExceptions) this.relative.add(w, false);
     this.generic = new Set(vocab.genericNames);
     this.shortAllowed = new Set(vocab.shortAllowed);
-    this.boundary = new Set(vocab.boundaryChars);
+    // A name is cut one character at a time, so only one-character entries can ever cut it.
+    for (const ch of vocab.boundaryChars) if (ch.length === 1) this.boundary[ch.charCodeAt(0)] = 1;
     for (const w of vocab.leadingFillers) this.fillers.add(w, true);
     for (const w of vocab.internalCuts) this.cuts.add(w, true);
     this.joiners = new Set(vocab.intersectionJoiners);
@@ -179,10 +181,10 @@ export class LocationExtractor {
   private nameBefore(text: string, end: number, max: number): string {
     let start = end;
     while (start > 0 && end - start < max) {
-      if (!isNameChar(text.charCodeAt(start - 1))) break;
-      const ch = text.charAt(start - 1);
+      const code = text.charCodeAt(start - 1);
+      if (!isNameChar(code)) break;
       // 和平街, 和谐家园: a name may begin with a character that elsewhere ends one (和, 临, 同).
-      if (this.boundary.has(ch) && !this.startsName(text, start - 1, end)) break;
+      if (this.boundary[code] === 1 && !this.startsName(text, start - 1, end)) break;
       start--;
     }
     let name = text.slice(start, end);
