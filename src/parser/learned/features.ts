@@ -217,7 +217,6 @@ export class FeatureScratch {
     return n;
   }
 
-
   /**
    * `countBuckets` without the counts (for a model whose features are 1 however often a gram occurs): a bit
    * per bucket tells the first touch, and a model's bits fit in the fastest caches.

@@ -2,7 +2,7 @@ import { FeatureScratch, gramHashes, idfCodes, idfLevels, type FeatureSpec } fro
 
 /**
  * A multinomial logistic regression over hashed character n-grams, plus optional dense inputs (another
- * model's probabilities). Weights are stored as int8 with one scale, so a model is a few hundred KB.
+ * model's probabilities). Weights are stored as int8 with one scale: a byte per bucket and label.
  */
 export interface LinearModelData {
   labels: string[];
@@ -136,8 +136,7 @@ export class LinearModel {
     return (bucket & this.blockMask) * this.blockBytes + (bucket >>> this.blockBits) * this.stride + this.offset;
   }
 
-  /** Raw scores (logits) per label. */
-  /** `text` may be the message's gram hashes (features.ts `gramHashes`), computed once for several models. */
+  /** Raw scores (logits) per label. `text` may be the message's gram hashes (features.ts `gramHashes`), computed once for several models. */
   logits(text: string | readonly number[], dense: readonly number[] = []): Float64Array {
     const { spec } = this.data;
     const hashes = typeof text === 'string' ? gramHashes(text, spec.maxGram) : text;
