@@ -91,8 +91,6 @@ export class LinearModel {
   private readonly scratch = new FeatureScratch();
   /** Row start per feature of the message being read. */
   private rowOf = new Int32Array(256);
-  /** Per weight byte, its product with the message's one feature value (`binarySums`). */
-  private readonly productOf = new Float64Array(256);
   /** What the touching loop read: kept, so that the loop is not optimised away. */
   touched = 0;
 
@@ -175,8 +173,7 @@ export class LinearModel {
     // (registers) rather than in `out`: each label's sum still adds the features one by one in the order
     // featuresOf gives, so the result is the same to the bit. Sums past K (a row's padding or idf byte) are
     // never read.
-    if (idfOfCode) this.sums(n, out);
-    else this.binarySums(n, values[0] ?? 0, out);
+    this.sums(n, out);
     const denseWeights = this.denseWeights;
     for (let d = 0; d < this.data.dense; d++) {
       const base = d * stride;
@@ -238,65 +235,6 @@ export class LinearModel {
         a1 += (weights[base + 1] as number) * v;
         a2 += (weights[base + 2] as number) * v;
         a3 += (weights[base + 3] as number) * v;
-      }
-      out[k] = a0;
-      out[k + 1] = a1;
-      out[k + 2] = a2;
-      out[k + 3] = a3;
-    }
-  }
-
-  /**
-   * `sums` when every feature has the same value (a model without TF-IDF): a weight is one of 256 bytes, so
-   * its product with that value is looked up rather than computed (the same product, so the same sums).
-   */
-  private binarySums(n: number, value: number, out: Float64Array): void {
-    const K = this.labels.length;
-    const codes = this.rowCodes;
-    const { rowOf, productOf } = this;
-    for (let code = 0; code < 256; code++) productOf[code] = (code < 128 ? code : code - 256) * value;
-    const blocks = Math.ceil(K / 4) * 4;
-    let k = 0;
-    for (; k + 8 <= blocks; k += 8) {
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      let a4 = 0;
-      let a5 = 0;
-      let a6 = 0;
-      let a7 = 0;
-      for (let i = 0; i < n; i++) {
-        const base = (rowOf[i] as number) + k;
-        a0 += productOf[codes[base] as number] as number;
-        a1 += productOf[codes[base + 1] as number] as number;
-        a2 += productOf[codes[base + 2] as number] as number;
-        a3 += productOf[codes[base + 3] as number] as number;
-        a4 += productOf[codes[base + 4] as number] as number;
-        a5 += productOf[codes[base + 5] as number] as number;
-        a6 += productOf[codes[base + 6] as number] as number;
-        a7 += productOf[codes[base + 7] as number] as number;
-      }
-      out[k] = a0;
-      out[k + 1] = a1;
-      out[k + 2] = a2;
-      out[k + 3] = a3;
-      out[k + 4] = a4;
-      out[k + 5] = a5;
-      out[k + 6] = a6;
-      out[k + 7] = a7;
-    }
-    if (k < blocks) {
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let i = 0; i < n; i++) {
-        const base = (rowOf[i] as number) + k;
-        a0 += productOf[codes[base] as number] as number;
-        a1 += productOf[codes[base + 1] as number] as number;
-        a2 += productOf[codes[base + 2] as number] as number;
-        a3 += productOf[codes[base + 3] as number] as number;
       }
       out[k] = a0;
       out[k + 1] = a1;
