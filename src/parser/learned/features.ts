@@ -109,6 +109,16 @@ function kindsRead(spec: FeatureSpec): number {
   return kinds;
 }
 
+// A power-of-two bucket count is the low bits of the hash (its integer part fits 2^53, so >>> 0 is exact mod 2^32).
+const bucketMask = (buckets: number): number => ((buckets & (buckets - 1)) === 0 ? buckets - 1 : -1);
+
+/** The bucket of a coded gram hash, or -1 for a gram of a kind the model does not read (`kinds`: kindsRead). */
+function bucketOf(coded: number, kinds: number, mask: number, buckets: number): number {
+  const hash = Math.floor(coded / 8);
+  if (((kinds >>> (coded - hash * 8)) & 1) === 0) return -1;
+  return mask >= 0 ? (hash >>> 0) & mask : hash % buckets;
+}
+
 /** Buckets the grams touch (grams of a kind the spec does not read are skipped), with their counts. */
 export function bucketCounts(text: string | readonly number[], spec: FeatureSpec): Map<number, number> {
   const hashes = typeof text === 'string' ? gramHashes(text, spec.maxGram) : text;
@@ -187,14 +197,11 @@ export class FeatureScratch {
     const { buckets } = spec;
     const kinds = kindsRead(spec);
     const wrap = slots.length - 1;
-    // A power-of-two bucket count is the low bits of the hash (its integer part fits 2^53, so >>> 0 is exact mod 2^32).
-    const mask = (buckets & (buckets - 1)) === 0 ? buckets - 1 : -1;
+    const mask = bucketMask(buckets);
     let n = 0;
     for (let i = 0; i < hashes.length; i++) {
-      const coded = hashes[i] as number;
-      const hash = Math.floor(coded / 8);
-      if (((kinds >>> (coded - hash * 8)) & 1) === 0) continue;
-      const bucket = mask >= 0 ? (hash >>> 0) & mask : hash % buckets;
+      const bucket = bucketOf(hashes[i] as number, kinds, mask, buckets);
+      if (bucket < 0) continue;
       let slot = Math.imul(bucket, 0x9e3779b1) >>> shift;
       let held = slots[slot] as number;
       while (held !== 0 && held !== bucket + 1) {
@@ -227,13 +234,11 @@ export class FeatureScratch {
     if (this.seen.length * 32 < buckets) this.seen = new Int32Array(Math.ceil(buckets / 32));
     const { seen, index } = this;
     const kinds = kindsRead(spec);
-    const mask = (buckets & (buckets - 1)) === 0 ? buckets - 1 : -1;
+    const mask = bucketMask(buckets);
     let n = 0;
     for (let i = 0; i < hashes.length; i++) {
-      const coded = hashes[i] as number;
-      const hash = Math.floor(coded / 8);
-      if (((kinds >>> (coded - hash * 8)) & 1) === 0) continue;
-      const bucket = mask >= 0 ? (hash >>> 0) & mask : hash % buckets;
+      const bucket = bucketOf(hashes[i] as number, kinds, mask, buckets);
+      if (bucket < 0) continue;
       const word = bucket >>> 5;
       const bit = 1 << (bucket & 31);
       const bits = seen[word] as number;
