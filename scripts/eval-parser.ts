@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { activeModelVersion, baseModel, normalizeReportText, parseReport } from '../src/parser';
 import { evaluate, formatEvaluation, type LabelledMessage } from '../src/parser/evaluation';
-import { formatRealMeasures, measureReal } from '../src/parser/realEvaluation';
-import { formatShare } from '../src/parser/uncertainty';
+import { formatCount, formatRealMeasures, measureReal } from '../src/parser/realEvaluation';
 import { defaultRoutingTable } from '../src/routing/defaults';
 import { fixture, gridUrgency, realHoldout, realTune, repoRoot } from './parser/data';
 
@@ -56,7 +55,7 @@ if (files.length > 0) {
   console.log('auto-dispatch at other thresholds (share right / covered messages dispatched without a person):');
   for (const t of [0.7, 0.8, 0.9, 0.95]) {
     const m = measureReal(realHoldout(), parse, t);
-    console.log(`  ≥ ${t.toFixed(2)}: ${formatShare(m.counts.autoPrecision.right, m.counts.autoPrecision.of)} / ${formatShare(m.counts.autoCoverage.right, m.counts.autoCoverage.of)}`);
+    console.log(`  ≥ ${t.toFixed(2)}: ${formatCount(m.counts.autoPrecision)} / ${formatCount(m.counts.autoCoverage)}`);
   }
   console.log('');
   const tune = measureReal(realTune(), parse, threshold);

@@ -17,20 +17,21 @@ export interface Count {
 
 export interface RealMeasures {
   total: number;
-  /** The counts behind the shares below. */
-  counts: Record<'category' | 'covered' | 'otherRecall' | 'leadDepartment' | 'autoPrecision' | 'autoCoverage', Count>;
-  category: number;
-  /** Of messages whose problem a category covers (label is not `other`): category right. */
-  covered: number;
-  /** Of messages no department handles (label `other`): answered `other`. */
-  otherRecall: number;
-  leadDepartment: number;
+  /** Each share as the count behind it (for its interval). */
+  counts: {
+    category: Count;
+    /** Of messages whose problem a category covers (label is not `other`): category right. */
+    covered: Count;
+    /** Of messages no department handles (label `other`): answered `other`. */
+    otherRecall: Count;
+    leadDepartment: Count;
+    /** Right among messages at or above the auto-dispatch threshold (and not `other`). */
+    autoPrecision: Count;
+    /** Of messages a category covers: dispatched without a person (confidence ≥ threshold, not `other`). */
+    autoCoverage: Count;
+  };
   answeredOther: number;
   expectedOther: number;
-  /** Share right among messages at or above the auto-dispatch threshold (and not `other`). */
-  autoPrecision: number;
-  /** Of messages a category covers: dispatched without a person (confidence ≥ threshold, not `other`). */
-  autoCoverage: number;
   threshold: number;
   ece: number;
   medianConfidenceRight: number;
@@ -93,14 +94,8 @@ export function measureReal(rows: readonly RealLabelled[], parse: (text: string)
       autoPrecision: { right: autoOk, of: autoN },
       autoCoverage: { right: autoCovered, of: coveredN },
     },
-    category: ratio(category, rows.length),
-    covered: ratio(coveredOk, coveredN),
-    otherRecall: ratio(otherOk, otherN),
-    leadDepartment: ratio(lead, rows.length),
     answeredOther: ratio(answeredOther, rows.length),
     expectedOther: ratio(otherN, rows.length),
-    autoPrecision: ratio(autoOk, autoN),
-    autoCoverage: ratio(autoCovered, coveredN),
     threshold,
     ece: expectedCalibrationError(scored),
     medianConfidenceRight: median(scored.filter((s) => s.correct).map((s) => s.confidence)),
@@ -110,18 +105,19 @@ export function measureReal(rows: readonly RealLabelled[], parse: (text: string)
 }
 
 const f3 = (x: number): string => x.toFixed(3);
-const share = (c: Count): string => formatShare(c.right, c.of);
+/** A count as `formatShare` prints it: the share, right/of, and its interval. */
+export const formatCount = (c: Count): string => formatShare(c.right, c.of);
 
 export function formatRealMeasures(name: string, m: RealMeasures): string {
   const lines = [
     `== ${name}: ${m.total} real messages`,
-    `real messages: category, all rows                     ${share(m.counts.category)}   (target ≥ 0.85)`,
-    `real messages whose problem a category covers         ${share(m.counts.covered)}   (target ≥ 0.90)`,
-    `real messages no department handles → other          ${share(m.counts.otherRecall)}   (target ≥ 0.80)`,
-    `real messages: lead department (departments[0])       ${share(m.counts.leadDepartment)}   (target ≥ 0.85)`,
+    `real messages: category, all rows                     ${formatCount(m.counts.category)}   (target ≥ 0.85)`,
+    `real messages whose problem a category covers         ${formatCount(m.counts.covered)}   (target ≥ 0.90)`,
+    `real messages no department handles → other          ${formatCount(m.counts.otherRecall)}   (target ≥ 0.80)`,
+    `real messages: lead department (departments[0])       ${formatCount(m.counts.leadDepartment)}   (target ≥ 0.85)`,
     `real messages answered other                          ${f3(m.answeredOther)}   (${f3(m.expectedOther)} expected)`,
-    `confidence ≥ ${m.threshold} (auto-dispatch): share right        ${share(m.counts.autoPrecision)}   (target ≥ 0.97)`,
-    `  messages a category covers dispatched without a person ${share(m.counts.autoCoverage)}   (target ≥ 0.60)`,
+    `confidence ≥ ${m.threshold} (auto-dispatch): share right        ${formatCount(m.counts.autoPrecision)}   (target ≥ 0.97)`,
+    `  messages a category covers dispatched without a person ${formatCount(m.counts.autoCoverage)}   (target ≥ 0.60)`,
     `calibration error (ECE, 10 bins)                      ${f3(m.ece)}`,
     `median confidence: right ${f3(m.medianConfidenceRight)}, wrong ${f3(m.medianConfidenceWrong)}`,
     'category confusion (expected: right/total, then wrong predictions):',

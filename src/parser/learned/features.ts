@@ -123,9 +123,11 @@ function bucketOf(coded: number, kinds: number, mask: number, buckets: number): 
 export function bucketCounts(text: string | readonly number[], spec: FeatureSpec): Map<number, number> {
   const hashes = typeof text === 'string' ? gramHashes(text, spec.maxGram) : text;
   const counts = new Map<number, number>();
+  const kinds = kindsRead(spec);
+  const mask = bucketMask(spec.buckets);
   for (const coded of hashes) {
-    if (!readsKind(coded % 8, spec)) continue;
-    const bucket = Math.floor(coded / 8) % spec.buckets;
+    const bucket = bucketOf(coded, kinds, mask, spec.buckets);
+    if (bucket < 0) continue;
     counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
   }
   return counts;

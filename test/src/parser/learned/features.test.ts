@@ -26,4 +26,16 @@ describe('learned model features', () => {
     expect([...bucketCounts(withoutPairs, wordsSpec)]).toEqual([...bucketCounts(all, wordsSpec)]);
     expect(bucketCounts(withoutPairs, { ...wordsSpec, wordPairs: true }).size).toBeLessThan(bucketCounts(all, { ...wordsSpec, wordPairs: true }).size);
   });
+
+  it("puts a gram in bucket ⌊hash / 8⌋ mod buckets, whether or not the bucket count is a power of two (the trained models' mapping)", () => {
+    const grams = gramHashes('小区门口卖狗肉', 3);
+    for (const buckets of [1 << 17, 1 << 18, 100_003]) {
+      const expected = new Map<number, number>();
+      for (const coded of grams) {
+        const bucket = Math.floor(coded / 8) % buckets;
+        expected.set(bucket, (expected.get(bucket) ?? 0) + 1);
+      }
+      expect(bucketCounts(grams, { buckets, maxGram: 3 })).toEqual(expected);
+    }
+  });
 });
