@@ -146,13 +146,11 @@ export class LinearModel {
     const K = this.labels.length;
     const stride = this.stride;
     const weights = this.rows;
-    const { blockMask, blockBits, blockBytes, offset } = this;
     // Every row the message needs, read once in a loop this tight so that many of the (cache-missing) reads
     // are in flight together; the loops below then find them in cache.
     let touched = 0;
     for (let i = 0; i < n; i++) {
-      const b = index[i] as number;
-      const row = (b & blockMask) * blockBytes + (b >>> blockBits) * stride + offset;
+      const row = this.rowStart(index[i] as number);
       rowOf[i] = row;
       touched += weights[row] as number;
     }
