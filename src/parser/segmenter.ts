@@ -1,4 +1,5 @@
 import { Jieba } from '@node-rs/jieba';
+import { DictionaryCut } from './dictionaryCut';
 import { defaultVocab } from './vocab';
 
 /** Splits text into words (jieba with the district's place names, injected by the caller). */
@@ -37,17 +38,33 @@ export function wordBoundaries(
 
 // jieba's dictionary loads on the first cut, not on import: code that never segments does not pay for it.
 let jieba: Jieba | undefined;
+let dictionaryCut: DictionaryCut | undefined;
 
-/** jieba with the district's place names, so 将军府小区 stays one word instead of 将军/府/小区. */
+const jiebaDictionary = (): Buffer => (require('@node-rs/jieba/dict') as { dict: Buffer }).dict;
+
+/** The district's place names as a jieba user dictionary, so 将军府小区 stays one word instead of 将军/府/小区. */
+const gazetteer = (): string => [...defaultVocab.places.known].map((name) => `${name} 100000 ns`).join('\n');
+
+/** jieba itself with the place names: what the in-process cut is checked against. */
 function placeAwareJieba(): Jieba {
   if (jieba) return jieba;
-  const { dict } = require('@node-rs/jieba/dict') as { dict: Buffer };
-  const loaded = Jieba.withDict(dict);
-  const gazetteer = [...defaultVocab.places.known].map((name) => `${name} 100000 ns`).join('\n');
-  loaded.loadDict(Buffer.from(gazetteer, 'utf8'));
+  const loaded = Jieba.withDict(jiebaDictionary());
+  loaded.loadDict(Buffer.from(gazetteer(), 'utf8'));
   jieba = loaded;
   return loaded;
 }
 
-/** The district's segmenter: what the rules' word boundaries and the learned model's word features read. */
-export const defaultSegmenter: Segmenter = (text) => placeAwareJieba().cut(text, false);
+/** The same cut in process, from the same dictionaries loaded in the same order. */
+function placeAwareDictionaryCut(): DictionaryCut {
+  dictionaryCut ??= new DictionaryCut([jiebaDictionary().toString('utf8'), gazetteer()]);
+  return dictionaryCut;
+}
+
+/**
+ * The district's segmenter: what the rules' word boundaries and the learned model's word features read.
+ * jieba's cut, computed in process (src/parser/dictionaryCut.ts) from jieba's dictionary and the place names.
+ */
+export const defaultSegmenter: Segmenter = (text) => placeAwareDictionaryCut().cut(text);
+
+/** jieba's own cut with the place names, that the in-process one is held to. */
+export const jiebaSegmenter: Segmenter = (text) => placeAwareJieba().cut(text, false);
