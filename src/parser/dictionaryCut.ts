@@ -1,7 +1,7 @@
 /**
  * jieba's precise cut without HMM (`cut(text, false)`), computed in process from jieba's own dictionary: the
- * same words as @node-rs/jieba gives (a test holds the two to every fixture text and to generated ones), as
- * offsets instead of strings, at a fraction of the cost of crossing into the native module and back.
+ * same words as @node-rs/jieba gives (a test holds the two to every fixture text and to generated ones), at
+ * about half the cost of crossing into the native module and back (~25 against ~50 µs a letter alone).
  *
  * The algorithm is jieba's: each run of Han characters, ASCII letters, digits and +#&._%- is cut along the
  * most probable path through every dictionary word that starts at each character (a word's probability its
