@@ -121,8 +121,8 @@ export function trainSoftmax(rows: readonly SparseRow[], width: number, classes:
 }
 
 /**
- * The parser's linear model: hashed character n-grams (binary, unit length) plus dense inputs, trained by
- * `trainSoftmax`, then quantised to int8. Pure, so `npm run parser:train` reproduces the committed model.
+ * The parser's linear model: hashed character n-grams and words (binary, or TF-IDF with `spec.tfidf`; unit
+ * length) plus dense inputs, trained by `trainSoftmax`, then quantised to int8. Pure, so `npm run parser:train` reproduces the committed model.
  */
 export function trainLinearModel(rows: readonly TrainingRow[], options: TrainOptions): LinearModelData {
   const labels = [...new Set([...(options.labels ?? []), ...rows.map((r) => r.label)])].sort();
