@@ -4,9 +4,9 @@
  *   - Baseline: trained on train_seg.tsv.gz only (7,659 rows; no dev or eval row is among them), TF-IDF as
  *     scikit-learn's TfidfVectorizer(analyzer='char', ngram_range=(1, 3)) computes it (raw counts, smooth idf,
  *     unit length), multinomial logistic regression (L2) fitted by the same AdaGrad optimiser the parser uses.
- *   - Parser: its category mapped to a coarse label by config/parser/coarse-labels.json unless its coarse
- *     model (also trained on train_seg only) gives that label less than the minimum `parser:train` fitted on
- *     out-of-fold tune letters; for `other` the coarse model answers (src/parser/coarse.ts).
+ *   - Parser: its category mapped to a coarse label by config/parser/coarse-labels.json unless its coarse-answer
+ *     model (squared-hinge SVMs, also trained on train_seg only) gives that label less than the minimum `parser:train` fitted on
+ *     out-of-fold tune letters; for `other` that model answers (src/parser/coarse.ts).
  *   - Scored on the labelled dev holdout (never trained or tuned on), with a paired-bootstrap interval of the
  *     ratio (253 letters: one letter is 0.4 %), and, for reference, on every dev row (the tune rows among them
  *     trained the parser's fine model, not the coarse one); then on the tune letters out of fold (the parser's

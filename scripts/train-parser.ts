@@ -2,11 +2,12 @@
  * npm run parser:train — trains the learned part of the parser from the labelled examples kept in the
  * repository and writes config/parser/model.json:
  *   - coarse model: the tipdm `train_seg` rows (the data set's 7 labels; none of them is a dev or eval row);
+ *   - coarse-answer model: the same rows, squared-hinge SVMs (what answers the 7 labels, src/parser/coarse.ts);
  *   - fine model (our category codes): the labelled dev rows of test/fixtures/tipdm-dev-tune.jsonl, the
  *     grid-style test/fixtures/parser-messages.jsonl and config/parser/examples.json;
  *   - the rule/model combination and the calibration, fitted on out-of-fold predictions.
  * Never read: the tipdm eval rows, test/fixtures/tipdm-dev-holdout.jsonl, parser-holdout.jsonl, the grid
- * urgency set. `-- --reuse-coarse` keeps the committed coarse model (faster). `-- --district <id>` retrains
+ * urgency set. `-- --reuse-coarse` keeps the committed coarse and coarse-answer models (faster). `-- --district <id>` retrains
  * that district's model from its dispatchers' corrections instead (scripts/parser/retrainDistrict.ts).
  */
 import { createHash } from 'node:crypto';
@@ -25,11 +26,15 @@ function trainBase(): void {
   const started = Date.now();
   const out = join(repoRoot, 'config', 'parser', 'model.json');
   const reuse = process.argv.includes('--reuse-coarse') && existsSync(out);
-  const coarse = reuse ? (JSON.parse(readFileSync(out, 'utf8')) as ParserModelData).coarse : undefined;
-  const coarseRows = reuse ? [] : tipdmTrainSeg().map((r) => ({ text: rulesParser.normalize(r.text), label: r.label }));
+  const committed = reuse ? (JSON.parse(readFileSync(out, 'utf8')) as ParserModelData) : undefined;
+  const coarse = committed?.coarse;
+  const coarseAnswerModel = committed?.coarseAnswer?.model;
+  // Reusing both, no train_seg row is read; a committed model without a coarse-answer model gets one trained.
+  const coarseRows = coarse && coarseAnswerModel ? [] : tipdmTrainSeg().map((r) => ({ text: rulesParser.normalize(r.text), label: r.label }));
   const trained = trainParserModel({
     coarseRows,
     ...(coarse && { coarse }),
+    ...(coarseAnswerModel && { coarseAnswerModel }),
     fineRows,
     coarseMap: coarseTable.map,
     labels: CATEGORY_CODES,

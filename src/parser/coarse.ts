@@ -10,8 +10,8 @@ export interface CoarseTable {
 export const DEFAULT_MAPPED_MIN_PROBABILITY = 0.15;
 
 /**
- * The coarse label for a message: its category's label, unless the coarse model (trained on the data set
- * itself) gives that label less than `mappedMinProbability`; then, and for `other`, the coarse model's own.
+ * The coarse label for a message: its category's label, unless the coarse-answer model (trained on the data set
+ * itself) gives that label less than `mappedMinProbability`; then, and for `other`, that model's own.
  */
 export function coarseAnswer(
   category: string,

@@ -37,7 +37,7 @@ export interface Actionability {
 /** What the learned model said (absent when the rules decide alone). */
 export interface ModelOpinion {
   version: string;
-  /** The tipdm data set's coarse label the coarse model gives (城乡建设, 教育文体, …). */
+  /** The tipdm data set's coarse label the coarse-answer model gives (城乡建设, 教育文体, …; src/parser/coarse.ts). */
   coarseLabel: string;
   coarseProbability: number;
   /** Every coarse label's probability. */

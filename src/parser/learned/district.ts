@@ -96,7 +96,7 @@ export function retrainDistrictModel(input: RetrainInput): RetrainResult {
     return heldBack.filter((r) => categoryOf(r.text) === r.category).length / heldBack.length;
   };
   const currentScore = score(input.current);
-  const model = trainParserModel({
+  const trained = trainParserModel({
     coarse: input.current.coarse,
     fineRows: [...input.baseRows, ...training],
     rules: input.rules,
@@ -106,6 +106,8 @@ export function retrainDistrictModel(input: RetrainInput): RetrainResult {
     ...(input.folds !== undefined && { folds: input.folds }),
     ...(input.log && { log: input.log }),
   });
+  // The data set's coarse labels are no district's business: they are answered as the current model does.
+  const model = input.current.coarseAnswer ? { ...trained, coarseAnswer: input.current.coarseAnswer } : trained;
   const newScore = score(model);
   const result = { model, heldBack: heldBack.length, trainedOn: training.length, currentScore, newScore };
   if (newScore < currentScore) {

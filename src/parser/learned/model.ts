@@ -42,7 +42,13 @@ export const parserModelSchema = z.object({
   /** Letters (from `minChars` characters) are weighed and calibrated apart from chat reports. */
   letters: z.object({ minChars: z.number().int().positive(), combine: combineSchema, calibration: calibrationSchema }).optional(),
   /** How the data set's coarse labels are answered (src/parser/coarse.ts), fitted out of fold. */
-  coarseAnswer: z.object({ mappedMinProbability: z.number().min(0) }).optional(),
+  coarseAnswer: z
+    .object({
+      mappedMinProbability: z.number().min(0),
+      /** The model that answers them (the coarse model's labels and features); without it, the coarse model. */
+      model: linearSchema.optional(),
+    })
+    .optional(),
 });
 
 export type ParserModelData = z.infer<typeof parserModelSchema>;
@@ -68,6 +74,8 @@ export class LearnedClassifier {
   readonly version: string;
   private readonly coarse: LinearModel;
   private readonly fine: LinearModel;
+  /** What answers the data set's coarse labels: a model of its own, or the coarse model. */
+  private readonly answer: LinearModel | null;
   private readonly chat: Weighing;
   private readonly letters: (Weighing & { minChars: number }) | null;
   private readonly otherIndex: number;
@@ -82,10 +90,17 @@ export class LearnedClassifier {
   ) {
     const parsed = parserModelSchema.parse(data);
     this.version = parsed.version;
-    // Both models read the same gram hashes: a gram's rows in both sit in one cache line.
-    const [coarseRows, fineRows] = placeTogether([parsed.coarse as LinearModelData, parsed.fine as LinearModelData]);
+    const answerData = parsed.coarseAnswer?.model as LinearModelData | undefined;
+    if (answerData && answerData.labels.join() !== parsed.coarse.labels.join()) throw new Error("coarse-answer model's labels differ from the coarse model's");
+    if (answerData && (answerData.spec.maxGram > parsed.coarse.spec.maxGram || readsWords(answerData.spec) || readsWordPairs(answerData.spec))) {
+      throw new Error('coarse-answer model reads features the coarse model does not');
+    }
+    // The models read the same gram hashes: a gram's rows in all of them sit in one 64-byte block.
+    const models = [parsed.coarse, parsed.fine, ...(answerData ? [answerData] : [])] as LinearModelData[];
+    const [coarseRows, fineRows, answerRows] = placeTogether(models);
     this.coarse = new LinearModel(parsed.coarse as LinearModelData, coarseRows);
     this.fine = new LinearModel(parsed.fine as LinearModelData, fineRows);
+    this.answer = answerData ? new LinearModel(answerData, answerRows) : null;
     if (parsed.fine.dense !== parsed.coarse.labels.length) throw new Error('fine model does not read the coarse model it ships with');
     this.chat = { params: parsed.combine, calibration: parsed.calibration };
     this.letters = parsed.letters ? { minChars: parsed.letters.minChars, params: parsed.letters.combine, calibration: parsed.letters.calibration } : null;
@@ -125,7 +140,8 @@ export class LearnedClassifier {
     const p = this.modelProbabilities(grams, coarse);
     const band = this.letters && text.length >= this.letters.minChars ? this.letters : this.chat;
     const combined = combine(this.fine.labels, p, rules, band.params);
-    const coarseBest = indexOfLargest(coarse);
+    const answering = this.answer ? this.answer.probabilities(grams) : coarse;
+    const coarseBest = indexOfLargest(answering);
     const ranked = [...combined.probabilities]
       .map((probability, k) => ({ category: this.fine.labels[k] as string, probability }))
       .sort((a, b) => b.probability - a.probability)
@@ -136,8 +152,8 @@ export class LearnedClassifier {
       otherProbability: p[this.otherIndex] as number,
       coarse: {
         label: this.coarse.labels[coarseBest] as string,
-        probability: coarse[coarseBest] as number,
-        all: Object.fromEntries(this.coarse.labels.map((l, k) => [l, Math.round((coarse[k] as number) * 1000) / 1000])),
+        probability: answering[coarseBest] as number,
+        all: Object.fromEntries(this.coarse.labels.map((l, k) => [l, Math.round((answering[k] as number) * 1000) / 1000])),
       },
       ranked,
     };

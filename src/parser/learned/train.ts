@@ -20,6 +20,12 @@ export interface TrainOptions {
   seed: number;
   /** Labels the model must know even when no row has them (so a district model keeps the taxonomy). */
   labels?: readonly string[];
+  /**
+   * Train one-vs-rest squared-hinge SVMs (`trainSquaredHinge`) instead of softmax regression; their margins
+   * become probabilities through a temperature fitted on rows held back from a first fit. `epochs`,
+   * `learningRate` and `l2` are then unused.
+   */
+  svm?: Omit<SquaredHingeOptions, 'seed'>;
 }
 
 /** A small seeded generator (mulberry32): the same seed, the same draws. */
@@ -120,9 +126,86 @@ export function trainSoftmax(rows: readonly SparseRow[], width: number, classes:
   return { w: labelMajor, bias };
 }
 
+export interface SquaredHingeOptions {
+  /** The cost of a margin violation (liblinear's and scikit-learn's C): larger fits the rows more closely. */
+  c: number;
+  /** Passes over the rows at most; training stops earlier once every row nearly meets its optimality condition. */
+  maxEpochs: number;
+  seed: number;
+  /**
+   * Training stops once the projected gradients of a pass spread less than this (liblinear's eps; default
+   * 0.1, liblinear's own for this solver).
+   */
+  tolerance?: number;
+}
+
+/**
+ * One-vs-rest linear SVMs with the squared hinge loss and L2 regularisation (scikit-learn's LinearSVC, liblinear's
+ * L2R_L2LOSS_SVC_DUAL), solved in the dual by coordinate descent (Hsieh et al., 2008), a bias fitted as a feature
+ * of constant 1 as liblinear does. A row's weight multiplies its cost. Same seed, same result. Returns the
+ * weights label-major (classes × width) and the biases, as `trainSoftmax` does; a class's score is its margin.
+ */
+export function trainSquaredHinge(rows: readonly SparseRow[], width: number, classes: number, options: SquaredHingeOptions): { w: Float32Array; bias: Float64Array } {
+  const labelMajor = new Float32Array(classes * width);
+  const bias = new Float64Array(classes);
+  // Per row: its squared norm with the bias feature, and the diagonal the squared hinge adds to the dual.
+  const qii = rows.map((row) => {
+    let sum = 1;
+    for (let i = 0; i < row.index.length; i++) {
+      const v = typeof row.values === 'number' ? row.values : (row.values[i] as number);
+      sum += v * v;
+    }
+    return sum;
+  });
+  const diagonal = rows.map((row) => 1 / (2 * options.c * row.weight));
+  const w = new Float64Array(width);
+  const alpha = new Float64Array(rows.length);
+  for (let k = 0; k < classes; k++) {
+    w.fill(0);
+    alpha.fill(0);
+    let b = 0;
+    const random = mulberry32(options.seed + k);
+    const order = rows.map((_, i) => i);
+    for (let epoch = 0; epoch < options.maxEpochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j] as number, order[i] as number];
+      }
+      let maxPG = -Infinity;
+      let minPG = Infinity;
+      for (const n of order) {
+        const row = rows[n] as SparseRow;
+        const y = row.y === k ? 1 : -1;
+        const { index, values } = row;
+        let margin = b;
+        for (let i = 0; i < index.length; i++) margin += (w[index[i] as number] as number) * (typeof values === 'number' ? values : (values[i] as number));
+        const a = alpha[n] as number;
+        const d = diagonal[n] as number;
+        const gradient = y * margin - 1 + d * a;
+        const projected = a === 0 ? Math.min(gradient, 0) : gradient;
+        maxPG = Math.max(maxPG, projected);
+        minPG = Math.min(minPG, projected);
+        if (Math.abs(projected) < 1e-12) continue;
+        const next = Math.max(a - gradient / ((qii[n] as number) + d), 0);
+        alpha[n] = next;
+        const step = (next - a) * y;
+        for (let i = 0; i < index.length; i++) {
+          const f = index[i] as number;
+          w[f] = (w[f] as number) + step * (typeof values === 'number' ? values : (values[i] as number));
+        }
+        b += step;
+      }
+      if (maxPG - minPG < (options.tolerance ?? 0.1)) break;
+    }
+    for (let f = 0; f < width; f++) labelMajor[k * width + f] = w[f] as number;
+    bias[k] = b;
+  }
+  return { w: labelMajor, bias };
+}
+
 /**
  * The parser's linear model: hashed character n-grams and words (binary, or TF-IDF with `spec.tfidf`; unit
- * length) plus dense inputs, trained by `trainSoftmax`, then quantised to int8. Pure, so `npm run parser:train` reproduces the committed model.
+ * length) plus dense inputs, trained by `trainSoftmax` (or, with `svm`, `trainSquaredHinge`), then quantised to int8. Pure, so `npm run parser:train` reproduces the committed model.
  */
 export function trainLinearModel(rows: readonly TrainingRow[], options: TrainOptions): LinearModelData {
   const labels = [...new Set([...(options.labels ?? []), ...rows.map((r) => r.label)])].sort();
@@ -144,8 +227,69 @@ export function trainLinearModel(rows: readonly TrainingRow[], options: TrainOpt
     }
     return { index: all, values, y: labelIndex.get(r.label) as number, weight: r.weight ?? 1 };
   });
-  const { w, bias } = trainSoftmax(sparse, buckets + dense, labels.length, options);
+  const { w, bias } = options.svm
+    ? trainCalibratedSvm(sparse, buckets + dense, labels.length, { ...options.svm, seed: options.seed })
+    : trainSoftmax(sparse, buckets + dense, labels.length, options);
   return { ...quantise(labels, options.spec, dense, w, bias), ...(idf === undefined ? {} : { idf }) };
+}
+
+/** Every HELD_BACK_EVERY-th row is held back from the first fit, to fit the temperature on. */
+const HELD_BACK_EVERY = 5;
+
+/**
+ * SVMs whose margins, times a temperature, are log-probabilities: the temperature is the one that makes
+ * softmax(T × margins) most likely on rows a first fit never saw; the model returned is fitted on every row,
+ * its weights and biases multiplied by T.
+ */
+function trainCalibratedSvm(rows: readonly SparseRow[], width: number, classes: number, options: SquaredHingeOptions): { w: Float32Array; bias: Float64Array } {
+  const heldBack = rows.filter((_, n) => n % HELD_BACK_EVERY === HELD_BACK_EVERY - 1);
+  const first = trainSquaredHinge(rows.filter((_, n) => n % HELD_BACK_EVERY !== HELD_BACK_EVERY - 1), width, classes, options);
+  const margins = heldBack.map((row) => {
+    const out = Float64Array.from(first.bias);
+    for (let k = 0; k < classes; k++) {
+      for (let i = 0; i < row.index.length; i++) {
+        const v = typeof row.values === 'number' ? row.values : (row.values[i] as number);
+        out[k] = (out[k] as number) + (first.w[k * width + (row.index[i] as number)] as number) * v;
+      }
+    }
+    return out;
+  });
+  const temperature = fitTemperature(margins, heldBack.map((r) => r.y));
+  const all = trainSquaredHinge(rows, width, classes, options);
+  for (let i = 0; i < all.w.length; i++) all.w[i] = (all.w[i] as number) * temperature;
+  for (let k = 0; k < classes; k++) all.bias[k] = (all.bias[k] as number) * temperature;
+  return all;
+}
+
+/** Mean negative log-likelihood of the true classes under softmax(t × scores). */
+function meanNegativeLogLikelihood(scores: readonly Float64Array[], truth: readonly number[], t: number): number {
+  let total = 0;
+  scores.forEach((s, n) => {
+    let max = -Infinity;
+    for (const v of s) max = Math.max(max, t * v);
+    let sum = 0;
+    for (const v of s) sum += Math.exp(t * v - max);
+    total += max + Math.log(sum) - t * (s[truth[n] as number] as number);
+  });
+  return total / Math.max(1, scores.length);
+}
+
+/**
+ * The t > 0 under which softmax(t × scores) best predicts `truth` (least mean negative log-likelihood, which
+ * is convex in t): a golden-section search over ln t in [ln 0.01, ln 1000].
+ */
+export function fitTemperature(scores: readonly Float64Array[], truth: readonly number[]): number {
+  const loss = (logT: number): number => meanNegativeLogLikelihood(scores, truth, Math.exp(logT));
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  let lo = Math.log(0.01);
+  let hi = Math.log(1000);
+  for (let step = 0; step < 60; step++) {
+    const a = hi - ratio * (hi - lo);
+    const b = lo + ratio * (hi - lo);
+    if (loss(a) <= loss(b)) hi = b;
+    else lo = a;
+  }
+  return Math.exp((lo + hi) / 2);
 }
 
 function quantise(labels: string[], spec: FeatureSpec, dense: number, w: Float32Array, bias: Float64Array): LinearModelData {

@@ -63,5 +63,7 @@ describe('retraining a district model from street corrections', () => {
     expect(result.model?.version).toBe('d-3');
     expect(result.newScore).toBeGreaterThanOrEqual(result.currentScore);
     expect(result.newScore).toBe(1);
+    // The data set's coarse labels stay answered as the base model answers them.
+    expect(result.model?.coarseAnswer).toEqual(baseModel().coarseAnswer);
   });
 });

@@ -123,3 +123,39 @@ describe('LinearModel', () => {
     expect([...fine.logits(classifier.grams(text), [0.1, 0.2, 0.3, 0.1, 0.1, 0.1, 0.1])]).toEqual(first);
   });
 });
+
+describe('the coarse-answer model', () => {
+  const model = baseModel();
+  const answerData = model.coarseAnswer?.model as LinearModelData;
+  const rules = { category: 'other', confidence: 0 };
+  const letters = fixture('tipdm-dev-holdout.jsonl').filter((_t, i) => i % 10 === 0);
+
+  it('answers the coarse labels, while the fine model still reads the coarse model', () => {
+    expect(answerData).toBeDefined();
+    const classifier = new LearnedClassifier(model);
+    const coarse = new LinearModel(model.coarse as LinearModelData);
+    const answer = new LinearModel(answerData);
+    for (const text of letters) {
+      const grams = classifier.grams(text);
+      const verdict = classifier.classify(text, rules);
+      const answered = answer.probabilities(grams);
+      expect(verdict.coarse.all).toEqual(Object.fromEntries(answerData.labels.map((l, k) => [l, Math.round((answered[k] as number) * 1000) / 1000])));
+      expect([...classifier.modelProbabilities(grams)]).toEqual([...new LinearModel(model.fine as LinearModelData).probabilities(grams, [...coarse.probabilities(grams)])]);
+    }
+  });
+
+  it('falls back to the coarse model for a model file without one', () => {
+    const { model: _answer, ...minimum } = model.coarseAnswer ?? { mappedMinProbability: 0 };
+    const older = new LearnedClassifier({ ...model, coarseAnswer: minimum });
+    const coarse = new LinearModel(model.coarse as LinearModelData);
+    for (const text of letters) {
+      const p = coarse.probabilities(older.grams(text));
+      expect(older.classify(text, rules).coarse.probability).toBe(Math.max(...p));
+    }
+  });
+
+  it('is refused when its labels are not the coarse model labels', () => {
+    const relabelled = { ...answerData, labels: [...answerData.labels].reverse() };
+    expect(() => new LearnedClassifier({ ...model, coarseAnswer: { mappedMinProbability: 0.1, model: relabelled } })).toThrow(/labels differ/);
+  });
+});
