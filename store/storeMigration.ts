@@ -1,4 +1,5 @@
 import type { Connection, mongo } from 'mongoose';
+import { writeInCommandSizedChunks } from './commandSizedChunks';
 
 type Db = NonNullable<Connection['db']>;
 type Doc = mongo.Document;
@@ -83,7 +84,7 @@ export async function migrateStore(source: Db, target: Db, options: MigrationOpt
       const flush = async (): Promise<void> => {
         if (batch.length === 0) return;
         if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) throw new MigrationStopped(`stopped after ${batches} batches`);
-        await target.collection<Doc>(name).bulkWrite(batch.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })), { ordered: false });
+        await writeInCommandSizedChunks(batch, (chunk) => target.collection<Doc>(name).bulkWrite(chunk.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })), { ordered: false }));
         checkpoint.copied += batch.length;
         checkpoint.lastId = batch[batch.length - 1]!._id;
         copiedThisRun += batch.length;

@@ -50,6 +50,21 @@ describe('organisation repository on a real MongoDB-protocol store', () => {
     }
   });
 
+  it('reloads a district with more people than one update command may upsert on FerretDB v1 (the pool of open cursors)', async () => {
+    // FerretDB v1 holds one pooled SQLite connection (100 per database) for every statement of an
+    // update command until the command ends; a reload of 150 existing people in one command waited for
+    // a 101st connection forever. Each load must finish, the second one replacing every row.
+    const staff = Array.from({ length: 150 }, (_, i) => ({ userId: `zhujian-extra-${i}`, name: `住建干事${i}`, roles: ['dept_member' as const], deptCode: 'zhujian' }));
+    const large = { ...seed, users: [...seed.users, ...staff] };
+    expect((await org.loadSeed(large)).users).toBe(seed.users.length + 150);
+    const renamed = { ...large, users: large.users.map((u) => (u.userId === 'zhujian-extra-149' ? { ...u, name: '改名的干事' } : u)) };
+    expect((await org.loadSeed(renamed)).users).toBe(seed.users.length + 150);
+    expect((await org.user('zhujian-extra-149'))?.name).toBe('改名的干事');
+    expect((await org.department('demo-district', 'zhujian'))?.memberUserIds).toHaveLength(2 + 150);
+    await org.loadSeed(seed);
+    expect(await org.user('zhujian-extra-0')).toBeNull();
+  });
+
   it('removes people who left the seed file', async () => {
     const smaller = { ...seed, users: seed.users.filter((u) => u.userId !== 'grid-li') };
     await org.loadSeed(smaller);

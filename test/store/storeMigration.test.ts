@@ -51,6 +51,25 @@ test('copies every collection with its indexes, resumes after a stop half-way, a
   expect(again.collections.every((c) => c.copiedThisRun === 0 && c.alreadyDone)).toBe(true);
 });
 
+test('copies a batch over documents already in the target, more of them than FerretDB v1 pools connections for one command', async () => {
+  // A run resumed after a crash in the middle of a batch writes over what that batch had copied.
+  // FerretDB v1 holds a pooled connection (100 per database) for each upsert of one command until it
+  // ends, so a batch of 150 over existing documents sent as one command never finished.
+  const source = from.useDb(`${from.name}_big`, { useCache: false });
+  const target = to.useDb(`${to.name}_big`, { useCache: false });
+  try {
+    const docs = Array.from({ length: 150 }, (_, i) => ({ _id: `b${String(i).padStart(3, '0')}` as never, text: `big ${i}` }));
+    await source.db!.collection('bulk').insertMany(docs);
+    await target.db!.collection('bulk').insertMany(docs.map((d) => ({ ...d, text: 'stale copy' })));
+    const report = await migrateStore(source.db!, target.db!, { batchSize: 1000 });
+    expect(report.mismatched).toEqual([]);
+    expect(await target.db!.collection('bulk').countDocuments({ text: 'stale copy' })).toBe(0);
+    expect(await target.db!.collection('bulk').findOne({ _id: 'b149' as never })).toEqual({ _id: 'b149', text: 'big 149' });
+  } finally {
+    await Promise.all([source.dropDatabase(), target.dropDatabase()]);
+  }
+});
+
 test('the command refuses a missing or non-MongoDB target and the source itself, with what to give', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../../scripts/store-migrate.ts'), ...args], { env: { ...process.env, MONGODB_URI: sourceUri }, encoding: 'utf8' });
   expect(run()).toMatchObject({ status: 64, stderr: expect.stringContaining('usage: npm run store:migrate -- --to mongodb://') });
