@@ -7,9 +7,12 @@
  */
 export const UPSERTS_PER_COMMAND = 16;
 
-/** Writes `rows` a command-sized chunk at a time, in order; `write` sends one command. */
-export async function writeInCommandSizedChunks<Row>(rows: readonly Row[], write: (chunk: Row[]) => Promise<unknown>): Promise<void> {
+/** One bulk write's statements: each row replaces the document with its `_id`, or is inserted. */
+export type ReplacementsById<Row extends { _id: unknown }> = { replaceOne: { filter: { _id: Row['_id'] }; replacement: Row; upsert: true } }[];
+
+/** Replaces (or inserts) `rows` by `_id`, in order, a command-sized chunk at a time; `send` sends one bulk write. */
+export async function replaceByIdInCommandSizedChunks<Row extends { _id: unknown }>(rows: readonly Row[], send: (replacements: ReplacementsById<Row>) => Promise<unknown>): Promise<void> {
   for (let start = 0; start < rows.length; start += UPSERTS_PER_COMMAND) {
-    await write(rows.slice(start, start + UPSERTS_PER_COMMAND));
+    await send(rows.slice(start, start + UPSERTS_PER_COMMAND).map((row) => ({ replaceOne: { filter: { _id: row._id }, replacement: row, upsert: true } })));
   }
 }

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { DistrictSeed, Role } from '../config/district';
 import { department as taxonomyDepartment } from '../src/taxonomy';
 import { upsertRetryingFirstRace } from './caseStoreErrors';
-import { writeInCommandSizedChunks } from './commandSizedChunks';
+import { replaceByIdInCommandSizedChunks, type ReplacementsById } from './commandSizedChunks';
 import { orgModels, type DepartmentDoc, type DistrictDoc, type GridDoc, type OrgModels, type StreetDoc, type UserDoc, type CommunityDoc } from './models/org';
 
 export interface SeedCounts { streets: number; communities: number; grids: number; departments: number; users: number }
@@ -141,11 +141,9 @@ function orgRows(seed: DistrictSeed): OrgRows {
 }
 
 /** Replaces every row, or with `before` only those that differ from it; a bulk write per command-sized chunk. */
-type Replacements<Row> = { replaceOne: { filter: { _id: string }; replacement: Row; upsert: true } }[];
-
-async function replaceChanged<Row extends { _id: string }>(model: { bulkWrite(replacements: Replacements<Row>): Promise<unknown> }, rows: Row[], before?: Row[]): Promise<number> {
+async function replaceChanged<Row extends { _id: string }>(model: { bulkWrite(replacements: ReplacementsById<Row>): Promise<unknown> }, rows: Row[], before?: Row[]): Promise<number> {
   const previous = new Map((before ?? []).map((r) => [r._id, JSON.stringify(r)]));
   const changed = before ? rows.filter((r) => previous.get(r._id) !== JSON.stringify(r)) : rows;
-  await writeInCommandSizedChunks(changed, (chunk) => upsertRetryingFirstRace(() => model.bulkWrite(chunk.map((r) => ({ replaceOne: { filter: { _id: r._id }, replacement: r, upsert: true } })))));
+  await replaceByIdInCommandSizedChunks(changed, (replacements) => upsertRetryingFirstRace(() => model.bulkWrite(replacements)));
   return changed.length;
 }

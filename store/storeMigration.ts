@@ -1,5 +1,5 @@
 import type { Connection, mongo } from 'mongoose';
-import { writeInCommandSizedChunks } from './commandSizedChunks';
+import { replaceByIdInCommandSizedChunks } from './commandSizedChunks';
 
 type Db = NonNullable<Connection['db']>;
 type Doc = mongo.Document;
@@ -80,11 +80,11 @@ export async function migrateStore(source: Db, target: Db, options: MigrationOpt
       if (checkpoint.copied > 0) log(`${name}: resuming after ${checkpoint.copied.toLocaleString('en')} of ${total.toLocaleString('en')}`);
       const filter: mongo.Filter<Doc> = checkpoint.lastId === undefined ? {} : { _id: { $gt: checkpoint.lastId } };
       const cursor = source.collection<Doc>(name).find(filter).sort({ _id: 1 }).batchSize(batchSize);
-      let batch: Doc[] = [];
+      let batch: mongo.WithId<Doc>[] = [];
       const flush = async (): Promise<void> => {
         if (batch.length === 0) return;
         if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) throw new MigrationStopped(`stopped after ${batches} batches`);
-        await writeInCommandSizedChunks(batch, (chunk) => target.collection<Doc>(name).bulkWrite(chunk.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })), { ordered: false }));
+        await replaceByIdInCommandSizedChunks(batch, (replacements) => target.collection<Doc>(name).bulkWrite(replacements, { ordered: false }));
         checkpoint.copied += batch.length;
         checkpoint.lastId = batch[batch.length - 1]!._id;
         copiedThisRun += batch.length;
